@@ -1,0 +1,18 @@
+import { defineCommand } from '../src/chat/command.js'
+import { authorize } from '../src/core/permissions.js'
+import { commands } from './index.js'
+
+export default defineCommand({
+  name: 'help',
+  words: ['帮助', '菜单', '命令', 'help', '?'],
+  action: 'help',
+  summary: '看能用的命令',
+  usage: '帮助',
+  examples: ['#帮助'],
+  parse: () => ({ ok: true, value: {} }),
+  async run(ctx) {
+    const mine = commands.filter((c) => c.name !== 'help' && authorize(ctx.actor, c.action).ok)
+    const who = ctx.actor.role === 'public' ? '（未绑定身份：发 #绑定 绑定码）' : ''
+    await ctx.reply(['可用命令' + who + '：', ...mine.map((c) => `${c.examples[0]}　${c.summary}`)].join('\n'))
+  },
+})

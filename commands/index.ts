@@ -1,0 +1,49 @@
+import type { CommandDef } from '../src/chat/command.js'
+import help from './help.js'
+import bind from './bind.js'
+import registerGroup from './register-group.js'
+import report from './report.js'
+import accept from './accept.js'
+import rectify from './rectify.js'
+import verify from './verify.js'
+import transfer from './transfer.js'
+import transferResult from './transfer-result.js'
+import query from './query.js'
+import mine from './mine.js'
+import overdue from './overdue.js'
+import groupStatus from './group-status.js'
+
+/** Every chat command, in the order help lists them. */
+export const commands: CommandDef<never>[] = [
+  report,
+  accept,
+  rectify,
+  verify,
+  transfer,
+  transferResult,
+  query,
+  mine,
+  overdue,
+  groupStatus,
+  registerGroup,
+  bind,
+  help,
+] as CommandDef<never>[]
+
+/** Command words, longest first, so 移交结果 wins over 移交 and 报隐患 over 隐患. */
+const WORDS = commands
+  .flatMap((c) => c.words.map((w) => ({ w, c })))
+  .sort((a, b) => b.w.length - a.w.length)
+
+export function matchCommand(body: string): { command: CommandDef<never>; rest: string } | null {
+  const lower = body.toLowerCase()
+  for (const { w, c } of WORDS) {
+    if (lower.startsWith(w.toLowerCase())) {
+      const rest = body.slice(w.length).replace(/^[\s:：,，、]+/, '')
+      // 'help me' is fine, but an ASCII word must end where the command ends
+      if (/^[a-z?]/i.test(w) && /^[a-z]/i.test(body.slice(w.length))) continue
+      return { command: c, rest }
+    }
+  }
+  return null
+}

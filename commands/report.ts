@@ -1,0 +1,43 @@
+import { defineCommand } from '../src/chat/command.js'
+import { parseReport } from '../src/core/parse.js'
+import { reportHazard } from '../src/services/hazards.js'
+import { categoryLabel } from '../src/chat/format.js'
+import { groupByName } from '../src/services/directory.js'
+import { truncate } from '../src/core/text.js'
+
+export default defineCommand({
+  name: 'report',
+  words: ['隐患', '报隐患', '上报隐患', '上报', '举报'],
+  action: 'hazard.report',
+  summary: '上报隐患（可随后发照片）',
+  usage: '隐患 <情况> [地点:…] [重大]',
+  examples: ['#隐患 后厨燃气软管老化开裂 地点:一楼后厨', '#隐患 安全出口被货物堵塞 重大'],
+  needsRegisteredGroup: true,
+  parse: parseReport,
+  async run(ctx, args) {
+    const { hazard, businessName } = await reportHazard(
+      { tx: ctx.tx, actor: ctx.actor, now: ctx.now, sourceMessageId: ctx.msg.messageId },
+      args,
+      { group: ctx.group },
+    )
+    await ctx.awaitPhotos(hazard.id, 'report')
+    const major = hazard.grade === 'major'
+    const lines = [
+      `已登记隐患 ${hazard.code}${major ? '【重大·挂牌督办】' : ''}（${categoryLabel(hazard.category)}）`,
+      `单位：${businessName}`,
+      `${ctx.config.PHOTO_WINDOW_MINUTES}分钟内可直接发照片补充。`,
+      `查进度：#查询 ${hazard.code}`,
+    ]
+    await ctx.reply(lines.join('\n'))
+    if (major) {
+      const leaders = await groupByName(ctx.tx, ctx.config.LEADERS_GROUP)
+      if (leaders && leaders.channel === ctx.msg.channel) {
+        await ctx.post(
+          leaders.externalId,
+          `【重大隐患·挂牌督办】${hazard.code}\n单位：${businessName}\n情况：${truncate(hazard.description, 60)}${hazard.place ? '\n地点：' + hazard.place : ''}\n上报：${ctx.actor.name}（${ctx.msg.isGroup ? ctx.msg.chatName : '私聊'}）`,
+          'urgent',
+        )
+      }
+    }
+  },
+})

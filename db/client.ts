@@ -1,0 +1,68 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { sql, type SQL } from 'drizzle-orm'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import * as schema from './schema/index.js'
+
+export { schema }
+export type Schema = typeof schema
+export type Db = PgDatabase<PgQueryResultHKT, Schema>
+/** A database handle or a transaction on it: services take either. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db
+
+export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations')
+
+export interface Database {
+  db: Db
+  kind: 'pglite' | 'postgres'
+  close(): Promise<void>
+}
+
+/** Rows of a raw query on either driver (postgres.js returns an array, PGlite `{ rows }`). */
+export async function rows<T = Record<string, unknown>>(db: Tx, query: SQL): Promise<T[]> {
+  const r = (await db.execute(query)) as unknown
+  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[]
+}
+
+/** Opens embedded PGlite in `dataDir` (or in memory when dataDir is undefined, or from a dumped template). */
+export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob; migrate?: boolean }): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { drizzle } = await import('drizzle-orm/pglite')
+  const client = new PGlite(opts.dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {})
+  await client.waitReady
+  const db = drizzle({ client, schema }) as unknown as Db
+  if (opts.migrate !== false) {
+    const { migrate } = await import('drizzle-orm/pglite/migrator')
+    await migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER })
+  }
+  return { db, kind: 'pglite', close: () => client.close() }
+}
+
+const MIGRATION_LOCK = 724_001
+
+/** Opens PostgreSQL through postgres.js; migrations run on a separate one-connection client under an advisory lock. */
+export async function openPostgres(url: string, opts: { max?: number; migrate?: boolean } = {}): Promise<Database> {
+  const { default: postgres } = await import('postgres')
+  const { drizzle } = await import('drizzle-orm/postgres-js')
+  if (opts.migrate !== false) {
+    const { migrate } = await import('drizzle-orm/postgres-js/migrator')
+    const mc = postgres(url, { max: 1, onnotice: () => {} })
+    try {
+      await mc`select pg_advisory_lock(${MIGRATION_LOCK})`
+      await migrate(drizzle({ client: mc }), { migrationsFolder: MIGRATIONS_FOLDER })
+      await mc`select pg_advisory_unlock(${MIGRATION_LOCK})`
+    } finally {
+      await mc.end({ timeout: 5 })
+    }
+  }
+  const client = postgres(url, {
+    max: opts.max ?? 10,
+    onnotice: () => {},
+    connect_timeout: 5,
+    idle_timeout: 30,
+  })
+  const db = drizzle({ client, schema }) as unknown as Db
+  return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
+}
+
+export const now = () => sql`now()`

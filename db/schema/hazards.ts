@@ -1,0 +1,147 @@
+import { pgTable, serial, integer, text, timestamp, jsonb, primaryKey, index, bigserial, boolean } from 'drizzle-orm/pg-core'
+import { createdAt, bytea } from './columns.js'
+import { businesses, groups, jurisdictions } from './directory.js'
+
+export const hazards = pgTable(
+  'hazards',
+  {
+    id: serial('id').primaryKey(),
+    code: text('code').notNull().unique(),
+    businessId: integer('business_id').references(() => businesses.id),
+    townshipId: integer('township_id').references(() => jurisdictions.id),
+    industry: text('industry'),
+    groupId: integer('group_id').references(() => groups.id),
+    reporterPersonId: integer('reporter_person_id'),
+    reporterIdentityId: integer('reporter_identity_id'),
+    reporterName: text('reporter_name').notNull(),
+    /** 'member' | 'officer' | 'public' (群众举报) … */
+    reporterKind: text('reporter_kind').notNull(),
+    description: text('description').notNull(),
+    place: text('place'),
+    category: text('category').notNull(),
+    grade: text('grade', { enum: ['general', 'major'] }).notNull(),
+    status: text('status', { enum: ['reported', 'rectifying', 'awaiting_verification', 'transferred', 'closed'] }).notNull(),
+    listedSupervision: text('listed_supervision'),
+    deadline: timestamp('deadline', { withTimezone: true }),
+    responsiblePersonId: integer('responsible_person_id'),
+    responsibleName: text('responsible_name'),
+    measures: text('measures'),
+    transferDepartment: text('transfer_department'),
+    transferResult: text('transfer_result'),
+    campaign: text('campaign'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [index('hazards_status_idx').on(t.status), index('hazards_business_idx').on(t.businessId), index('hazards_township_idx').on(t.townshipId)],
+)
+
+/** The audit trail: every state change, who, when, from what, to what. */
+export const hazardEvents = pgTable(
+  'hazard_events',
+  {
+    id: serial('id').primaryKey(),
+    hazardId: integer('hazard_id').notNull().references(() => hazards.id),
+    action: text('action').notNull(),
+    actorPersonId: integer('actor_person_id'),
+    actorIdentityId: integer('actor_identity_id'),
+    actorName: text('actor_name').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    note: text('note'),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+    sourceMessageId: text('source_message_id'),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('hazard_events_hazard_idx').on(t.hazardId)],
+)
+
+/** Content-addressed files (sha256), kept in the database so instances share them. */
+export const attachments = pgTable('attachments', {
+  sha256: text('sha256').primaryKey(),
+  mime: text('mime').notNull(),
+  size: integer('size').notNull(),
+  bytes: bytea('bytes').notNull(),
+  createdAt: createdAt(),
+})
+
+export const hazardAttachments = pgTable(
+  'hazard_attachments',
+  {
+    id: serial('id').primaryKey(),
+    hazardId: integer('hazard_id').notNull().references(() => hazards.id),
+    eventId: integer('event_id').references(() => hazardEvents.id),
+    sha256: text('sha256').notNull().references(() => attachments.sha256),
+    /** 'report' (before) | 'rectification' (after) */
+    stage: text('stage', { enum: ['report', 'rectification'] }).notNull(),
+    sourceMessageId: text('source_message_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('hazard_attachments_hazard_idx').on(t.hazardId)],
+)
+
+/** Exactly once per inbound message: the channel's message id, claimed in the handling transaction. */
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    channel: text('channel').notNull(),
+    messageId: text('message_id').notNull(),
+    chatId: text('chat_id').notNull(),
+    senderId: text('sender_id').notNull(),
+    outcome: text('outcome').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.messageId] })],
+)
+
+/** What the bot waits for from one sender in one chat (photos after 隐患/整改), until it expires. */
+export const awaiting = pgTable(
+  'awaiting',
+  {
+    channel: text('channel').notNull(),
+    chatId: text('chat_id').notNull(),
+    senderId: text('sender_id').notNull(),
+    kind: text('kind').notNull(),
+    hazardId: integer('hazard_id'),
+    stage: text('stage'),
+    count: integer('count').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.chatId, t.senderId] })],
+)
+
+/** Every outbound message, written in the same transaction as its cause; drained by the sender. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    channel: text('channel').notNull(),
+    account: text('account').notNull(),
+    chatId: text('chat_id').notNull(),
+    isGroup: boolean('is_group').notNull().default(true),
+    /** 0 reply, 1 urgent, 2 normal */
+    priority: integer('priority').notNull(),
+    text: text('text'),
+    imageSha256: text('image_sha256'),
+    mentionIds: text('mention_ids').array().notNull().default([]),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'dead'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    claimedBy: text('claimed_by'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    causeMessageId: text('cause_message_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('outbox_due_idx').on(t.account, t.status, t.priority, t.nextAttemptAt)],
+)
+
+/** Contacts and groups the simulator created, so the simulator page survives a restart. */
+export const simEntities = pgTable('sim_entities', {
+  id: text('id').primaryKey(),
+  kind: text('kind', { enum: ['contact', 'room'] }).notNull(),
+  name: text('name').notNull(),
+  memberIds: text('member_ids').array().notNull().default([]),
+  createdAt: createdAt(),
+})

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto'
+import pino, { type Logger } from 'pino'
+import type { FastifyInstance } from 'fastify'
+import { schema, type Db } from '../db/client.js'
+import type { AppConfig } from './config.js'
+import { systemClock, type Clock } from './core/clock.js'
+import type { Channel } from './channels/types.js'
+import { Simulator, type SimStore } from './channels/simulator.js'
+import { createRouter, type Router } from './chat/router.js'
+import { OutboxSender } from './outbox-sender.js'
+import { buildHttp } from './http/server.js'
+
+export interface App {
+  http: FastifyInstance
+  router: Router
+  sender: OutboxSender
+  channel: Channel
+  simulator?: Simulator
+  db: Db
+  /** starts the channel (logs in) and the outbox sender */
+  start(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface AppDeps {
+  config: AppConfig
+  db: Db
+  clock?: Clock
+  logger?: Logger
+  /** a channel to use; without one the simulator is built */
+  channel?: Channel
+  instanceId?: string
+  /** outbox poll interval */
+  pollMs?: number
+}
+
+export function dbSimStore(db: Db): SimStore {
+  return {
+    async load() {
+      const rows = await db.select().from(schema.simEntities).orderBy(schema.simEntities.createdAt)
+      return {
+        contacts: rows.filter((r) => r.kind === 'contact').map((r) => ({ id: r.id, name: r.name })),
+        groups: rows.filter((r) => r.kind === 'room').map((r) => ({ id: r.id, name: r.name, memberIds: r.memberIds })),
+      }
+    },
+    async saveContact(c) {
+      await db
+        .insert(schema.simEntities)
+        .values({ id: c.id, kind: 'contact', name: c.name })
+        .onConflictDoUpdate({ target: schema.simEntities.id, set: { name: c.name } })
+    },
+    async saveGroup(g) {
+      await db
+        .insert(schema.simEntities)
+        .values({ id: g.id, kind: 'room', name: g.name, memberIds: g.memberIds })
+        .onConflictDoUpdate({ target: schema.simEntities.id, set: { name: g.name, memberIds: g.memberIds } })
+    },
+  }
+}
+
+/** Wires everything; listens on nothing. The entry point listens and handles signals. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, db } = deps
+  const clock = deps.clock ?? systemClock
+  const logger = deps.logger ?? pino({ level: config.LOG_LEVEL })
+  const simulator = deps.channel ? undefined : new Simulator({ botName: config.BOT_NAME, logger, store: dbSimStore(db) })
+  const channel = deps.channel ?? simulator!.channel
+  const sender = new OutboxSender({
+    db,
+    channel,
+    clock,
+    logger: logger.child({ component: 'outbox' }),
+    instanceId: deps.instanceId ?? randomUUID(),
+    maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+    pollMs: deps.pollMs,
+  })
+  const router = createRouter({
+    db,
+    config,
+    clock,
+    logger: logger.child({ component: 'router' }),
+    onOutbox: () => sender.kick(),
+    sendDirect: (m, text) => channel.send({ chatId: m.chatId, isGroup: m.isGroup, text, mentionIds: m.isGroup ? [m.senderId] : [] }),
+  })
+  channel.onMessage(async (m) => {
+    await router.handle(m)
+  })
+  const http = await buildHttp({ db, config, clock, logger, channel, simulator })
+  let started = false
+  return {
+    http,
+    router,
+    sender,
+    channel,
+    simulator,
+    db,
+    async start() {
+      if (simulator) await simulator.start()
+      else await channel.start()
+      sender.start()
+      started = true
+    },
+    async close() {
+      await http.close()
+      await sender.stop()
+      if (started) {
+        if (simulator) await simulator.stop()
+        else await channel.stop()
+      }
+    },
+  }
+}

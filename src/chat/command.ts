@@ -1,0 +1,48 @@
+import type { Tx } from '../../db/client.js'
+import type { AppConfig } from '../config.js'
+import type { Action } from '../core/permissions.js'
+import type { Parsed } from '../core/parse.js'
+import type { InboundMessage } from '../channels/types.js'
+import type { ChatActor, GroupRow, IdentityRow } from '../services/directory.js'
+import type { Priority } from '../services/outbox.js'
+
+/** What a command handler sees: plain data and a few effects, all inside the message's transaction. */
+export interface ChatContext {
+  tx: Tx
+  now: Date
+  config: AppConfig
+  msg: InboundMessage
+  identity: IdentityRow
+  actor: ChatActor
+  /** the group row for group chats (registered or not); null in a direct chat */
+  group: GroupRow | null
+  /** answers the sender (in a group: @-mentions them, plus `alsoMention`) */
+  reply(text: string, alsoMention?: string[]): Promise<void>
+  /** posts to another chat on the same channel account */
+  post(chatId: string, text: string, priority: Priority): Promise<void>
+  /** waits for photos from this sender in this chat, for a while */
+  awaitPhotos(hazardId: number, stage: 'report' | 'rectification'): Promise<void>
+}
+
+export interface CommandDef<A = unknown> {
+  name: string
+  /** what people type, Chinese first; the first is shown in help */
+  words: string[]
+  /** coarse permission checked before parsing, for help and early refusal */
+  action: Action
+  summary: string
+  usage: string
+  examples: string[]
+  /** refuse in group chats that are not registered yet */
+  needsRegisteredGroup?: boolean
+  parse(rest: string): Parsed<A>
+  run(ctx: ChatContext, args: A): Promise<void>
+}
+
+export function defineCommand<A>(def: CommandDef<A>): CommandDef<A> {
+  return def
+}
+
+export function usageText(def: CommandDef<never> | CommandDef<unknown>): string {
+  return `用法：${def.usage}\n例如：${def.examples[0]}`
+}

@@ -1,0 +1,42 @@
+import { CATEGORIES, GRADES, STATUS_LABELS, type Category, type HazardStatus } from '../core/domain.js'
+import { formatDate, formatDateTime } from '../core/clock.js'
+import { isOverdue } from '../core/hazard-machine.js'
+import { truncate } from '../core/text.js'
+import type { HazardRow, HazardEventRow } from '../services/hazards.js'
+
+export const categoryLabel = (c: string) => CATEGORIES[c as Category] ?? c
+export const statusLabel = (s: string) => STATUS_LABELS[s as HazardStatus] ?? s
+
+const ACTION_LABELS: Record<string, string> = {
+  report: '上报',
+  accept: '受理',
+  rectify: '报整改',
+  verify_pass: '验收通过',
+  verify_fail: '验收不通过',
+  transfer: '移交',
+  transfer_result: '移交结果',
+  photo: '照片',
+}
+
+export function hazardLine(h: HazardRow & { businessName?: string }, now: Date): string {
+  const overdue = isOverdue(h.status, h.deadline, now) ? '【逾期】' : ''
+  const major = h.grade === 'major' ? '【重大】' : ''
+  return `${h.code} ${overdue}${major}${truncate(h.description, 16)} · ${statusLabel(h.status)}${h.deadline && h.status !== 'closed' ? ' · 期限' + formatDate(h.deadline).slice(5) : ''}`
+}
+
+export function hazardDetail(h: HazardRow, businessName: string, events: HazardEventRow[], photos: { stage: string }[], now: Date): string {
+  const lines = [
+    `${h.code}【${GRADES[h.grade]}·${categoryLabel(h.category)}】${statusLabel(h.status)}${isOverdue(h.status, h.deadline, now) ? '（已逾期）' : ''}`,
+    `单位：${businessName}${h.place ? '　地点：' + h.place : ''}`,
+    `情况：${truncate(h.description, 60)}`,
+  ]
+  if (h.deadline) lines.push(`期限：${formatDate(h.deadline)}　负责人：${h.responsibleName ?? '—'}`)
+  if (h.transferDepartment) lines.push(`移交：${h.transferDepartment}${h.transferResult ? '　结果：' + truncate(h.transferResult, 30) : ''}`)
+  const before = photos.filter((p) => p.stage === 'report').length
+  const after = photos.length - before
+  if (photos.length) lines.push(`照片：整改前 ${before} 张，整改后 ${after} 张`)
+  for (const e of events.slice(-5)) {
+    lines.push(`· ${formatDateTime(e.at).slice(5)} ${e.actorName} ${ACTION_LABELS[e.action] ?? e.action}${e.note && e.action !== 'report' ? '：' + truncate(e.note, 20) : ''}`)
+  }
+  return lines.join('\n')
+}

@@ -1,0 +1,237 @@
+import { and, eq, gt, sql } from 'drizzle-orm'
+import type { Logger } from 'pino'
+import { schema, type Db, type Tx } from '../../db/client.js'
+import type { AppConfig } from '../config.js'
+import type { Clock } from '../core/clock.js'
+import { AppError, isAppError } from '../core/errors.js'
+import { address, normalize } from '../core/text.js'
+import { authorize } from '../core/permissions.js'
+import type { InboundMessage, InboundImage } from '../channels/types.js'
+import { actorFor, ensureGroup, ensureIdentity } from '../services/directory.js'
+import { enqueue, type Priority } from '../services/outbox.js'
+import { storeAttachment } from '../services/attachments.js'
+import { attachPhoto } from '../services/hazards.js'
+import { usageText, type ChatContext } from './command.js'
+import { matchCommand } from '../../commands/index.js'
+
+export const BUSY_REPLY = '系统繁忙，请稍后重发'
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024
+
+export type Outcome = 'ignored' | 'duplicate' | 'stale' | 'handled' | 'refused' | 'usage' | 'photo' | 'busy'
+
+export interface RouterDeps {
+  db: Db
+  config: AppConfig
+  clock: Clock
+  logger: Logger
+  /** called after a transaction that wrote outbox rows has committed */
+  onOutbox: () => void
+  /** direct send, bypassing the outbox: only for when the database cannot be reached */
+  sendDirect: (m: InboundMessage, text: string) => Promise<void>
+}
+
+/** Whether an inbound message is for the bot, and its command body. */
+export function classify(m: InboundMessage, botName: string): { addressed: boolean; body: string } {
+  if (m.kind !== 'text') return { addressed: false, body: '' }
+  const a = address(normalize(m.text), [botName], m.mentionsBot)
+  return { addressed: a.prefixed || a.mentioned || !m.isGroup, body: a.body }
+}
+
+export function createRouter(deps: RouterDeps) {
+  const { db, config, clock, logger } = deps
+
+  function replyItem(m: InboundMessage, text: string, also: string[] = [], priority: Priority = 'reply') {
+    return {
+      channel: m.channel,
+      account: m.account,
+      chatId: m.chatId,
+      isGroup: m.isGroup,
+      priority,
+      text,
+      mentionIds: m.isGroup ? [m.senderId, ...also.filter((x) => x !== m.senderId)] : [],
+      causeMessageId: m.messageId,
+    }
+  }
+
+  /** Claims the message id; false when it was handled before (replay or redelivery). */
+  async function claim(tx: Tx, m: InboundMessage, outcome: Outcome, now: Date): Promise<boolean> {
+    const r = await tx
+      .insert(schema.inboundMessages)
+      .values({ channel: m.channel, messageId: m.messageId, chatId: m.chatId, senderId: m.senderId, outcome, receivedAt: now })
+      .onConflictDoNothing()
+      .returning({ id: schema.inboundMessages.messageId })
+    return r.length > 0
+  }
+
+  async function setOutcome(tx: Tx, m: InboundMessage, outcome: Outcome) {
+    await tx
+      .update(schema.inboundMessages)
+      .set({ outcome })
+      .where(and(eq(schema.inboundMessages.channel, m.channel), eq(schema.inboundMessages.messageId, m.messageId)))
+  }
+
+  async function handleCommand(tx: Tx, m: InboundMessage, body: string, now: Date): Promise<Outcome> {
+    const identity = await ensureIdentity(tx, m.channel, m.senderId, m.senderName)
+    const actor = await actorFor(tx, identity)
+    const group = m.isGroup ? await ensureGroup(tx, m.channel, m.chatId, m.chatName) : null
+    let wrote = false
+    const ctx: ChatContext = {
+      tx,
+      now,
+      config,
+      msg: m,
+      identity,
+      actor,
+      group,
+      reply: async (text, also) => {
+        wrote = true
+        await enqueue(tx, replyItem(m, text, also), now)
+      },
+      post: async (chatId, text, priority) => {
+        wrote = true
+        await enqueue(tx, { channel: m.channel, account: m.account, chatId, isGroup: true, priority, text, causeMessageId: m.messageId }, now)
+      },
+      awaitPhotos: async (hazardId, stage) => {
+        const expiresAt = new Date(now.getTime() + config.PHOTO_WINDOW_MINUTES * 60_000)
+        await tx
+          .insert(schema.awaiting)
+          .values({ channel: m.channel, chatId: m.chatId, senderId: m.senderId, kind: 'photos', hazardId, stage, count: 0, expiresAt })
+          .onConflictDoUpdate({
+            target: [schema.awaiting.channel, schema.awaiting.chatId, schema.awaiting.senderId],
+            set: { kind: 'photos', hazardId, stage, count: 0, expiresAt },
+          })
+      },
+    }
+    const matched = matchCommand(body)
+    if (!matched) {
+      await ctx.reply(body ? `没看懂“${body.length > 12 ? body.slice(0, 12) + '…' : body}”。\n发 #帮助 看能用的命令，例如：\n#隐患 后厨燃气软管老化` : '您好！发 #帮助 看能用的命令。')
+      return 'usage'
+    }
+    const { command, rest } = matched
+    const allowed = authorize(actor, command.action)
+    if (!allowed.ok) {
+      const hint = actor.role === 'public' ? '\n如您是单位负责人或监管人员，请先发：#绑定 绑定码' : ''
+      await ctx.reply(`${allowed.reason}。${hint}`)
+      return 'refused'
+    }
+    if (command.needsRegisteredGroup && group && !group.registered) {
+      await ctx.reply('本群还未登记，暂不能上报。\n请监管人员先发：#本群登记 乡镇名 行业')
+      return 'refused'
+    }
+    if (command.needsRegisteredGroup && !group && actor.role === 'public') {
+      await ctx.reply('请在登记过的工作群里上报，或先绑定身份：#绑定 绑定码')
+      return 'refused'
+    }
+    const parsed = command.parse(rest)
+    if (!parsed.ok) {
+      await ctx.reply(`${parsed.error}。\n${usageText(command)}`)
+      return 'usage'
+    }
+    try {
+      // a savepoint: a refusal undoes the command's partial writes but keeps the message claim and the answer
+      await tx.transaction(async (sp) => {
+        await command.run({ ...ctx, tx: sp, reply: async (t, a) => { wrote = true; await enqueue(sp, replyItem(m, t, a), now) } }, parsed.value)
+      })
+    } catch (e) {
+      if (!isAppError(e)) throw e
+      await ctx.reply(e.code === 'usage' ? `${e.userMessage}\n${usageText(command)}` : e.userMessage)
+      return e.code === 'usage' ? 'usage' : 'refused'
+    }
+    if (!wrote) logger.warn({ msgId: m.messageId, command: command.name }, 'command answered nothing')
+    return 'handled'
+  }
+
+  async function handlePhoto(tx: Tx, m: InboundMessage, image: InboundImage, now: Date): Promise<Outcome> {
+    const [slot] = await tx
+      .select()
+      .from(schema.awaiting)
+      .where(
+        and(
+          eq(schema.awaiting.channel, m.channel),
+          eq(schema.awaiting.chatId, m.chatId),
+          eq(schema.awaiting.senderId, m.senderId),
+          gt(schema.awaiting.expiresAt, now),
+        ),
+      )
+      .for('update')
+    if (!slot || slot.kind !== 'photos' || slot.hazardId === null) return 'ignored'
+    const identity = await ensureIdentity(tx, m.channel, m.senderId, m.senderName)
+    const actor = await actorFor(tx, identity)
+    const sha = await storeAttachment(tx, image.bytes, image.mime)
+    const stage = slot.stage === 'rectification' ? 'rectification' : 'report'
+    const n = await attachPhoto({ tx, actor, now, sourceMessageId: m.messageId }, slot.hazardId, stage, sha)
+    await tx.update(schema.awaiting).set({ count: sql`${schema.awaiting.count} + 1` }).where(
+      and(eq(schema.awaiting.channel, m.channel), eq(schema.awaiting.chatId, m.chatId), eq(schema.awaiting.senderId, m.senderId)),
+    )
+    const [h] = await tx.select({ code: schema.hazards.code }).from(schema.hazards).where(eq(schema.hazards.id, slot.hazardId))
+    const text = stage === 'rectification' ? `${h.code} 已收到整改照片 ${n} 张，等待验收。` : `${h.code} 已收到照片 ${n} 张。`
+    await enqueue(tx, replyItem(m, text), now)
+    return 'photo'
+  }
+
+  async function hasPhotoSlot(m: InboundMessage, now: Date): Promise<boolean> {
+    const r = await db
+      .select({ k: schema.awaiting.kind })
+      .from(schema.awaiting)
+      .where(
+        and(
+          eq(schema.awaiting.channel, m.channel),
+          eq(schema.awaiting.chatId, m.chatId),
+          eq(schema.awaiting.senderId, m.senderId),
+          gt(schema.awaiting.expiresAt, now),
+        ),
+      )
+    return r.length > 0
+  }
+
+  /** Handles one inbound message exactly once; never throws. */
+  async function handle(m: InboundMessage): Promise<Outcome> {
+    const now = clock.now()
+    const { addressed, body } = classify(m, config.BOT_NAME)
+    const log = logger.child({ msgId: m.messageId })
+    try {
+      let image: InboundImage | null = null
+      if (m.kind === 'image' && m.loadImage) {
+        if (!(await hasPhotoSlot(m, now))) return 'ignored'
+        image = await m.loadImage()
+        if (image.bytes.length > MAX_IMAGE_BYTES) {
+          image = null
+        }
+      } else if (!addressed) return 'ignored'
+      const stale = now.getTime() - m.sentAt.getTime() > config.MESSAGE_MAX_AGE_SECONDS * 1000
+      const outcome = await db.transaction(async (tx) => {
+        if (!(await claim(tx, m, 'handled', now))) return 'duplicate' as const
+        let o: Outcome
+        if (stale) {
+          await enqueue(tx, replyItem(m, `这条消息发出已超过${Math.round(config.MESSAGE_MAX_AGE_SECONDS / 60)}分钟，为免重复办理未处理。\n如仍需要，请重新发送。`), now)
+          o = 'stale'
+        } else if (m.kind === 'image') {
+          if (!image) {
+            await enqueue(tx, replyItem(m, '照片太大（超过10MB），请压缩后重发。'), now)
+            o = 'refused'
+          } else o = await handlePhoto(tx, m, image, now)
+        } else o = await handleCommand(tx, m, body, now)
+        if (o !== 'handled') await setOutcome(tx, m, o)
+        return o
+      })
+      if (outcome !== 'duplicate' && outcome !== 'ignored') deps.onOutbox()
+      log.debug({ outcome }, 'inbound handled')
+      return outcome
+    } catch (e) {
+      log.error({ err: e }, 'inbound failed')
+      if (addressed) {
+        try {
+          await deps.sendDirect(m, isAppError(e) ? e.userMessage : BUSY_REPLY)
+        } catch (e2) {
+          log.error({ err: e2 }, 'direct reply failed')
+        }
+      }
+      return 'busy'
+    }
+  }
+
+  return { handle }
+}
+
+export type Router = ReturnType<typeof createRouter>
+export { AppError }

@@ -1,0 +1,273 @@
+import { normalize, tokens } from './text.js'
+import {
+  CATEGORY_KEYWORDS,
+  CATEGORY_WORDS,
+  DEPARTMENTS,
+  INDUSTRY_WORDS,
+  type Category,
+  type Industry,
+} from './domain.js'
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string }
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
+const fail = <T>(error: string): Parsed<T> => ({ ok: false, error })
+
+const DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
+const UNIT: Record<string, number> = { 十: 10, 百: 100, 千: 1000 }
+
+/** '7', '七', '十五', '二十三', '一百零五' → number; anything else → null. */
+export function parseNumber(s: string): number | null {
+  if (/^\d+$/.test(s)) return Number(s)
+  if (!/^[零〇一二两三四五六七八九十百千]+$/.test(s)) return null
+  let total = 0
+  let digit = 0
+  for (const ch of s) {
+    if (ch in DIGIT) digit = DIGIT[ch]
+    else {
+      const unit = UNIT[ch]
+      total += (digit || 1) * unit
+      digit = 0
+    }
+  }
+  return total + digit
+}
+
+export type Deadline = { days: number } | { date: { year?: number; month: number; day: number } }
+
+const NUM = '(\\d+|[零〇一二两三四五六七八九十百千]+)'
+const RELATIVE: [RegExp, number][] = [
+  [new RegExp(`^(?:期限|限期)?:?${NUM}(?:个)?(?:天|日)(?:内|之内|以内)?$`), 1],
+  [new RegExp(`^(?:期限|限期)?:?${NUM}(?:个)?(?:周|星期|礼拜)(?:内|之内|以内)?$`), 7],
+  [new RegExp(`^(?:期限|限期)?:?${NUM}个?月(?:内|之内|以内)?$`), 30],
+]
+const NAMED_DAYS: Record<string, number> = { 今天: 0, 当天: 0, 明天: 1, 后天: 2, 一周: 7, 一周内: 7, 半个月: 15, 半月: 15 }
+
+/** A deadline token: '7天', '七天', '3日内', '两周', '1个月', '12月31日', '2026-12-31', '12.31', '明天'. */
+export function parseDeadline(token: string): Deadline | null {
+  const t = token.replace(/^(?:期限|限期|截止|整改期限)[:]?/, '').replace(/(?:前|之前|以前)$/, '')
+  if (t in NAMED_DAYS) return { days: NAMED_DAYS[t] }
+  for (const [re, mult] of RELATIVE) {
+    const m = re.exec(t) ?? re.exec(token)
+    if (m) {
+      const n = parseNumber(m[1])
+      if (n !== null && n > 0 && n * mult <= 3650) return { days: n * mult }
+    }
+  }
+  let m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(t)
+  if (m) return validDate(Number(m[1]), Number(m[2]), Number(m[3]))
+  m = /^(\d{1,2})[-/.月](\d{1,2})[日号]?$/.exec(t)
+  if (m) return validDate(undefined, Number(m[1]), Number(m[2]))
+  m = new RegExp(`^${NUM}月${NUM}[日号]$`).exec(t)
+  if (m) {
+    const mo = parseNumber(m[1])
+    const d = parseNumber(m[2])
+    if (mo !== null && d !== null) return validDate(undefined, mo, d)
+  }
+  return null
+}
+
+function validDate(year: number | undefined, month: number, day: number): Deadline | null {
+  if (month < 1 || month > 12 || day < 1 || day > 31) return null
+  if (year !== undefined && (year < 2000 || year > 2100)) return null
+  return { date: { year, month, day } }
+}
+
+/** 'Y12', 'y12', 'Ｙ１２' → 'Y12'. */
+export function parseHazardCode(token: string): string | null {
+  const m = /^[Yy](\d{1,9})$/.exec(normalize(token))
+  return m ? `Y${Number(m[1])}` : null
+}
+
+function findCode(parts: string[]): { code: string | null; rest: string[] } {
+  const i = parts.findIndex((p) => parseHazardCode(p) !== null)
+  if (i < 0) return { code: null, rest: parts }
+  return { code: parseHazardCode(parts[i]), rest: [...parts.slice(0, i), ...parts.slice(i + 1)] }
+}
+
+export function inferCategory(text: string): Category {
+  for (const [cat, words] of CATEGORY_KEYWORDS) if (words.some((w) => text.includes(w))) return cat
+  return 'other'
+}
+
+export function matchCategoryWord(word: string): Category | null {
+  for (const [cat, words] of Object.entries(CATEGORY_WORDS) as [Category, string[]][]) if (words.includes(word)) return cat
+  return null
+}
+
+export function matchIndustry(word: string): Industry | null {
+  for (const [ind, words] of Object.entries(INDUSTRY_WORDS) as [Industry, string[]][]) if (words.includes(word)) return ind
+  return null
+}
+
+export function matchDepartment(text: string): string | null {
+  for (const [name, words] of DEPARTMENTS) if (words.some((w) => text === w || text.startsWith(w))) return name
+  return null
+}
+
+// ---- per-command argument parsers: input is the text after the command word ----
+
+export interface ReportArgs {
+  description: string
+  place: string | null
+  category: Category
+  categoryGiven: boolean
+  major: boolean
+}
+
+export function parseReport(rest: string): Parsed<ReportArgs> {
+  let s = rest
+  let major = false
+  s = s.replace(/[[【(（]?(重大隐患|重大)[\]】)）]?/g, () => {
+    major = true
+    return ' '
+  })
+  s = s.replace(/[[【(（]?一般隐患[\]】)）]?/g, ' ')
+  let place: string | null = null
+  s = s.replace(/(?:地点|位置|地址|部位)\s*[:：]?\s*([^\s,，。;；]+)/, (_m, p: string) => {
+    place = p
+    return ' '
+  })
+  let category: Category | null = null
+  s = s.replace(/(?:类别|类型|分类)\s*[:：]?\s*([^\s,，。;；]+)/, (m0, c: string) => {
+    const cat = matchCategoryWord(c)
+    if (!cat) return m0
+    category = cat
+    return ' '
+  })
+  s = s.replace(/[【[]([^】\]]+)[】\]]/g, (m0, c: string) => {
+    const cat = matchCategoryWord(c.trim())
+    if (!cat) return m0
+    category = cat
+    return ' '
+  })
+  const description = s.replace(/\s+/g, ' ').replace(/^[\s,，。:;；]+|[\s,，;；]+$/g, '').trim()
+  if (Array.from(description).length < 2) return fail('请写上隐患情况')
+  if (Array.from(description).length > 500) return fail('隐患描述太长了，请控制在500字以内')
+  return ok({
+    description,
+    place,
+    category: category ?? inferCategory(description + (place ?? '')),
+    categoryGiven: category !== null,
+    major,
+  })
+}
+
+export interface AcceptArgs {
+  code: string
+  deadline: Deadline | null
+  responsible: string | null
+  business: string | null
+}
+
+export function parseAccept(rest: string): Parsed<AcceptArgs> {
+  let s = rest
+  let responsible: string | null = null
+  s = s.replace(/负责人\s*[:：]?\s*@?([^\s,，]+)/, (_m, r: string) => {
+    responsible = r
+    return ' '
+  })
+  let business: string | null = null
+  s = s.replace(/(?:单位|商户|企业|经营主体)\s*[:：]\s*([^,，]+?)(?=\s+(?:负责人|期限)|$)/, (_m, b: string) => {
+    business = b.trim()
+    return ' '
+  })
+  s = s.replace(/(期限|限期)\s*[:：]?\s+/g, '$1')
+  const { code, rest: parts } = findCode(tokens(s))
+  if (!code) return fail('请写上隐患编号，如 Y12')
+  let deadline: Deadline | null = null
+  const left: string[] = []
+  for (const p of parts) {
+    const d: Deadline | null = deadline ? null : parseDeadline(p)
+    if (d) deadline = d
+    else left.push(p)
+  }
+  if (!business && left.length) business = left.join(' ')
+  return ok({ code, deadline, responsible, business })
+}
+
+export function parseRectify(rest: string): Parsed<{ code: string; measures: string }> {
+  const { code, rest: parts } = findCode(tokens(rest))
+  if (!code) return fail('请写上隐患编号，如 Y12')
+  const measures = parts.join(' ').replace(/^(?:措施|整改措施)\s*[:：]?/, '').trim()
+  if (Array.from(measures).length < 2) return fail('请写上整改措施')
+  return ok({ code, measures })
+}
+
+const PASS_WORDS = ['通过', '合格', '同意', '销号', '验收通过', '已整改到位', '到位']
+const FAIL_WORDS = ['不通过', '不合格', '退回', '驳回', '未通过', '不同意', '不到位', '未整改到位', '重新整改']
+
+export function parseVerify(rest: string): Parsed<{ code: string; passed: boolean; opinion: string | null }> {
+  const { code, rest: parts } = findCode(tokens(rest))
+  if (!code) return fail('请写上隐患编号，如 Y12')
+  let passed: boolean | null = null
+  let idx = -1
+  parts.forEach((p, i) => {
+    if (passed !== null) return
+    const f = FAIL_WORDS.find((w) => p.startsWith(w))
+    if (f) {
+      passed = false
+      idx = i
+      parts[i] = p.slice(f.length)
+      return
+    }
+    const w = PASS_WORDS.find((x) => p.startsWith(x))
+    if (w) {
+      passed = true
+      idx = i
+      parts[i] = p.slice(w.length)
+    }
+  })
+  if (passed === null) return fail('请写明“通过”或“不通过”')
+  const opinion = parts
+    .filter((p, i) => i !== idx || p)
+    .join(' ')
+    .replace(/^(?:意见|原因)\s*[:：]?/, '')
+    .trim()
+  return ok({ code, passed, opinion: opinion || null })
+}
+
+export function parseTransfer(rest: string): Parsed<{ code: string; department: string; note: string | null }> {
+  const { code, rest: parts } = findCode(tokens(rest))
+  if (!code) return fail('请写上隐患编号，如 Y12')
+  if (!parts.length) return fail('请写上移交的部门，如 消防救援')
+  const text = parts.join(' ').replace(/^(?:部门|移交部门|移交给|给|至|到)\s*[:：]?/, '').trim()
+  if (!text) return fail('请写上移交的部门，如 消防救援')
+  const [first, ...more] = tokens(text)
+  const department = matchDepartment(first) ?? first
+  if (Array.from(department).length > 30) return fail('部门名称太长了')
+  return ok({ code, department, note: more.join(' ') || null })
+}
+
+export function parseTransferResult(rest: string): Parsed<{ code: string; result: string }> {
+  const { code, rest: parts } = findCode(tokens(rest))
+  if (!code) return fail('请写上隐患编号，如 Y12')
+  const result = parts.join(' ').replace(/^(?:结果|处理结果)\s*[:：]?/, '').trim()
+  if (Array.from(result).length < 2) return fail('请写上移交部门的处理结果')
+  return ok({ code, result })
+}
+
+export function parseCodeOnly(rest: string): Parsed<{ code: string }> {
+  const { code } = findCode(tokens(rest))
+  return code ? ok({ code }) : fail('请写上隐患编号，如 Y12')
+}
+
+export function parseRegisterGroup(rest: string): Parsed<{ township: string; industries: Industry[] }> {
+  const parts = tokens(rest.replace(/(?:乡镇|行业)\s*[:：]/g, ' '))
+  if (!parts.length) return fail('请写上本群所属乡镇（或“全市”）')
+  const industries: Industry[] = []
+  let township: string | null = null
+  for (const p of parts) {
+    const ind = matchIndustry(p)
+    if (ind) {
+      if (!industries.includes(ind)) industries.push(ind)
+    } else if (!township) township = p
+    else return fail(`不认识的行业：${p}`)
+  }
+  if (!township) return fail('请写上本群所属乡镇（或“全市”）')
+  return ok({ township, industries })
+}
+
+export function parseBind(rest: string): Parsed<{ code: string }> {
+  const m = /^([A-Za-z0-9]{4,12})$/.exec(rest.replace(/\s+/g, ''))
+  return m ? ok({ code: m[1].toUpperCase() }) : fail('请写上管理员发给您的绑定码')
+}

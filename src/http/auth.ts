@@ -1,0 +1,50 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { AppConfig } from '../config.js'
+import type { Actor, Action } from '../core/permissions.js'
+import { authorize } from '../core/permissions.js'
+import { timingSafeEqual } from 'node:crypto'
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
+
+export interface ApiActor extends Actor {
+  name: string
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+/**
+ * Bearer tokens map to roles (ADMIN_TOKENS). In simulator mode with no token configured,
+ * loopback clients act as admin so a newcomer can try everything on their own machine.
+ */
+export function apiActor(req: FastifyRequest, config: AppConfig, simulatorMode: boolean): ApiActor | null {
+  const h = req.headers.authorization
+  if (h?.startsWith('Bearer ')) {
+    const token = h.slice(7).trim()
+    const t = config.ADMIN_TOKENS.find((x) => same(x.token, token))
+    if (!t) return null
+    return { role: t.role, name: t.name, personId: null, identityId: null, businessIds: [], townshipId: null, industries: [] }
+  }
+  if (simulatorMode && config.ADMIN_TOKENS.length === 0 && LOOPBACK.has(req.ip)) {
+    return { role: 'admin', name: '本机管理员', personId: null, identityId: null, businessIds: [], townshipId: null, industries: [] }
+  }
+  return null
+}
+
+/** A preHandler that answers 401 without a valid token and 403 for a role that may not do `action`. */
+export function requireAction(action: Action, config: AppConfig, simulatorMode: boolean) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const actor = apiActor(req, config, simulatorMode)
+    if (!actor) return reply.code(401).send({ error: 'unauthorized', message: '需要有效的访问令牌（Authorization: Bearer …）' })
+    const d = authorize(actor, action)
+    if (!d.ok) return reply.code(403).send({ error: 'forbidden', message: d.reason })
+    ;(req as FastifyRequest & { actor: ApiActor }).actor = actor
+  }
+}
+
+export function actorOf(req: FastifyRequest): ApiActor {
+  return (req as FastifyRequest & { actor: ApiActor }).actor
+}

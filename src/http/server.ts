@@ -1,0 +1,69 @@
+import Fastify, { type FastifyInstance, type FastifyBaseLogger } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import { serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import type { Logger } from 'pino'
+import { sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.js'
+import type { AppConfig } from '../config.js'
+import type { Clock } from '../core/clock.js'
+import { isAppError, type ErrorCode } from '../core/errors.js'
+import type { Channel } from '../channels/types.js'
+import type { Simulator } from '../channels/simulator.js'
+import { adminRoutes } from './admin-routes.js'
+import { simRoutes } from './sim-routes.js'
+
+const STATUS: Partial<Record<ErrorCode, number>> = { not_found: 404, forbidden: 403, conflict: 409, invalid_state: 409 }
+
+export async function buildHttp(deps: {
+  db: Db
+  config: AppConfig
+  clock: Clock
+  logger: Logger
+  channel: Channel
+  simulator?: Simulator
+}): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 16 * 1024 * 1024 })
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+
+  // one boundary: coded errors become clear Chinese answers, anything else a 500 without details
+  app.setErrorHandler((err, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      return reply.code(400).send({ error: 'bad_request', message: '参数有误', details: err.validation.map((v) => `${v.instancePath || '/'} ${v.message}`) })
+    }
+    if (isAppError(err)) return reply.code(STATUS[err.code] ?? 400).send({ error: err.code, message: err.userMessage })
+    const e = err as { statusCode?: number; message?: string }
+    if (e.statusCode && e.statusCode < 500) return reply.code(e.statusCode).send({ error: 'bad_request', message: e.message })
+    req.log.error({ err }, 'request failed')
+    return reply.code(500).send({ error: 'internal', message: '服务器内部错误，请稍后再试' })
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '商务安全生产群助手 API', version: '0.1.0', description: '隐患闭环、人员与绑定码、模拟器' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  app.get('/health', { schema: { tags: ['ops'], summary: '健康检查' } }, async (_req, reply) => {
+    let db = false
+    try {
+      await deps.db.execute(sql`select 1`)
+      db = true
+    } catch {
+      /* reported below */
+    }
+    const channel = deps.channel.account() !== undefined
+    return reply.code(db && channel ? 200 : 503).send({ ok: db && channel, db, channel })
+  })
+
+  await app.register(adminRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator }))
+  if (deps.simulator) {
+    await app.register(simRoutes({ sim: deps.simulator, config: deps.config }))
+    app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/sim'))
+  }
+  return app
+}

@@ -1,0 +1,91 @@
+import path from 'node:path'
+import pino from 'pino'
+import { loadConfig, ConfigError } from './config.js'
+import { openPglite, openPostgres, type Database } from '../db/client.js'
+import { lockDataDir } from './data-lock.js'
+import { buildApp } from './app.js'
+import { seedDemo } from '../db/seed/demo.js'
+import type { Channel } from './channels/types.js'
+
+/** The one place that reads the environment, picks the database, listens and handles signals. */
+async function main() {
+  let config
+  try {
+    config = loadConfig()
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message)
+      process.exit(2)
+    }
+    throw e
+  }
+  const demoFlag = process.argv.includes('--demo')
+  const logger = pino({
+    level: config.LOG_LEVEL,
+    redact: { paths: ['req.headers.authorization', '*.token', '*.password', 'config.ADMIN_TOKENS', 'config.WECHATY_PUPPET_SERVICE_TOKEN'], censor: '[redacted]' },
+  })
+
+  let unlock = () => {}
+  let database: Database
+  if (config.DATABASE_URL) {
+    database = await openPostgres(config.DATABASE_URL)
+  } else {
+    const dir = path.resolve(config.DATA_DIR)
+    try {
+      unlock = lockDataDir(dir)
+    } catch (e) {
+      console.error((e as Error).message)
+      process.exit(3)
+    }
+    database = await openPglite({ dataDir: path.join(dir, 'pglite') })
+  }
+  if (config.DEMO_DATA || demoFlag) {
+    const r = await seedDemo(database.db)
+    logger.info(r, r.created ? 'demo data loaded' : 'demo data already present')
+  }
+
+  let channel: Channel | undefined
+  if (config.WECHATY_PUPPET) {
+    const { realPuppetChannel } = await import('./channels/puppet.js')
+    channel = await realPuppetChannel(config, logger)
+  }
+  const app = await buildApp({ config, db: database.db, logger, channel })
+  await app.start()
+  const address = await app.http.listen({ port: config.PORT, host: config.HOST })
+  const base = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')
+  const lines = [
+    '',
+    '商务安全生产群助手 已启动 / started',
+    `  数据库 database: ${database.kind === 'pglite' ? 'PGlite ' + path.resolve(config.DATA_DIR) : 'PostgreSQL'}`,
+    app.simulator ? `  模拟器 simulator: ${base}/sim` : `  渠道 channel: ${config.WECHATY_PUPPET}`,
+    `  接口文档 API docs: ${base}/docs`,
+    `  健康检查 health: ${base}/health`,
+    app.simulator && !(config.DEMO_DATA || demoFlag) ? '  提示: 用 npm run demo 载入演示数据 / load demo data' : '',
+    '',
+  ].filter((l) => l !== '')
+  console.log(lines.join('\n'))
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(1)
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    const timer = setTimeout(() => process.exit(1), 10_000)
+    timer.unref()
+    try {
+      await app.close()
+      await database.close()
+    } finally {
+      unlock()
+      process.exit(0)
+    }
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('exit', () => unlock())
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})

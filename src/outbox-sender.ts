@@ -1,0 +1,188 @@
+import { and, eq, inArray, lt, sql } from 'drizzle-orm'
+import type { Logger } from 'pino'
+import { schema, rows, type Db } from '../db/client.js'
+import type { Clock } from './core/clock.js'
+import type { Channel } from './channels/types.js'
+import { loadAttachment } from './services/attachments.js'
+
+type OutboxRow = typeof schema.outbox.$inferSelect
+
+export interface SenderOptions {
+  db: Db
+  channel: Channel
+  clock: Clock
+  logger: Logger
+  instanceId: string
+  maxAttempts: number
+  /** fallback poll for retries and rows other instances wrote */
+  pollMs?: number
+  batch?: number
+  /** a row left 'sending' longer than this (a crash mid-send) goes back to pending */
+  leaseMs?: number
+}
+
+export function backoffMs(attempts: number): number {
+  return Math.min(10 * 60_000, 1000 * 2 ** Math.max(0, attempts - 1))
+}
+
+/**
+ * Drains the outbox for the channel account this instance holds: replies first, then urgent, then normal,
+ * paced by the channel's pacer, retried with backoff, dead-lettered after maxAttempts.
+ */
+export class OutboxSender {
+  private running = false
+  private again = false
+  private stopped = true
+  private timer: NodeJS.Timeout | null = null
+  private idle: Promise<void> = Promise.resolve()
+  private idleResolve: (() => void) | null = null
+  sent = 0
+  failed = 0
+
+  constructor(private readonly o: SenderOptions) {}
+
+  start(): void {
+    this.stopped = false
+    const tick = () => {
+      if (this.stopped) return
+      this.kick()
+      this.timer = setTimeout(tick, this.o.pollMs ?? 1000)
+      this.timer.unref?.()
+    }
+    void this.recoverStale().catch((err) => this.o.logger.warn({ err }, 'outbox recovery failed'))
+    tick()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    await this.idle
+  }
+
+  /** Asks for a drain soon; cheap to call after every commit. */
+  kick(): void {
+    if (this.stopped) return
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = true
+    this.idle = new Promise((r) => (this.idleResolve = r))
+    void this.loop()
+  }
+
+  /** Resolves when nothing is being sent. */
+  whenIdle(): Promise<void> {
+    return this.idle
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false
+        while (!this.stopped && (await this.drainOnce()) > 0) {
+          /* keep draining */
+        }
+      } while (this.again && !this.stopped)
+    } catch (err) {
+      this.o.logger.warn({ err }, 'outbox drain failed; will retry')
+    } finally {
+      this.running = false
+      this.idleResolve?.()
+    }
+  }
+
+  /** Rows left 'sending' by a crashed process: they may have gone out already, so they may repeat (logged). */
+  async recoverStale(): Promise<number> {
+    const account = this.o.channel.account()
+    if (!account) return 0
+    const cutoff = new Date(this.o.clock.now().getTime() - (this.o.leaseMs ?? 60_000))
+    const r = await this.o.db
+      .update(schema.outbox)
+      .set({ status: 'pending', claimedBy: null })
+      .where(and(eq(schema.outbox.account, account), eq(schema.outbox.status, 'sending'), lt(schema.outbox.claimedAt, cutoff)))
+      .returning({ id: schema.outbox.id })
+    if (r.length) this.o.logger.warn({ ids: r.map((x) => x.id) }, 'outbox rows were in flight at a crash; they may repeat')
+    return r.length
+  }
+
+  /** Claims and sends one batch; returns how many rows it handled. */
+  async drainOnce(): Promise<number> {
+    const account = this.o.channel.account()
+    if (!account) return 0
+    const now = this.o.clock.now()
+    const claimed = await rows<{ id: number }>(
+      this.o.db,
+      sql`update outbox set status = 'sending', claimed_at = ${now}, claimed_by = ${this.o.instanceId}, attempts = attempts + 1
+          where id in (select id from outbox where account = ${account} and status = 'pending' and next_attempt_at <= ${now}
+                       order by priority, id limit ${this.o.batch ?? 50} for update skip locked)
+          returning id`,
+    )
+    if (!claimed.length) return 0
+    const batch = await this.o.db
+      .select()
+      .from(schema.outbox)
+      .where(inArray(schema.outbox.id, claimed.map((c) => Number(c.id))))
+      .orderBy(schema.outbox.priority, schema.outbox.id)
+    const sentIds: number[] = []
+    const flush = async () => {
+      if (!sentIds.length) return
+      await this.o.db.update(schema.outbox).set({ status: 'sent', sentAt: this.o.clock.now() }).where(inArray(schema.outbox.id, sentIds.splice(0)))
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const row = batch[i]
+      const wait = this.o.channel.pacer.delay(row.chatId, this.o.clock.now())
+      if (wait > 0 || this.stopped) {
+        await flush()
+        const rest = batch.slice(i).map((r) => r.id)
+        await this.o.db
+          .update(schema.outbox)
+          .set({ status: 'pending', claimedBy: null, attempts: sql`${schema.outbox.attempts} - 1`, nextAttemptAt: new Date(this.o.clock.now().getTime() + wait) })
+          .where(inArray(schema.outbox.id, rest))
+        if (wait > 0 && !this.stopped) this.later(wait)
+        return i
+      }
+      try {
+        await this.sendRow(row)
+        this.o.channel.pacer.record(row.chatId, this.o.clock.now())
+        sentIds.push(row.id)
+        this.sent++
+      } catch (err) {
+        await flush()
+        await this.fail(row, err)
+      }
+    }
+    await flush()
+    return batch.length
+  }
+
+  private later(ms: number) {
+    const t = setTimeout(() => this.kick(), Math.min(ms, 60_000))
+    t.unref?.()
+  }
+
+  private async sendRow(row: OutboxRow): Promise<void> {
+    let image
+    if (row.imageSha256) {
+      const a = await loadAttachment(this.o.db, row.imageSha256)
+      if (a) image = { ...a, name: `${row.imageSha256.slice(0, 12)}.${a.mime.split('/')[1] ?? 'png'}` }
+    }
+    await this.o.channel.send({ chatId: row.chatId, isGroup: row.isGroup, text: row.text ?? undefined, image, mentionIds: row.mentionIds })
+  }
+
+  private async fail(row: OutboxRow, err: unknown): Promise<void> {
+    this.failed++
+    const dead = row.attempts >= this.o.maxAttempts
+    const message = err instanceof Error ? err.message : String(err)
+    this.o.logger.warn({ outboxId: row.id, attempts: row.attempts, dead, err: message }, 'send failed')
+    await this.o.db
+      .update(schema.outbox)
+      .set({
+        status: dead ? 'dead' : 'pending',
+        lastError: message.slice(0, 500),
+        nextAttemptAt: new Date(this.o.clock.now().getTime() + backoffMs(row.attempts)),
+        claimedBy: null,
+      })
+      .where(eq(schema.outbox.id, row.id))
+  }
+}

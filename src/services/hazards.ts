@@ -1,0 +1,362 @@
+import { and, desc, eq, gt, sql, inArray, lt, or, count, type SQL } from 'drizzle-orm'
+import { schema, type Tx } from '../../db/client.js'
+import { AppError } from '../core/errors.js'
+import { authorize, type Action, type Actor, type Target } from '../core/permissions.js'
+import { transition, isOverdue, type HazardAction } from '../core/hazard-machine.js'
+import { endOfDayAfter, endOfShanghaiDay, shanghaiParts } from '../core/clock.js'
+import type { Deadline, ReportArgs } from '../core/parse.js'
+import { type HazardStatus, UNIDENTIFIED_BUSINESS } from '../core/domain.js'
+import { businessById, findBusiness, findOfficer, type ChatActor, type GroupRow } from './directory.js'
+
+const { hazards, hazardEvents, hazardAttachments, businesses, identities } = schema
+export type HazardRow = typeof hazards.$inferSelect
+export type HazardEventRow = typeof hazardEvents.$inferSelect
+
+export interface Ctx {
+  tx: Tx
+  actor: ChatActor
+  now: Date
+  sourceMessageId?: string
+}
+
+export function targetOf(h: HazardRow): Target {
+  return {
+    businessId: h.businessId,
+    townshipId: h.townshipId,
+    industry: h.industry,
+    reporterPersonId: h.reporterPersonId,
+    reporterIdentityId: h.reporterIdentityId,
+  }
+}
+
+export function check(actor: Actor, action: Action, target?: Target): void {
+  const d = authorize(actor, action, target)
+  if (!d.ok) throw new AppError('forbidden', d.reason)
+}
+
+async function event(
+  c: Ctx,
+  h: HazardRow,
+  action: string,
+  to: HazardStatus | null,
+  note: string | null,
+  data?: Record<string, unknown>,
+): Promise<HazardEventRow> {
+  const [e] = await c.tx
+    .insert(hazardEvents)
+    .values({
+      hazardId: h.id,
+      action,
+      actorPersonId: c.actor.personId,
+      actorIdentityId: c.actor.identityId,
+      actorName: c.actor.name,
+      fromStatus: h.status,
+      toStatus: to,
+      note,
+      data: data ?? null,
+      sourceMessageId: c.sourceMessageId ?? null,
+      at: c.now,
+    })
+    .returning()
+  return e
+}
+
+export async function getByCode(tx: Tx, code: string, forUpdate = false): Promise<HazardRow> {
+  const q = tx.select().from(hazards).where(eq(hazards.code, code.toUpperCase()))
+  const [h] = forUpdate ? await q.for('update') : await q
+  if (!h) throw new AppError('not_found', `没有找到隐患 ${code}，请检查编号`)
+  return h
+}
+
+export async function reportHazard(
+  c: Ctx,
+  args: ReportArgs,
+  where: { group: GroupRow | null },
+): Promise<{ hazard: HazardRow; businessName: string }> {
+  check(c.actor, 'hazard.report')
+  let businessId: number | null = null
+  let businessName = UNIDENTIFIED_BUSINESS
+  let townshipId = where.group?.townshipId ?? null
+  let industry: string | null = where.group?.industries.length === 1 ? where.group.industries[0] : null
+  if (c.actor.role === 'member' && c.actor.businessIds.length) {
+    const rows = await c.tx.select().from(businesses).where(inArray(businesses.id, c.actor.businessIds))
+    const b = rows.find((r) => where.group?.townshipId == null || r.townshipId === where.group.townshipId) ?? rows[0]
+    businessId = b.id
+    businessName = b.name
+    townshipId = b.townshipId
+    industry = b.industry
+  }
+  const [{ id }] = await c.tx.execute(sql`select nextval('hazards_id_seq')::int as id`).then((r) =>
+    Array.isArray(r) ? (r as { id: number }[]) : (r as unknown as { rows: { id: number }[] }).rows,
+  )
+  const [h] = await c.tx
+    .insert(hazards)
+    .values({
+      id,
+      code: `Y${id}`,
+      businessId,
+      townshipId,
+      industry,
+      groupId: where.group?.id ?? null,
+      reporterPersonId: c.actor.personId,
+      reporterIdentityId: c.actor.identityId,
+      reporterName: c.actor.name,
+      reporterKind: c.actor.role,
+      description: args.description,
+      place: args.place,
+      category: args.category,
+      grade: args.major ? 'major' : 'general',
+      listedSupervision: args.major ? '挂牌督办' : null,
+      status: 'reported',
+      createdAt: c.now,
+      updatedAt: c.now,
+    })
+    .returning()
+  await c.tx.insert(hazardEvents).values({
+    hazardId: h.id,
+    action: 'report',
+    actorPersonId: c.actor.personId,
+    actorIdentityId: c.actor.identityId,
+    actorName: c.actor.name,
+    fromStatus: null,
+    toStatus: 'reported',
+    note: args.description,
+    data: { place: args.place, category: args.category, grade: h.grade, public: c.actor.role === 'public' },
+    sourceMessageId: c.sourceMessageId ?? null,
+    at: c.now,
+  })
+  return { hazard: h, businessName }
+}
+
+async function facts(tx: Tx, h: HazardRow) {
+  const since = await tx
+    .select({ at: hazardEvents.at })
+    .from(hazardEvents)
+    .where(and(eq(hazardEvents.hazardId, h.id), eq(hazardEvents.action, 'rectify')))
+    .orderBy(desc(hazardEvents.id))
+    .limit(1)
+  let photos = 0
+  if (since.length) {
+    const [r] = await tx
+      .select({ n: count() })
+      .from(hazardAttachments)
+      .where(and(eq(hazardAttachments.hazardId, h.id), eq(hazardAttachments.stage, 'rectification'), gt(hazardAttachments.createdAt, new Date(since[0].at.getTime() - 1))))
+    photos = Number(r.n)
+  }
+  return { status: h.status, hasBusiness: h.businessId !== null, rectificationPhotos: photos, hasTransferResult: !!h.transferResult }
+}
+
+async function step(c: Ctx, h: HazardRow, action: HazardAction, extra: { hasBusiness?: boolean } = {}): Promise<HazardStatus> {
+  const f = await facts(c.tx, h)
+  const t = transition({ ...f, ...extra }, action)
+  if (!t.ok) throw new AppError('invalid_state', `${h.code}：${t.reason}`)
+  return t.to
+}
+
+export function resolveDeadline(d: Deadline | null, defaultDays: number, now: Date): Date {
+  if (!d) return endOfDayAfter(now, defaultDays)
+  if ('days' in d) return endOfDayAfter(now, d.days)
+  const p = shanghaiParts(now)
+  let at = endOfShanghaiDay(d.date.year ?? p.year, d.date.month, d.date.day)
+  if (d.date.year === undefined && at.getTime() < now.getTime()) at = endOfShanghaiDay(p.year + 1, d.date.month, d.date.day)
+  if (at.getTime() < now.getTime()) throw new AppError('usage', '期限不能早于今天')
+  return at
+}
+
+export async function acceptHazard(
+  c: Ctx,
+  code: string,
+  args: { deadline: Deadline | null; responsible: string | null; business: string | null },
+  defaults: { general: number; major: number },
+): Promise<{ hazard: HazardRow; businessName: string }> {
+  const h = await getByCode(c.tx, code, true)
+  check(c.actor, 'hazard.accept', targetOf(h))
+  let business = h.businessId !== null ? await businessById(c.tx, h.businessId) : null
+  if (!business && args.business) {
+    business = await findBusiness(c.tx, args.business)
+    if (!business) throw new AppError('not_found', `没有找到单位“${args.business}”，请写全称，或请管理员先登记该单位`)
+  }
+  const to = await step(c, h, 'accept', { hasBusiness: business !== null })
+  let responsibleId = c.actor.personId
+  let responsibleName = c.actor.name
+  if (args.responsible) {
+    const o = await findOfficer(c.tx, args.responsible)
+    if (!o) throw new AppError('not_found', `没有找到监管人员“${args.responsible}”`)
+    responsibleId = o.id
+    responsibleName = o.name
+  }
+  const deadline = resolveDeadline(args.deadline, h.grade === 'major' ? defaults.major : defaults.general, c.now)
+  const assigned = h.businessId === null && business !== null
+  const [u] = await c.tx
+    .update(hazards)
+    .set({
+      status: to,
+      deadline,
+      responsiblePersonId: responsibleId,
+      responsibleName,
+      businessId: business!.id,
+      townshipId: business!.townshipId ?? h.townshipId,
+      industry: business!.industry,
+      updatedAt: c.now,
+    })
+    .where(eq(hazards.id, h.id))
+    .returning()
+  await event(c, h, 'accept', to, null, {
+    deadline: deadline.toISOString(),
+    responsible: responsibleName,
+    ...(assigned ? { business: business!.name } : {}),
+  })
+  return { hazard: u, businessName: business!.name }
+}
+
+export async function rectifyHazard(c: Ctx, code: string, measures: string): Promise<HazardRow> {
+  const h = await getByCode(c.tx, code, true)
+  check(c.actor, 'hazard.rectify', targetOf(h))
+  const to = await step(c, h, 'rectify')
+  const [u] = await c.tx.update(hazards).set({ status: to, measures, updatedAt: c.now }).where(eq(hazards.id, h.id)).returning()
+  await event(c, h, 'rectify', to, measures)
+  return u
+}
+
+export async function verifyHazard(c: Ctx, code: string, passed: boolean, opinion: string | null): Promise<HazardRow> {
+  const h = await getByCode(c.tx, code, true)
+  check(c.actor, 'hazard.verify', targetOf(h))
+  if (!passed && !opinion) throw new AppError('usage', '验收不通过时请写明原因，如：验收 ' + h.code + ' 不通过 软管未更换')
+  const to = await step(c, h, passed ? 'verify_pass' : 'verify_fail')
+  const [u] = await c.tx
+    .update(hazards)
+    .set({ status: to, updatedAt: c.now, closedAt: to === 'closed' ? c.now : null })
+    .where(eq(hazards.id, h.id))
+    .returning()
+  await event(c, h, passed ? 'verify_pass' : 'verify_fail', to, opinion)
+  return u
+}
+
+export async function transferHazard(c: Ctx, code: string, department: string, note: string | null): Promise<HazardRow> {
+  const h = await getByCode(c.tx, code, true)
+  check(c.actor, 'hazard.transfer', targetOf(h))
+  const to = await step(c, h, 'transfer')
+  const [u] = await c.tx
+    .update(hazards)
+    .set({ status: to, transferDepartment: department, updatedAt: c.now })
+    .where(eq(hazards.id, h.id))
+    .returning()
+  await event(c, h, 'transfer', to, note, { department })
+  return u
+}
+
+export async function recordTransferResult(c: Ctx, code: string, result: string): Promise<HazardRow> {
+  const h = await getByCode(c.tx, code, true)
+  check(c.actor, 'hazard.transfer_result', targetOf(h))
+  const to = await step(c, h, 'transfer_result')
+  const [u] = await c.tx.update(hazards).set({ transferResult: result, updatedAt: c.now }).where(eq(hazards.id, h.id)).returning()
+  await event(c, h, 'transfer_result', to, result, { department: h.transferDepartment })
+  return u
+}
+
+export async function attachPhoto(c: Ctx, hazardId: number, stage: 'report' | 'rectification', sha256: string): Promise<number> {
+  await c.tx.insert(hazardAttachments).values({ hazardId, sha256, stage, sourceMessageId: c.sourceMessageId ?? null, createdAt: c.now })
+  const [r] = await c.tx
+    .select({ n: count() })
+    .from(hazardAttachments)
+    .where(and(eq(hazardAttachments.hazardId, hazardId), eq(hazardAttachments.stage, stage)))
+  return Number(r.n)
+}
+
+export async function timeline(tx: Tx, hazardId: number) {
+  const events = await tx.select().from(hazardEvents).where(eq(hazardEvents.hazardId, hazardId)).orderBy(hazardEvents.id)
+  const photos = await tx
+    .select({ sha256: hazardAttachments.sha256, stage: hazardAttachments.stage, at: hazardAttachments.createdAt })
+    .from(hazardAttachments)
+    .where(eq(hazardAttachments.hazardId, hazardId))
+    .orderBy(hazardAttachments.id)
+  return { events, photos }
+}
+
+export interface HazardFilter {
+  status?: HazardStatus
+  open?: boolean
+  overdue?: boolean
+  businessIds?: number[]
+  groupId?: number
+  townshipId?: number
+  reporterIdentityId?: number
+  responsiblePersonId?: number
+  grade?: 'general' | 'major'
+  category?: string
+  limit?: number
+  offset?: number
+}
+
+/** Restricts a listing to what the actor may see. */
+export function scopeWhere(actor: Actor): SQL | undefined {
+  const reach = authorize(actor, 'hazard.view')
+  if (!reach.ok) return sql`false`
+  switch (reach.reach) {
+    case 'all':
+      return undefined
+    case 'own_business':
+      return actor.businessIds.length ? inArray(hazards.businessId, actor.businessIds) : sql`false`
+    case 'own_report':
+      return or(
+        actor.identityId !== null ? eq(hazards.reporterIdentityId, actor.identityId) : sql`false`,
+        actor.personId !== null ? eq(hazards.reporterPersonId, actor.personId) : sql`false`,
+      )
+    case 'jurisdiction': {
+      const parts: SQL[] = []
+      if (actor.townshipId !== null) parts.push(eq(hazards.townshipId, actor.townshipId))
+      if (actor.industries.length) parts.push(or(inArray(hazards.industry, actor.industries), sql`${hazards.industry} is null`)!)
+      return parts.length ? and(...parts) : undefined
+    }
+  }
+}
+
+export function filterWhere(f: HazardFilter, now: Date): SQL[] {
+  const w: SQL[] = []
+  if (f.status) w.push(eq(hazards.status, f.status))
+  if (f.open) w.push(sql`${hazards.status} <> 'closed'`)
+  if (f.overdue) w.push(and(inArray(hazards.status, ['reported', 'rectifying']), lt(hazards.deadline, now))!)
+  if (f.businessIds) w.push(f.businessIds.length ? inArray(hazards.businessId, f.businessIds) : sql`false`)
+  if (f.groupId !== undefined) w.push(eq(hazards.groupId, f.groupId))
+  if (f.townshipId !== undefined) w.push(eq(hazards.townshipId, f.townshipId))
+  if (f.reporterIdentityId !== undefined) w.push(eq(hazards.reporterIdentityId, f.reporterIdentityId))
+  if (f.responsiblePersonId !== undefined) w.push(eq(hazards.responsiblePersonId, f.responsiblePersonId))
+  if (f.grade) w.push(eq(hazards.grade, f.grade))
+  if (f.category) w.push(eq(hazards.category, f.category))
+  return w
+}
+
+export async function listHazards(tx: Tx, actor: Actor, f: HazardFilter, now: Date) {
+  const conds = [scopeWhere(actor), ...filterWhere(f, now)].filter((x): x is SQL => x !== undefined)
+  const where = conds.length ? and(...conds) : undefined
+  const items = await tx
+    .select({ hazard: hazards, businessName: businesses.name })
+    .from(hazards)
+    .leftJoin(businesses, eq(businesses.id, hazards.businessId))
+    .where(where)
+    .orderBy(desc(hazards.id))
+    .limit(f.limit ?? 50)
+    .offset(f.offset ?? 0)
+  const [{ n }] = await tx.select({ n: count() }).from(hazards).where(where)
+  return { total: Number(n), items: items.map((i) => ({ ...i.hazard, businessName: i.businessName ?? UNIDENTIFIED_BUSINESS, overdue: isOverdue(i.hazard.status, i.hazard.deadline, now) })) }
+}
+
+export async function groupCounts(tx: Tx, groupId: number, now: Date) {
+  const [r] = await tx
+    .select({
+      open: sql<number>`count(*) filter (where ${hazards.status} <> 'closed')`,
+      overdue: sql<number>`count(*) filter (where ${hazards.status} in ('reported','rectifying') and ${hazards.deadline} < ${now})`,
+      major: sql<number>`count(*) filter (where ${hazards.status} <> 'closed' and ${hazards.grade} = 'major')`,
+      closed: sql<number>`count(*) filter (where ${hazards.status} = 'closed')`,
+    })
+    .from(hazards)
+    .where(eq(hazards.groupId, groupId))
+  return { open: Number(r.open), overdue: Number(r.overdue), major: Number(r.major), closed: Number(r.closed) }
+}
+
+/** External chat ids of the hazard's reporter (to @-mention on updates), if bound to this channel. */
+export async function reporterExternalId(tx: Tx, h: HazardRow): Promise<string | null> {
+  if (h.reporterIdentityId === null) return null
+  const [r] = await tx.select({ externalId: identities.externalId }).from(identities).where(eq(identities.id, h.reporterIdentityId))
+  return r?.externalId ?? null
+}
