@@ -28,7 +28,7 @@ export async function rows<T = Record<string, unknown>>(db: Tx, query: SQL): Pro
 export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob; migrate?: boolean }): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite')
   const { drizzle } = await import('drizzle-orm/pglite')
-  const client = new PGlite(opts.dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {})
+  const client = new PGlite({ dataDir: opts.dataDir, loadDataDir: opts.loadDataDir })
   await client.waitReady
   const db = drizzle({ client, schema }) as unknown as Db
   if (opts.migrate !== false) {

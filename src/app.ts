@@ -6,7 +6,7 @@ import type { AppConfig } from './config.js'
 import { systemClock, type Clock } from './core/clock.js'
 import type { Channel } from './channels/types.js'
 import { Simulator, type SimStore } from './channels/simulator.js'
-import { createRouter, type Router } from './chat/router.js'
+import { createRouter, type Router, type Outcome } from './chat/router.js'
 import { OutboxSender } from './outbox-sender.js'
 import { buildHttp } from './http/server.js'
 
@@ -17,6 +17,8 @@ export interface App {
   channel: Channel
   simulator?: Simulator
   db: Db
+  /** resolves with the router's outcome once the message with this id has been handled */
+  handled(messageId: string, timeoutMs?: number): Promise<Outcome>
   /** starts the channel (logs in) and the outbox sender */
   start(): Promise<void>
   close(): Promise<void>
@@ -82,9 +84,34 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     onOutbox: () => sender.kick(),
     sendDirect: (m, text) => channel.send({ chatId: m.chatId, isGroup: m.isGroup, text, mentionIds: m.isGroup ? [m.senderId] : [] }),
   })
+  const outcomes = new Map<string, { done?: Outcome; waiters: ((o: Outcome) => void)[] }>()
   channel.onMessage(async (m) => {
-    await router.handle(m)
+    const o = await router.handle(m)
+    const entry = outcomes.get(m.messageId)
+    if (entry) {
+      entry.done = o
+      for (const w of entry.waiters.splice(0)) w(o)
+    } else outcomes.set(m.messageId, { done: o, waiters: [] })
+    if (outcomes.size > 10_000) outcomes.delete(outcomes.keys().next().value!)
   })
+  function handled(messageId: string, timeoutMs = 10_000): Promise<Outcome> {
+    let entry = outcomes.get(messageId)
+    if (entry?.done) {
+      const o = entry.done
+      outcomes.delete(messageId)
+      return Promise.resolve(o)
+    }
+    if (!entry) outcomes.set(messageId, (entry = { waiters: [] }))
+    const e = entry
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`message ${messageId} not handled within ${timeoutMs} ms`)), timeoutMs)
+      e.waiters.push((o) => {
+        clearTimeout(t)
+        outcomes.delete(messageId)
+        resolve(o)
+      })
+    })
+  }
   const http = await buildHttp({ db, config, clock, logger, channel, simulator })
   let started = false
   return {
@@ -94,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     channel,
     simulator,
     db,
+    handled,
     async start() {
       if (simulator) await simulator.start()
       else await channel.start()
