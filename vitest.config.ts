@@ -22,6 +22,17 @@ export default defineConfig({
         },
       },
       {
+        // suites that need the real PostgreSQL server itself (e.g. cutting its connection): only in test:pg
+        test: {
+          name: 'pg',
+          include: ['tests/pg/**/*.test.ts'],
+          globalSetup: ['tests/helpers/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],

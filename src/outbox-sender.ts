@@ -113,8 +113,8 @@ export class OutboxSender {
     const now = this.o.clock.now()
     const claimed = await rows<{ id: number }>(
       this.o.db,
-      sql`update outbox set status = 'sending', claimed_at = ${now}, claimed_by = ${this.o.instanceId}, attempts = attempts + 1
-          where id in (select id from outbox where account = ${account} and status = 'pending' and next_attempt_at <= ${now}
+      sql`update outbox set status = 'sending', claimed_at = ${now.toISOString()}::timestamptz, claimed_by = ${this.o.instanceId}, attempts = attempts + 1
+          where id in (select id from outbox where account = ${account} and status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz
                        order by priority, id limit ${this.o.batch ?? 50} for update skip locked)
           returning id`,
     )

@@ -345,7 +345,7 @@ export async function groupCounts(tx: Tx, groupId: number, now: Date) {
   const [r] = await tx
     .select({
       open: sql<number>`count(*) filter (where ${hazards.status} <> 'closed')`,
-      overdue: sql<number>`count(*) filter (where ${hazards.status} in ('reported','rectifying') and ${hazards.deadline} < ${now})`,
+      overdue: sql<number>`count(*) filter (where ${hazards.status} in ('reported','rectifying') and ${hazards.deadline} < ${now.toISOString()}::timestamptz)`,
       major: sql<number>`count(*) filter (where ${hazards.status} <> 'closed' and ${hazards.grade} = 'major')`,
       closed: sql<number>`count(*) filter (where ${hazards.status} = 'closed')`,
     })
