@@ -130,7 +130,7 @@ export class Simulator {
   private addContact(c: SimContact, save = true): SimContact {
     if (!this.contactsById.has(c.id)) this.mocker.createContact({ id: c.id, name: c.name })
     this.contactsById.set(c.id, c)
-    if (save) void this.opts.store?.saveContact(c)
+    if (save) this.persist(this.opts.store?.saveContact(c))
     return c
   }
 
@@ -143,8 +143,12 @@ export class Simulator {
     }
     const saved = { ...g, memberIds: members.filter((m) => m !== this.botContact.id) }
     this.groupsById.set(g.id, saved)
-    if (save) void this.opts.store?.saveGroup(saved)
+    if (save) this.persist(this.opts.store?.saveGroup(saved))
     return saved
+  }
+
+  private persist(p: Promise<void> | undefined) {
+    p?.catch((err) => this.opts.logger.error({ err }, 'simulator could not save its contacts/groups'))
   }
 
   createContact(input: { id?: string; name: string }): SimContact {
