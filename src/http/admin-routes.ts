@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { eq, asc, inArray } from 'drizzle-orm'
+import { eq, asc, gt, inArray } from 'drizzle-orm'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { schema, type Db } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
@@ -130,6 +130,27 @@ export function adminRoutes(deps: { db: Db; config: AppConfig; clock: Clock; sim
         schema: { ...secured, tags: ['directory'], summary: '生成一次性绑定码（在群里发：绑定 码）', params: z.object({ id: z.coerce.number().int() }) },
       },
       async (req, reply) => reply.code(201).send(await issueBindCode(db, req.params.id, clock.now(), config.BIND_CODE_TTL_HOURS)),
+    )
+
+    app.get(
+      '/api/bind-codes',
+      {
+        preHandler: can('admin.manage'),
+        schema: { ...secured, tags: ['directory'], summary: '绑定码列表（未过期的，含已用）' },
+      },
+      async () =>
+        db
+          .select({
+            code: schema.bindCodes.code,
+            personId: schema.bindCodes.personId,
+            personName: schema.people.name,
+            expiresAt: schema.bindCodes.expiresAt,
+            usedAt: schema.bindCodes.usedAt,
+          })
+          .from(schema.bindCodes)
+          .innerJoin(schema.people, eq(schema.people.id, schema.bindCodes.personId))
+          .where(gt(schema.bindCodes.expiresAt, clock.now()))
+          .orderBy(asc(schema.bindCodes.createdAt)),
     )
 
     app.get(

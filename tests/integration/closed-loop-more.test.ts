@@ -158,6 +158,8 @@ describe('binding and group registration', () => {
     expect(person.statusCode).toBe(201)
     const code = (await http.inject({ method: 'POST', url: `/api/people/${person.json().id}/bind-codes` })).json().code as string
     expect(code).toMatch(/^\d{6}$/)
+    const codes = (await http.inject({ url: '/api/bind-codes' })).json()
+    expect(codes).toEqual([expect.objectContaining({ code, personName: '孙科员', usedAt: null })])
     const sim = t.app.simulator!
     sim.createContact({ id: 'sun', name: '孙科员' })
     sim.createContact({ id: 'shop', name: '店主' })
