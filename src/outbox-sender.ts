@@ -1,6 +1,6 @@
-import { and, eq, inArray, lt, sql } from 'drizzle-orm'
+import { and, eq, inArray, lt, lte, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
-import { schema, rows, type Db } from '../db/client.js'
+import { schema, type Db } from '../db/client.js'
 import type { Clock } from './core/clock.js'
 import type { Channel } from './channels/types.js'
 import { loadAttachment } from './services/attachments.js'
@@ -111,19 +111,21 @@ export class OutboxSender {
     const account = this.o.channel.account()
     if (!account) return 0
     const now = this.o.clock.now()
-    const claimed = await rows<{ id: number }>(
-      this.o.db,
-      sql`update outbox set status = 'sending', claimed_at = ${now.toISOString()}::timestamptz, claimed_by = ${this.o.instanceId}, attempts = attempts + 1
-          where id in (select id from outbox where account = ${account} and status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz
-                       order by priority, id limit ${this.o.batch ?? 50} for update skip locked)
-          returning id`,
-    )
-    if (!claimed.length) return 0
+    const { outbox } = schema
+    const due = this.o.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.account, account), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+      .orderBy(outbox.priority, outbox.id)
+      .limit(this.o.batch ?? 50)
+      .for('update', { skipLocked: true })
     const batch = await this.o.db
-      .select()
-      .from(schema.outbox)
-      .where(inArray(schema.outbox.id, claimed.map((c) => Number(c.id))))
-      .orderBy(schema.outbox.priority, schema.outbox.id)
+      .update(outbox)
+      .set({ status: 'sending', claimedAt: now, claimedBy: this.o.instanceId, attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, due))
+      .returning()
+    if (!batch.length) return 0
+    batch.sort((a, b) => a.priority - b.priority || a.id - b.id)
     const sentIds: number[] = []
     const flush = async () => {
       if (!sentIds.length) return

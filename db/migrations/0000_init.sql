@@ -120,7 +120,7 @@ CREATE TABLE "hazard_events" (
 --> statement-breakpoint
 CREATE TABLE "hazards" (
 	"id" serial PRIMARY KEY NOT NULL,
-	"code" text NOT NULL,
+	"code" text GENERATED ALWAYS AS ('Y' || id) STORED NOT NULL,
 	"business_id" integer,
 	"township_id" integer,
 	"industry" text,

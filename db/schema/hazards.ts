@@ -1,4 +1,5 @@
 import { pgTable, serial, integer, text, timestamp, jsonb, primaryKey, index, bigserial, boolean } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
 import { createdAt, bytea } from './columns.js'
 import { businesses, groups, jurisdictions } from './directory.js'
 
@@ -6,7 +7,11 @@ export const hazards = pgTable(
   'hazards',
   {
     id: serial('id').primaryKey(),
-    code: text('code').notNull().unique(),
+    /** the short code people type: Y + id */
+    code: text('code')
+      .notNull()
+      .unique()
+      .generatedAlwaysAs(sql`'Y' || id`),
     businessId: integer('business_id').references(() => businesses.id),
     townshipId: integer('township_id').references(() => jurisdictions.id),
     industry: text('industry'),

@@ -7,7 +7,7 @@ import { AppError, isAppError } from '../core/errors.js'
 import { address, normalize } from '../core/text.js'
 import { authorize } from '../core/permissions.js'
 import type { InboundMessage, InboundImage } from '../channels/types.js'
-import { actorFor, ensureGroup, ensureIdentity } from '../services/directory.js'
+import { loadChatActor, findOrCreateGroup } from '../services/directory.js'
 import { enqueue, type Priority } from '../services/outbox.js'
 import { storeAttachment } from '../services/attachments.js'
 import { attachPhoto } from '../services/hazards.js'
@@ -15,6 +15,16 @@ import { usageText, type ChatContext } from './command.js'
 import { matchCommand } from '../../commands/index.js'
 
 export const BUSY_REPLY = '系统繁忙，请稍后重发'
+
+/** A command refused with a reason: its writes are undone, the message is claimed and answered. */
+class Refusal extends Error {
+  constructor(
+    readonly reply: string,
+    readonly outcome: 'usage' | 'refused',
+  ) {
+    super(reply)
+  }
+}
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
 export type Outcome = 'ignored' | 'duplicate' | 'stale' | 'handled' | 'refused' | 'usage' | 'photo' | 'busy'
@@ -71,9 +81,8 @@ export function createRouter(deps: RouterDeps) {
   }
 
   async function handleCommand(tx: Tx, m: InboundMessage, body: string, now: Date): Promise<Outcome> {
-    const identity = await ensureIdentity(tx, m.channel, m.senderId, m.senderName)
-    const actor = await actorFor(tx, identity)
-    const group = m.isGroup ? await ensureGroup(tx, m.channel, m.chatId, m.chatName) : null
+    const { identity, actor } = await loadChatActor(tx, m.channel, m.senderId, m.senderName)
+    const group = m.isGroup ? await findOrCreateGroup(tx, m.channel, m.chatId, m.chatName) : null
     let wrote = false
     const ctx: ChatContext = {
       tx,
@@ -128,14 +137,11 @@ export function createRouter(deps: RouterDeps) {
       return 'usage'
     }
     try {
-      // a savepoint: a refusal undoes the command's partial writes but keeps the message claim and the answer
-      await tx.transaction(async (sp) => {
-        await command.run({ ...ctx, tx: sp, reply: async (t, a) => { wrote = true; await enqueue(sp, replyItem(m, t, a), now) } }, parsed.value)
-      })
+      await command.run(ctx, parsed.value)
     } catch (e) {
-      if (!isAppError(e)) throw e
-      await ctx.reply(e.code === 'usage' ? `${e.userMessage}\n${usageText(command)}` : e.userMessage)
-      return e.code === 'usage' ? 'usage' : 'refused'
+      // the whole transaction rolls back; handle() answers the refusal in a fresh one
+      if (isAppError(e)) throw new Refusal(e.code === 'usage' ? `${e.userMessage}\n${usageText(command)}` : e.userMessage, e.code === 'usage' ? 'usage' : 'refused')
+      throw e
     }
     if (!wrote) logger.warn({ msgId: m.messageId, command: command.name }, 'command answered nothing')
     return 'handled'
@@ -155,8 +161,7 @@ export function createRouter(deps: RouterDeps) {
       )
       .for('update')
     if (!slot || slot.kind !== 'photos' || slot.hazardId === null) return 'ignored'
-    const identity = await ensureIdentity(tx, m.channel, m.senderId, m.senderName)
-    const actor = await actorFor(tx, identity)
+    const { actor } = await loadChatActor(tx, m.channel, m.senderId, m.senderName)
     const sha = await storeAttachment(tx, image.bytes, image.mime)
     const stage = slot.stage === 'rectification' ? 'rectification' : 'report'
     const n = await attachPhoto({ tx, actor, now, sourceMessageId: m.messageId }, slot.hazardId, stage, sha)
@@ -199,7 +204,7 @@ export function createRouter(deps: RouterDeps) {
         }
       } else if (!addressed) return 'ignored'
       const stale = now.getTime() - m.sentAt.getTime() > config.MESSAGE_MAX_AGE_SECONDS * 1000
-      const outcome = await db.transaction(async (tx) => {
+      const outcome = await db.transaction(async (tx): Promise<Outcome> => {
         if (!(await claim(tx, m, 'handled', now))) return 'duplicate' as const
         let o: Outcome
         if (stale) {
@@ -213,6 +218,13 @@ export function createRouter(deps: RouterDeps) {
         } else o = await handleCommand(tx, m, body, now)
         if (o !== 'handled') await setOutcome(tx, m, o)
         return o
+      }).catch(async (e) => {
+        if (!(e instanceof Refusal)) throw e
+        return db.transaction(async (tx): Promise<Outcome> => {
+          if (!(await claim(tx, m, e.outcome, now))) return 'duplicate'
+          await enqueue(tx, replyItem(m, e.reply), now)
+          return e.outcome
+        })
       })
       if (outcome !== 'duplicate' && outcome !== 'ignored') deps.onOutbox()
       log.debug({ outcome }, 'inbound handled')

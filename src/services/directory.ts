@@ -14,6 +14,8 @@ export type BusinessRow = typeof businesses.$inferSelect
 
 export interface ChatActor extends Actor {
   name: string
+  /** the businesses a member belongs to */
+  businesses?: { id: number; name: string; townshipId: number | null; industry: string }[]
 }
 
 /** Records the chat identity (by channel + external id) and returns it with the person it is bound to. */
@@ -45,6 +47,57 @@ export async function actorFor(tx: Tx, identity: IdentityRow): Promise<ChatActor
     industries: p.industries,
     name: p.name,
   }
+}
+
+/**
+ * The sender's identity and who it is, in one query on the hot path;
+ * the identity row is written only when it is new or its display name changed.
+ */
+export async function loadChatActor(
+  tx: Tx,
+  channel: string,
+  externalId: string,
+  displayName: string,
+): Promise<{ identity: IdentityRow; actor: ChatActor }> {
+  const rows = await tx
+    .select({ identity: identities, person: people, business: businesses })
+    .from(identities)
+    .leftJoin(people, eq(people.id, identities.personId))
+    .leftJoin(memberships, eq(memberships.personId, people.id))
+    .leftJoin(businesses, eq(businesses.id, memberships.businessId))
+    .where(and(eq(identities.channel, channel), eq(identities.externalId, externalId)))
+  if (!rows.length || rows[0].identity.displayName !== displayName) {
+    const identity = await ensureIdentity(tx, channel, externalId, displayName)
+    return { identity, actor: await actorFor(tx, identity) }
+  }
+  const { identity, person } = rows[0]
+  if (!person) {
+    return { identity, actor: { role: 'public', personId: null, identityId: identity.id, businessIds: [], townshipId: null, industries: [], name: identity.displayName } }
+  }
+  const bs = rows.map((r) => r.business).filter((b): b is BusinessRow => b !== null)
+  return {
+    identity,
+    actor: {
+      role: person.role as Role,
+      personId: person.id,
+      identityId: identity.id,
+      businessIds: bs.map((b) => b.id),
+      businesses: bs.map((b) => ({ id: b.id, name: b.name, townshipId: b.townshipId, industry: b.industry })),
+      townshipId: person.townshipId,
+      industries: person.industries,
+      name: person.name,
+    },
+  }
+}
+
+/** The group row for a chat, created on first sight; written again only when its name changed. */
+export async function findOrCreateGroup(tx: Tx, channel: string, externalId: string, name: string): Promise<GroupRow> {
+  const [g] = await tx
+    .select()
+    .from(groups)
+    .where(and(eq(groups.channel, channel), eq(groups.externalId, externalId)))
+  if (g && g.name === name) return g
+  return ensureGroup(tx, channel, externalId, name)
 }
 
 export async function ensureGroup(tx: Tx, channel: string, externalId: string, name: string): Promise<GroupRow> {

@@ -79,21 +79,16 @@ export async function reportHazard(
   let townshipId = where.group?.townshipId ?? null
   let industry: string | null = where.group?.industries.length === 1 ? where.group.industries[0] : null
   if (c.actor.role === 'member' && c.actor.businessIds.length) {
-    const rows = await c.tx.select().from(businesses).where(inArray(businesses.id, c.actor.businessIds))
+    const rows = c.actor.businesses ?? (await c.tx.select().from(businesses).where(inArray(businesses.id, c.actor.businessIds)))
     const b = rows.find((r) => where.group?.townshipId == null || r.townshipId === where.group.townshipId) ?? rows[0]
     businessId = b.id
     businessName = b.name
     townshipId = b.townshipId
     industry = b.industry
   }
-  const [{ id }] = await c.tx.execute(sql`select nextval('hazards_id_seq')::int as id`).then((r) =>
-    Array.isArray(r) ? (r as { id: number }[]) : (r as unknown as { rows: { id: number }[] }).rows,
-  )
   const [h] = await c.tx
     .insert(hazards)
     .values({
-      id,
-      code: `Y${id}`,
       businessId,
       townshipId,
       industry,
