@@ -33,6 +33,8 @@ export class OutboxSender {
   private running = false
   private again = false
   private stopped = true
+  /** set by stop(): finish the row in hand, release the rest */
+  private stopping = false
   private timer: NodeJS.Timeout | null = null
   private idle: Promise<void> = Promise.resolve()
   private idleResolve: (() => void) | null = null
@@ -43,6 +45,7 @@ export class OutboxSender {
 
   start(): void {
     this.stopped = false
+    this.stopping = false
     const tick = () => {
       if (this.stopped) return
       this.kick()
@@ -55,6 +58,7 @@ export class OutboxSender {
 
   async stop(): Promise<void> {
     this.stopped = true
+    this.stopping = true
     if (this.timer) clearTimeout(this.timer)
     await this.idle
   }
@@ -134,14 +138,14 @@ export class OutboxSender {
     for (let i = 0; i < batch.length; i++) {
       const row = batch[i]
       const wait = this.o.channel.pacer.delay(row.chatId, this.o.clock.now())
-      if (wait > 0 || this.stopped) {
+      if (wait > 0 || this.stopping) {
         await flush()
         const rest = batch.slice(i).map((r) => r.id)
         await this.o.db
           .update(schema.outbox)
           .set({ status: 'pending', claimedBy: null, attempts: sql`${schema.outbox.attempts} - 1`, nextAttemptAt: new Date(this.o.clock.now().getTime() + wait) })
           .where(inArray(schema.outbox.id, rest))
-        if (wait > 0 && !this.stopped) this.later(wait)
+        if (wait > 0 && !this.stopping) this.later(wait)
         return i
       }
       try {
