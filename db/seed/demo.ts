@@ -39,7 +39,7 @@ const GROUPS: { id: string; name: string; township: string | null; industries: I
   { id: 'demo-leaders@chatroom', name: '局领导群', township: null, industries: [], members: ['马局长', '杨光', '系统管理员'] },
 ]
 
-const contactId = (name: string) => `demo-${Buffer.from(name).toString('hex').slice(0, 12)}`
+const contactId = (name: string) => `demo-${Buffer.from(name).toString('hex')}`
 
 export async function seedDemo(db: Db, channel = 'wechaty'): Promise<{ created: boolean; businesses: number; people: number; groups: number }> {
   const [city] = await db.select().from(schema.jurisdictions).where(eq(schema.jurisdictions.name, DEMO_CITY))

@@ -186,7 +186,7 @@ export class Simulator {
     const group = s.groupId ? this.group(s.groupId) : undefined
     if (s.groupId && !group) throw new Error(`unknown group: ${s.groupId}`)
     if (group && !group.memberIds.includes(from.id)) throw new Error(`${from.id} is not in ${group.id}`)
-    if (!s.text && !s.imageBase64) throw new Error('text or imageBase64 is required')
+    if (!s.text === !s.imageBase64) throw new Error('send either text or imageBase64 (one message each)')
     const id = s.messageId ?? randomUUID()
     const known = this.mocker.cacheMessagePayload.has(id)
     if (!known) {

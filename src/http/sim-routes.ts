@@ -14,7 +14,8 @@ export function simRoutes(deps: { sim: Simulator; config: AppConfig }): FastifyP
   const { sim, config } = deps
   return async (app) => {
     app.addHook('onRequest', async (req, reply) => {
-      if (req.url === '/sim' || req.url === '/sim/') return
+      const pathname = req.url.split('?')[0]
+      if (pathname === '/sim' || pathname === '/sim/') return
       const a = apiActor(req, config, true)
       if (!a || a.role !== 'admin') return reply.code(401).send({ error: 'unauthorized', message: '模拟器只对本机或管理员令牌开放' })
     })
