@@ -4,7 +4,7 @@ import { schema, type Db, type Tx } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
 import { AppError, isAppError } from '../core/errors.js'
-import { address, normalize } from '../core/text.js'
+import { address, normalize, truncate } from '../core/text.js'
 import { authorize } from '../core/permissions.js'
 import type { InboundMessage, InboundImage } from '../channels/types.js'
 import { loadChatActor, findOrCreateGroup } from '../services/directory.js'
@@ -113,7 +113,7 @@ export function createRouter(deps: RouterDeps) {
     }
     const matched = matchCommand(body)
     if (!matched) {
-      await ctx.reply(body ? `没看懂“${body.length > 12 ? body.slice(0, 12) + '…' : body}”。\n发 #帮助 看能用的命令，例如：\n#隐患 后厨燃气软管老化` : '您好！发 #帮助 看能用的命令。')
+      await ctx.reply(body ? `没看懂“${truncate(body, 12)}”。\n发 #帮助 看能用的命令，例如：\n#隐患 后厨燃气软管老化` : '您好！发 #帮助 看能用的命令。')
       return 'usage'
     }
     const { command, rest } = matched

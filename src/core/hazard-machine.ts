@@ -34,6 +34,7 @@ export function transition(h: HazardFacts, action: HazardAction): Transition {
       if (h.rectificationPhotos < 1) return no('还没有整改照片，请单位先发整改后的照片')
       return { ok: true, to: 'closed' }
     case 'verify_fail':
+      if (h.status === 'transferred') return no('该隐患已移交执法部门，请登记移交结果')
       if (h.status !== 'awaiting_verification') return no('单位还没有报整改，不能验收')
       return { ok: true, to: 'rectifying' }
     case 'transfer':

@@ -44,13 +44,23 @@ const NAMED_DAYS: Record<string, number> = { 今天: 0, 当天: 0, 明天: 1, �
 
 /** A deadline token: '7天', '七天', '3日内', '两周', '1个月', '12月31日', '2026-12-31', '12.31', '明天'. */
 export function parseDeadline(token: string): Deadline | null {
-  const t = token.replace(/^(?:期限|限期|截止|整改期限)[:]?/, '').replace(/(?:前|之前|以前)$/, '')
+  const d = readDeadline(token)
+  return d === 'invalid' ? null : d
+}
+
+/** Like parseDeadline, but tells a deadline-shaped token with impossible values ('0天', '12月32日') from a non-deadline. */
+export function readDeadline(token: string): Deadline | 'invalid' | null {
+  // '7天内整改', '12月31日前完成整改': officers add what is to be done by then
+  const t = token
+    .replace(/^(?:期限|限期|截止|整改期限)[:]?/, '')
+    .replace(/(?:完成整改|整改完成|整改完毕|整改到位|整改|完成)$/, '')
+    .replace(/(?:前|之前|以前)$/, '')
   if (t in NAMED_DAYS) return { days: NAMED_DAYS[t] }
   for (const [re, mult] of RELATIVE) {
     const m = re.exec(t) ?? re.exec(token)
     if (m) {
       const n = parseNumber(m[1])
-      if (n !== null && n > 0 && n * mult <= 3650) return { days: n * mult }
+      return n !== null && n > 0 && n * mult <= 3650 ? { days: n * mult } : 'invalid'
     }
   }
   let m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(t)
@@ -61,14 +71,18 @@ export function parseDeadline(token: string): Deadline | null {
   if (m) {
     const mo = parseNumber(m[1])
     const d = parseNumber(m[2])
-    if (mo !== null && d !== null) return validDate(undefined, mo, d)
+    return mo !== null && d !== null ? validDate(undefined, mo, d) : 'invalid'
   }
   return null
 }
 
-function validDate(year: number | undefined, month: number, day: number): Deadline | null {
-  if (month < 1 || month > 12 || day < 1 || day > 31) return null
-  if (year !== undefined && (year < 2000 || year > 2100)) return null
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+function validDate(year: number | undefined, month: number, day: number): Deadline | 'invalid' {
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]) return 'invalid'
+  if (year !== undefined && (year < 2000 || year > 2100)) return 'invalid'
+  const leap = year === undefined || (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+  if (month === 2 && day === 29 && !leap) return 'invalid'
   return { date: { year, month, day } }
 }
 
@@ -78,14 +92,41 @@ export function parseHazardCode(token: string): string | null {
   return m ? `Y${Number(m[1])}` : null
 }
 
+const LEADING_PUNCT = /^[\s:：,，。.、;；!！?？]+/
+
+/** The first hazard code among the tokens; also one typed without a space: 'Y12通过', 'Y12。', '编号:Y12'. */
 function findCode(parts: string[]): { code: string | null; rest: string[] } {
   const i = parts.findIndex((p) => parseHazardCode(p) !== null)
-  if (i < 0) return { code: null, rest: parts }
-  return { code: parseHazardCode(parts[i]), rest: [...parts.slice(0, i), ...parts.slice(i + 1)] }
+  if (i >= 0) return { code: parseHazardCode(parts[i]), rest: [...parts.slice(0, i), ...parts.slice(i + 1)] }
+  for (let j = 0; j < parts.length; j++) {
+    const m = /^(?:隐患编号|编号|隐患)?[:：]?[Yy](\d{1,9})(?![\dA-Za-z])(.*)$/s.exec(parts[j])
+    if (!m) continue
+    const left = m[2].replace(LEADING_PUNCT, '')
+    return { code: `Y${Number(m[1])}`, rest: [...parts.slice(0, j), ...(left ? [left] : []), ...parts.slice(j + 1)] }
+  }
+  return { code: null, rest: parts }
 }
 
+/**
+ * The category a description points to, by keyword, most specific category first. A keyword that begins where
+ * (or inside) another category's keyword ends names a part or property of that thing: 烟感报警器 and 消防软管 are
+ * fire, 油气味 is oil, not gas.
+ */
 export function inferCategory(text: string): Category {
-  for (const [cat, words] of CATEGORY_KEYWORDS) if (words.some((w) => text.includes(w))) return cat
+  const hits: { cat: Category; start: number; end: number }[] = []
+  for (const [cat, words] of CATEGORY_KEYWORDS) {
+    for (const w of words) for (let i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + 1)) hits.push({ cat, start: i, end: i + w.length })
+  }
+  hits.sort((x, y) => x.start - y.start)
+  // furthest end, per category, of the keywords that start before the current one
+  const reach = new Map<Category, number>()
+  const heads = new Set<Category>()
+  let k = 0
+  for (const h of hits) {
+    for (; k < hits.length && hits[k].start < h.start; k++) reach.set(hits[k].cat, Math.max(reach.get(hits[k].cat) ?? -1, hits[k].end))
+    if (![...reach].some(([cat, end]) => cat !== h.cat && end >= h.start)) heads.add(h.cat)
+  }
+  for (const [cat] of CATEGORY_KEYWORDS) if (heads.has(cat)) return cat
   return 'other'
 }
 
@@ -123,7 +164,8 @@ export function parseReport(rest: string): Parsed<ReportArgs> {
   })
   s = s.replace(/[[【(（]?一般隐患[\]】)）]?/g, ' ')
   let place: string | null = null
-  s = s.replace(/(?:地点|位置|地址|部位)\s*[:：]?\s*([^\s,，。;；]+)/, (_m, p: string) => {
+  // only as a label: '地点:后厨', '地点 后厨', '位置在二楼' (not the 位置 inside '消防通道位置堆放杂物')
+  s = s.replace(/(?<=^|[\s,，。;；])(?:地点|位置|地址|部位)(?:\s*[:：]\s*|\s+|在)([^\s,，。;；]+)/, (_m, p: string) => {
     place = p
     return ' '
   })
@@ -140,7 +182,11 @@ export function parseReport(rest: string): Parsed<ReportArgs> {
     category = cat
     return ' '
   })
-  const description = s.replace(/\s+/g, ' ').replace(/^[\s,，。:;；]+|[\s,，;；]+$/g, '').trim()
+  const description = s
+    .replace(/\s+/g, ' ')
+    .replace(/[,，;；、]\s*(?=[,，;；、。])/g, '')
+    .replace(/^[\s,，。.:：;；、]+|[\s,，;；、:：。]+$/g, '')
+    .trim()
   if (Array.from(description).length < 2) return fail('请写上隐患情况')
   if (Array.from(description).length > 500) return fail('隐患描述太长了，请控制在500字以内')
   return ok({
@@ -159,6 +205,8 @@ export interface AcceptArgs {
   business: string | null
 }
 
+const BUSINESS_LABEL = /^(?:单位名称|单位|商户|企业|经营主体)(?:\s*[:：]\s*|\s+)/
+
 export function parseAccept(rest: string): Parsed<AcceptArgs> {
   let s = rest
   let responsible: string | null = null
@@ -166,35 +214,32 @@ export function parseAccept(rest: string): Parsed<AcceptArgs> {
     responsible = r
     return ' '
   })
-  let business: string | null = null
-  s = s.replace(/(?:单位|商户|企业|经营主体)\s*[:：]\s*([^,，]+?)(?=\s+(?:负责人|期限)|$)/, (_m, b: string) => {
-    business = b.trim()
-    return ' '
-  })
-  s = s.replace(/(期限|限期)\s*[:：]?\s+/g, '$1')
+  s = s.replace(/(期限|限期|截止)\s*[:：]?\s+/g, '$1')
   const { code, rest: parts } = findCode(tokens(s))
   if (!code) return fail('请写上隐患编号，如 Y12')
   let deadline: Deadline | null = null
   const left: string[] = []
   for (const p of parts) {
-    const d: Deadline | null = deadline ? null : parseDeadline(p)
+    const d: Deadline | 'invalid' | null = deadline ? null : readDeadline(p)
+    if (d === 'invalid') return fail(`期限“${p}”不对，可写 7天、两周、12月31日`)
     if (d) deadline = d
     else left.push(p)
   }
-  if (!business && left.length) business = left.join(' ')
+  // '单位:城关老街饭店' (a business for a 待认定 hazard) may stand anywhere, its name may hold spaces
+  const business = left.join(' ').replace(BUSINESS_LABEL, '').trim() || null
   return ok({ code, deadline, responsible, business })
 }
 
 export function parseRectify(rest: string): Parsed<{ code: string; measures: string }> {
   const { code, rest: parts } = findCode(tokens(rest))
   if (!code) return fail('请写上隐患编号，如 Y12')
-  const measures = parts.join(' ').replace(/^(?:措施|整改措施)\s*[:：]?/, '').trim()
+  const measures = parts.join(' ').replace(LEADING_PUNCT, '').replace(/^(?:措施|整改措施)\s*[:：]?/, '').trim()
   if (Array.from(measures).length < 2) return fail('请写上整改措施')
   return ok({ code, measures })
 }
 
-const PASS_WORDS = ['通过', '合格', '同意', '销号', '验收通过', '已整改到位', '到位']
-const FAIL_WORDS = ['不通过', '不合格', '退回', '驳回', '未通过', '不同意', '不到位', '未整改到位', '重新整改']
+const PASS_WORDS = ['通过', '合格', '同意', '销号', '验收通过', '验收合格', '已整改到位', '整改到位', '到位']
+const FAIL_WORDS = ['验收不通过', '验收不合格', '整改不到位', '通过不了', '没通过', '没有通过', '不予通过', '不通过', '不合格', '退回', '驳回', '未通过', '不同意', '不到位', '未整改到位', '重新整改']
 
 export function parseVerify(rest: string): Parsed<{ code: string; passed: boolean; opinion: string | null }> {
   const { code, rest: parts } = findCode(tokens(rest))
@@ -210,7 +255,8 @@ export function parseVerify(rest: string): Parsed<{ code: string; passed: boolea
       parts[i] = p.slice(f.length)
       return
     }
-    const w = PASS_WORDS.find((x) => p.startsWith(x))
+    // a pass word must stand alone: 合格证过期 is not 合格
+    const w = PASS_WORDS.find((x) => p.startsWith(x) && /^(?:$|[\s,，。.!！:：;；、])/.test(p.slice(x.length)))
     if (w) {
       passed = true
       idx = i
@@ -221,6 +267,7 @@ export function parseVerify(rest: string): Parsed<{ code: string; passed: boolea
   const opinion = parts
     .filter((p, i) => i !== idx || p)
     .join(' ')
+    .replace(LEADING_PUNCT, '')
     .replace(/^(?:意见|原因)\s*[:：]?/, '')
     .trim()
   return ok({ code, passed, opinion: opinion || null })
@@ -230,7 +277,7 @@ export function parseTransfer(rest: string): Parsed<{ code: string; department: 
   const { code, rest: parts } = findCode(tokens(rest))
   if (!code) return fail('请写上隐患编号，如 Y12')
   if (!parts.length) return fail('请写上移交的部门，如 消防救援')
-  const text = parts.join(' ').replace(/^(?:部门|移交部门|移交给|给|至|到)\s*[:：]?/, '').trim()
+  const text = parts.join(' ').replace(LEADING_PUNCT, '').replace(/^(?:部门|移交部门|移交给|移交|给|至|到)\s*[:：]?/, '').trim()
   if (!text) return fail('请写上移交的部门，如 消防救援')
   const [first, ...more] = tokens(text)
   const department = matchDepartment(first) ?? first
@@ -241,7 +288,7 @@ export function parseTransfer(rest: string): Parsed<{ code: string; department: 
 export function parseTransferResult(rest: string): Parsed<{ code: string; result: string }> {
   const { code, rest: parts } = findCode(tokens(rest))
   if (!code) return fail('请写上隐患编号，如 Y12')
-  const result = parts.join(' ').replace(/^(?:结果|处理结果)\s*[:：]?/, '').trim()
+  const result = parts.join(' ').replace(LEADING_PUNCT, '').replace(/^(?:结果|处理结果)\s*[:：]?/, '').trim()
   if (Array.from(result).length < 2) return fail('请写上移交部门的处理结果')
   return ok({ code, result })
 }
@@ -268,6 +315,7 @@ export function parseRegisterGroup(rest: string): Parsed<{ township: string; ind
 }
 
 export function parseBind(rest: string): Parsed<{ code: string }> {
-  const m = /^([A-Za-z0-9]{4,12})$/.exec(rest.replace(/\s+/g, ''))
+  // '#绑定码 382915' and '#绑定 绑定码：382915' copy the help text's wording
+  const m = /^([A-Za-z0-9]{4,12})$/.exec(rest.replace(/^(?:绑定码|验证码|码)/, '').replace(/[\s:：,，。.!！]+/g, ''))
   return m ? ok({ code: m[1].toUpperCase() }) : fail('请写上管理员发给您的绑定码')
 }

@@ -104,7 +104,7 @@ function inJurisdiction(actor: Actor, t: Target): boolean {
 
 /** Refusals people understand better than "your role cannot". */
 const REFUSALS: Partial<Record<Action, string>> = {
-  'hazard.verify': '单位不能验收自己的隐患，需由监管人员验收',
+  'hazard.verify': '只有监管人员可以验收',
   'hazard.accept': '只有监管人员可以受理隐患',
   'hazard.transfer': '只有监管人员可以移交隐患',
   'hazard.transfer_result': '只有监管人员可以登记移交结果',
@@ -115,7 +115,12 @@ const REFUSALS: Partial<Record<Action, string>> = {
 export function authorize(actor: Actor, action: Action, target?: Target): Decision {
   const reach = reachOf(actor.role, action)
   if (!reach) {
-    const special = actor.role === 'member' || actor.role === 'public' ? REFUSALS[action] : undefined
+    const special =
+      actor.role === 'member' && action === 'hazard.verify'
+        ? '单位不能验收自己的隐患，需由监管人员验收'
+        : actor.role === 'member' || actor.role === 'public'
+          ? REFUSALS[action]
+          : undefined
     return { ok: false, reason: special ?? `${ROLE_LABELS[actor.role]}不能执行这个操作` }
   }
   if (!target || reach === 'all') return { ok: true, reach }

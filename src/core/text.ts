@@ -1,12 +1,17 @@
 /** Text clean-up shared by every parser: what people type on phones, made regular. */
 
-// zero-width, BOM, bidi marks; and C0/C1 controls except newline and tab
-const INVISIBLE = /[\u200B-\u200F\u2060-\u2064\uFEFF\u202A-\u202E\u2066-\u2069\u00AD]/g
+// zero-width (incl. U+180E, U+034F), BOM, bidi marks; and C0/C1 controls except newline and tab
+const INVISIBLE = /[\u200B-\u200F\u2060-\u2064\uFEFF\u202A-\u202E\u2066-\u2069\u00AD\u180E\u061C]|\u034F/g
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g
 
 /** Full-width to half-width (NFKC), invisible and control characters removed, spaces folded. */
 export function normalize(text: string): string {
+  // strip first: an invisible character between a letter and its combining mark would otherwise block
+  // composition once, and a second normalize() (parsers re-normalize tokens) would give a different string
   return text
+    .replace(INVISIBLE, '')
+    .replace(CONTROL, '')
     .normalize('NFKC')
     .replace(INVISIBLE, '')
     .replace(CONTROL, '')
@@ -36,8 +41,11 @@ export function address(normalized: string, botNames: string[], mentionedByChann
     }
   }
   body = body.trim()
+  // the channel may show the bot under a group alias ('@小安 隐患 …'): mentions before the command are not part of it
+  if (mentioned) body = body.replace(/^(?:@[^\s@]+(?:\s+|$))+/, '').trim()
   let prefixed = false
-  if (PREFIXES.some((p) => body.startsWith(p))) {
+  // WeChat's classic emoticons are typed as /:: codes (/::) /:B-)…): not commands
+  if (PREFIXES.some((p) => body.startsWith(p)) && !/^\/:/.test(body)) {
     prefixed = true
     body = body.replace(/^[#/]+/, '').trim()
   }
