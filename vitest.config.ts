@@ -7,6 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -18,6 +19,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // PGlite needs ~800 MB a database: two workers on two cores
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
           fileParallelism: true,
         },
       },
@@ -26,6 +28,7 @@ export default defineConfig({
         test: {
           name: 'pg',
           include: ['tests/pg/**/*.test.ts'],
+          sequence: { groupOrder: 2 },
           globalSetup: ['tests/helpers/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

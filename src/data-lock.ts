@@ -34,6 +34,7 @@ export function lockDataDir(dir: string): () => void {
         throw new Error(
           `数据目录 ${dir} 正被另一个进程 (pid ${pid}) 使用。请先停止它，或用 DATA_DIR 指定另一个目录。\n` +
             `The data directory ${dir} is in use by process ${pid}. Stop it first, or set DATA_DIR to another directory.`,
+          { cause: e },
         )
       }
       fs.unlinkSync(file) // stale lock from a killed process

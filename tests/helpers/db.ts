@@ -29,7 +29,7 @@ export async function freshPostgres(): Promise<TestDatabase> {
   try {
     await admin.unsafe(`create database ${name}`)
   } catch (e) {
-    throw new Error(`PostgreSQL is needed at ${PG_ADMIN_URL} for this suite (start it: pg_ctlcluster --skip-systemctl-redirect 15 main start): ${(e as Error).message}`)
+    throw new Error(`PostgreSQL is needed at ${PG_ADMIN_URL} for this suite (start it: pg_ctlcluster --skip-systemctl-redirect 15 main start): ${(e as Error).message}`, { cause: e })
   } finally {
     await admin.end({ timeout: 5 })
   }
