@@ -13,6 +13,7 @@ export default defineCommand({
   parse: parseBind,
   async run(ctx, args) {
     const p = await bindIdentity(ctx.tx, ctx.identity, args.code, ctx.now)
+    ctx.directoryChanged()
     await ctx.reply(`绑定成功：${p.name}（${ROLE_LABELS[p.role as Role]}）。\n发 #帮助 看能用的命令。`)
   },
 })

@@ -15,6 +15,7 @@ export default defineCommand({
   async run(ctx, args) {
     if (!ctx.group) throw new AppError('usage', '请在要登记的群里发这条命令')
     const { townshipName } = await registerGroup(ctx.tx, ctx.group, args, ctx.actor, ctx.now)
+    ctx.directoryChanged()
     const ind = args.industries.length ? args.industries.map(industryLabel).join('、') : '全部行业'
     await ctx.reply(`本群已登记：${townshipName} · ${ind}。\n群成员现在可以上报隐患：#隐患 情况`)
   },

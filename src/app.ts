@@ -8,6 +8,7 @@ import type { Channel } from './channels/types.js'
 import { Simulator, type SimStore } from './channels/simulator.js'
 import { createRouter, type Router, type Outcome } from './chat/router.js'
 import { OutboxSender } from './outbox-sender.js'
+import { KeyedQueue } from './chat/directory-cache.js'
 import { buildHttp } from './http/server.js'
 
 export interface App {
@@ -34,6 +35,8 @@ export interface AppDeps {
   instanceId?: string
   /** outbox poll interval */
   pollMs?: number
+  /** inbound messages handled at once (keep below the database pool size) */
+  maxConcurrentMessages?: number
 }
 
 export function dbSimStore(db: Db): SimStore {
@@ -85,8 +88,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     sendDirect: (m, text) => channel.send({ chatId: m.chatId, isGroup: m.isGroup, text, mentionIds: m.isGroup ? [m.senderId] : [] }),
   })
   const outcomes = new Map<string, { done?: Outcome; waiters: ((o: Outcome) => void)[] }>()
+  // one sender's messages in one chat in order (a photo after its report); a few at once overall,
+  // so the outbox sender still gets a database connection during a burst
+  const queue = new KeyedQueue(deps.maxConcurrentMessages ?? 8)
   channel.onMessage(async (m) => {
-    const o = await router.handle(m)
+    const o = await queue.run(`${m.channel}\u0000${m.chatId}\u0000${m.senderId}`, () => router.handle(m))
     const entry = outcomes.get(m.messageId)
     if (entry) {
       entry.done = o
@@ -112,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       })
     })
   }
-  const http = await buildHttp({ db, config, clock, logger, channel, simulator })
+  const http = await buildHttp({ db, config, clock, logger, channel, simulator, onDirectoryChange: () => router.directoryChanged() })
   let started = false
   return {
     http,

@@ -84,7 +84,8 @@ export class OutboxSender {
     try {
       do {
         this.again = false
-        while (!this.stopped && (await this.drainOnce()) > 0) {
+        // a short batch means nothing else was due
+        while (!this.stopped && (await this.drainOnce()) >= (this.o.batch ?? 50)) {
           /* keep draining */
         }
       } while (this.again && !this.stopped)

@@ -22,6 +22,12 @@ export interface ChatContext {
   post(chatId: string, text: string, priority: Priority): Promise<void>
   /** waits for photos from this sender in this chat, for a while */
   awaitPhotos(hazardId: number, stage: 'report' | 'rectification'): Promise<void>
+  /** starts a write without waiting for it; it is awaited, and its failure raised, before commit */
+  defer(write: PromiseLike<unknown>): void
+  /** a hazard id (and so its code) before the hazard is written */
+  nextHazardId(): Promise<number>
+  /** the command changed who someone is or a group's scope: cached copies are dropped after commit */
+  directoryChanged(): void
 }
 
 export interface CommandDef<A = unknown> {

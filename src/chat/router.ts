@@ -1,20 +1,41 @@
 import { and, eq, gt, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
-import { schema, type Db, type Tx } from '../../db/client.js'
+import { schema, rows, type Db, type Tx } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
 import { AppError, isAppError } from '../core/errors.js'
 import { address, normalize, truncate } from '../core/text.js'
 import { authorize } from '../core/permissions.js'
 import type { InboundMessage, InboundImage } from '../channels/types.js'
-import { loadChatActor, findOrCreateGroup } from '../services/directory.js'
+import { loadChatActor, findOrCreateGroup, type ChatActor, type GroupRow, type IdentityRow } from '../services/directory.js'
+import { TtlCache } from './directory-cache.js'
 import { enqueue, type Priority } from '../services/outbox.js'
 import { storeAttachment } from '../services/attachments.js'
-import { attachPhoto } from '../services/hazards.js'
+import { attachPhoto, HazardIdPool } from '../services/hazards.js'
 import { usageText, type ChatContext } from './command.js'
 import { matchCommand } from '../../commands/index.js'
 
 export const BUSY_REPLY = '系统繁忙，请稍后重发'
+
+/** The message id was claimed before: undo everything this delivery did. */
+class Duplicate extends Error {}
+
+/**
+ * Writes started without waiting for each one: postgres.js sends what is queued in one tick together,
+ * so a report's inserts cost one round trip instead of one each. Awaited (and failures raised) before commit.
+ */
+class Writes {
+  private readonly list: Promise<unknown>[] = []
+  start<T>(p: PromiseLike<T>): Promise<T> {
+    const started = Promise.resolve(p)
+    started.catch(() => {}) // raised by flush(); a rollback must not leave an unhandled rejection
+    this.list.push(started)
+    return started
+  }
+  async flush(): Promise<void> {
+    await Promise.all(this.list.splice(0))
+  }
+}
 
 /** A command refused with a reason: its writes are undone, the message is claimed and answered. */
 class Refusal extends Error {
@@ -49,6 +70,38 @@ export function classify(m: InboundMessage, botName: string): { addressed: boole
 
 export function createRouter(deps: RouterDeps) {
   const { db, config, clock, logger } = deps
+  const hazardIds = new HazardIdPool()
+  const actors = new TtlCache<{ identity: IdentityRow; actor: ChatActor }>(30_000)
+  const groups = new TtlCache<GroupRow>(30_000)
+  // a read that started before a change must not refill the cache with the old state
+  let generation = 0
+  /** forget cached people and groups: after #绑定, #本群登记 or an admin edit */
+  function directoryChanged() {
+    generation++
+    actors.clear()
+    groups.clear()
+  }
+
+  async function who(tx: Tx, m: InboundMessage, now: Date) {
+    const key = `${m.channel}\u0000${m.senderId}`
+    const hit = actors.get(key, now.getTime())
+    if (hit && hit.identity.displayName === m.senderName) return hit
+    const gen = generation
+    const r = await loadChatActor(tx, m.channel, m.senderId, m.senderName)
+    if (gen === generation) actors.set(key, r, now.getTime())
+    return r
+  }
+
+  async function where(tx: Tx, m: InboundMessage, now: Date): Promise<GroupRow | null> {
+    if (!m.isGroup) return null
+    const key = `${m.channel}\u0000${m.chatId}`
+    const hit = groups.get(key, now.getTime())
+    if (hit && hit.name === m.chatName) return hit
+    const gen = generation
+    const g = await findOrCreateGroup(tx, m.channel, m.chatId, m.chatName)
+    if (gen === generation) groups.set(key, g, now.getTime())
+    return g
+  }
 
   function replyItem(m: InboundMessage, text: string, also: string[] = [], priority: Priority = 'reply') {
     return {
@@ -65,11 +118,12 @@ export function createRouter(deps: RouterDeps) {
 
   /** Claims the message id; false when it was handled before (replay or redelivery). */
   async function claim(tx: Tx, m: InboundMessage, outcome: Outcome, now: Date): Promise<boolean> {
-    const r = await tx
-      .insert(schema.inboundMessages)
-      .values({ channel: m.channel, messageId: m.messageId, chatId: m.chatId, senderId: m.senderId, outcome, receivedAt: now })
-      .onConflictDoNothing()
-      .returning({ id: schema.inboundMessages.messageId })
+    const r = await rows(
+      tx,
+      sql`insert into inbound_messages (channel, message_id, chat_id, sender_id, outcome, received_at)
+          values (${m.channel}, ${m.messageId}, ${m.chatId}, ${m.senderId}, ${outcome}, ${now.toISOString()}::timestamptz)
+          on conflict do nothing returning 1 as claimed`,
+    )
     return r.length > 0
   }
 
@@ -80,10 +134,18 @@ export function createRouter(deps: RouterDeps) {
       .where(and(eq(schema.inboundMessages.channel, m.channel), eq(schema.inboundMessages.messageId, m.messageId)))
   }
 
-  async function handleCommand(tx: Tx, m: InboundMessage, body: string, now: Date): Promise<Outcome> {
-    const { identity, actor } = await loadChatActor(tx, m.channel, m.senderId, m.senderName)
-    const group = m.isGroup ? await findOrCreateGroup(tx, m.channel, m.chatId, m.chatName) : null
+  async function handleCommand(
+    tx: Tx,
+    m: InboundMessage,
+    body: string,
+    now: Date,
+    flags: { directoryChanged: boolean },
+    writes: Writes,
+  ): Promise<Outcome> {
+    const { identity, actor } = await who(tx, m, now)
+    const group = await where(tx, m, now)
     let wrote = false
+    let changed = false
     const ctx: ChatContext = {
       tx,
       now,
@@ -94,21 +156,27 @@ export function createRouter(deps: RouterDeps) {
       group,
       reply: async (text, also) => {
         wrote = true
-        await enqueue(tx, replyItem(m, text, also), now)
+        writes.start(enqueue(tx, replyItem(m, text, also), now))
       },
       post: async (chatId, text, priority) => {
         wrote = true
-        await enqueue(tx, { channel: m.channel, account: m.account, chatId, isGroup: true, priority, text, causeMessageId: m.messageId }, now)
+        writes.start(enqueue(tx, { channel: m.channel, account: m.account, chatId, isGroup: true, priority, text, causeMessageId: m.messageId }, now))
       },
       awaitPhotos: async (hazardId, stage) => {
-        const expiresAt = new Date(now.getTime() + config.PHOTO_WINDOW_MINUTES * 60_000)
-        await tx
-          .insert(schema.awaiting)
-          .values({ channel: m.channel, chatId: m.chatId, senderId: m.senderId, kind: 'photos', hazardId, stage, count: 0, expiresAt })
-          .onConflictDoUpdate({
-            target: [schema.awaiting.channel, schema.awaiting.chatId, schema.awaiting.senderId],
-            set: { kind: 'photos', hazardId, stage, count: 0, expiresAt },
-          })
+        const expiresAt = new Date(now.getTime() + config.PHOTO_WINDOW_MINUTES * 60_000).toISOString()
+        writes.start(
+          tx.execute(sql`insert into awaiting (channel, chat_id, sender_id, kind, hazard_id, stage, count, expires_at)
+          values (${m.channel}, ${m.chatId}, ${m.senderId}, 'photos', ${hazardId}, ${stage}, 0, ${expiresAt}::timestamptz)
+          on conflict (channel, chat_id, sender_id) do update
+          set kind = excluded.kind, hazard_id = excluded.hazard_id, stage = excluded.stage, count = 0, expires_at = excluded.expires_at`),
+        )
+      },
+      defer: (p) => {
+        writes.start(p)
+      },
+      nextHazardId: () => hazardIds.next(tx),
+      directoryChanged: () => {
+        changed = true
       },
     }
     const matched = matchCommand(body)
@@ -144,6 +212,7 @@ export function createRouter(deps: RouterDeps) {
       throw e
     }
     if (!wrote) logger.warn({ msgId: m.messageId, command: command.name }, 'command answered nothing')
+    if (changed) flags.directoryChanged = true
     return 'handled'
   }
 
@@ -161,7 +230,7 @@ export function createRouter(deps: RouterDeps) {
       )
       .for('update')
     if (!slot || slot.kind !== 'photos' || slot.hazardId === null) return 'ignored'
-    const { actor } = await loadChatActor(tx, m.channel, m.senderId, m.senderName)
+    const { actor } = await who(tx, m, now)
     const sha = await storeAttachment(tx, image.bytes, image.mime)
     const stage = slot.stage === 'rectification' ? 'rectification' : 'report'
     const n = await attachPhoto({ tx, actor, now, sourceMessageId: m.messageId }, slot.hazardId, stage, sha)
@@ -204,28 +273,41 @@ export function createRouter(deps: RouterDeps) {
         }
       } else if (!addressed) return 'ignored'
       const stale = now.getTime() - m.sentAt.getTime() > config.MESSAGE_MAX_AGE_SECONDS * 1000
-      const outcome = await db.transaction(async (tx): Promise<Outcome> => {
-        if (!(await claim(tx, m, 'handled', now))) return 'duplicate' as const
-        let o: Outcome
-        if (stale) {
-          await enqueue(tx, replyItem(m, `这条消息发出已超过${Math.round(config.MESSAGE_MAX_AGE_SECONDS / 60)}分钟，为免重复办理未处理。\n如仍需要，请重新发送。`), now)
-          o = 'stale'
-        } else if (m.kind === 'image') {
-          if (!image) {
-            await enqueue(tx, replyItem(m, '照片太大（超过10MB），请压缩后重发。'), now)
-            o = 'refused'
-          } else o = await handlePhoto(tx, m, image, now)
-        } else o = await handleCommand(tx, m, body, now)
-        if (o !== 'handled') await setOutcome(tx, m, o)
-        return o
-      }).catch(async (e) => {
-        if (!(e instanceof Refusal)) throw e
-        return db.transaction(async (tx): Promise<Outcome> => {
-          if (!(await claim(tx, m, e.outcome, now))) return 'duplicate'
-          await enqueue(tx, replyItem(m, e.reply), now)
-          return e.outcome
+      const flags = { directoryChanged: false }
+      const outcome = await db
+        .transaction(async (tx): Promise<Outcome> => {
+          if (stale || m.kind === 'image') {
+            if (!(await claim(tx, m, 'handled', now))) return 'duplicate'
+            let o: Outcome
+            if (stale) {
+              await enqueue(tx, replyItem(m, `这条消息发出已超过${Math.round(config.MESSAGE_MAX_AGE_SECONDS / 60)}分钟，为免重复办理未处理。\n如仍需要，请重新发送。`), now)
+              o = 'stale'
+            } else if (!image) {
+              await enqueue(tx, replyItem(m, '照片太大（超过10MB），请压缩后重发。'), now)
+              o = 'refused'
+            } else o = await handlePhoto(tx, m, image, now)
+            if (o !== 'handled') await setOutcome(tx, m, o)
+            return o
+          }
+          // the claim goes out with the command's first statements; a duplicate is rolled back whole
+          const writes = new Writes()
+          const claimed = writes.start(claim(tx, m, 'handled', now))
+          const o = await handleCommand(tx, m, body, now, flags, writes)
+          await writes.flush()
+          if (!(await claimed)) throw new Duplicate()
+          if (o !== 'handled') await setOutcome(tx, m, o)
+          return o
         })
-      })
+        .catch(async (e) => {
+          if (e instanceof Duplicate) return 'duplicate' as const
+          if (!(e instanceof Refusal)) throw e
+          return db.transaction(async (tx): Promise<Outcome> => {
+            if (!(await claim(tx, m, e.outcome, now))) return 'duplicate'
+            await enqueue(tx, replyItem(m, e.reply), now)
+            return e.outcome
+          })
+        })
+      if (flags.directoryChanged) directoryChanged()
       if (outcome !== 'duplicate' && outcome !== 'ignored') deps.onOutbox()
       log.debug({ outcome }, 'inbound handled')
       return outcome
@@ -242,7 +324,7 @@ export function createRouter(deps: RouterDeps) {
     }
   }
 
-  return { handle }
+  return { handle, directoryChanged }
 }
 
 export type Router = ReturnType<typeof createRouter>

@@ -14,11 +14,22 @@ import { requireAction, actorOf } from './auth.js'
 const industry = z.enum(Object.keys(INDUSTRIES) as [Industry, ...Industry[]])
 const secured = { security: [{ bearer: [] }] }
 
-export function adminRoutes(deps: { db: Db; config: AppConfig; clock: Clock; simulatorMode: boolean }): FastifyPluginAsyncZod {
+export function adminRoutes(deps: {
+  db: Db
+  config: AppConfig
+  clock: Clock
+  simulatorMode: boolean
+  /** people, businesses or places changed: chat caches must forget them */
+  onDirectoryChange?: () => void
+}): FastifyPluginAsyncZod {
   const { db, config, clock, simulatorMode } = deps
   const can = (a: Parameters<typeof requireAction>[0]) => requireAction(a, config, simulatorMode)
 
   return async (app) => {
+    app.addHook('onResponse', async (req, reply) => {
+      if (req.method !== 'GET' && reply.statusCode < 400) deps.onDirectoryChange?.()
+    })
+
     app.get('/api/jurisdictions', { preHandler: can('admin.read'), schema: { ...secured, tags: ['directory'], summary: '乡镇街列表' } }, async () =>
       db.select().from(schema.jurisdictions).orderBy(asc(schema.jurisdictions.id)),
     )

@@ -22,6 +22,7 @@ export async function buildHttp(deps: {
   logger: Logger
   channel: Channel
   simulator?: Simulator
+  onDirectoryChange?: () => void
 }): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 16 * 1024 * 1024 })
   app.setValidatorCompiler(validatorCompiler)
@@ -60,7 +61,9 @@ export async function buildHttp(deps: {
     return reply.code(db && channel ? 200 : 503).send({ ok: db && channel, db, channel })
   })
 
-  await app.register(adminRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator }))
+  await app.register(
+    adminRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }),
+  )
   if (deps.simulator) {
     await app.register(simRoutes({ sim: deps.simulator, config: deps.config }))
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/sim'))

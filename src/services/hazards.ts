@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, sql, inArray, lt, or, count, type SQL } from 'drizzle-orm'
-import { schema, type Tx } from '../../db/client.js'
+import { schema, rows, type Tx } from '../../db/client.js'
 import { AppError } from '../core/errors.js'
 import { authorize, type Action, type Actor, type Target } from '../core/permissions.js'
 import { transition, isOverdue, type HazardAction } from '../core/hazard-machine.js'
@@ -17,6 +17,22 @@ export interface Ctx {
   actor: ChatActor
   now: Date
   sourceMessageId?: string
+}
+
+/**
+ * Hazard ids taken from the sequence in blocks, so a report knows its code before it is written
+ * and its inserts need not wait for each other. Codes may skip numbers after a restart.
+ */
+export class HazardIdPool {
+  private ids: number[] = []
+  constructor(private readonly block = 20) {}
+  async next(tx: Tx): Promise<number> {
+    if (!this.ids.length) {
+      const r = await rows<{ id: number }>(tx, sql`select nextval('hazards_id_seq')::int as id from generate_series(1, ${this.block})`)
+      this.ids = r.map((x) => Number(x.id))
+    }
+    return this.ids.shift()!
+  }
 }
 
 export function targetOf(h: HazardRow): Target {
@@ -68,11 +84,23 @@ export async function getByCode(tx: Tx, code: string, forUpdate = false): Promis
   return h
 }
 
+export interface ReportedHazard {
+  id: number
+  code: string
+  grade: 'general' | 'major'
+  category: string
+  description: string
+  place: string | null
+}
+
+/** Files a hazard and its first event in one statement (this is the busiest write of all). */
 export async function reportHazard(
   c: Ctx,
   args: ReportArgs,
   where: { group: GroupRow | null },
-): Promise<{ hazard: HazardRow; businessName: string }> {
+  /** with a known id the insert is started and handed to `defer` instead of awaited */
+  pre?: { id: number; defer: (write: PromiseLike<unknown>) => void },
+): Promise<{ hazard: ReportedHazard; businessName: string }> {
   check(c.actor, 'hazard.report')
   let businessId: number | null = null
   let businessName = UNIDENTIFIED_BUSINESS
@@ -86,41 +114,34 @@ export async function reportHazard(
     townshipId = b.townshipId
     industry = b.industry
   }
-  const [h] = await c.tx
-    .insert(hazards)
-    .values({
-      businessId,
-      townshipId,
-      industry,
-      groupId: where.group?.id ?? null,
-      reporterPersonId: c.actor.personId,
-      reporterIdentityId: c.actor.identityId,
-      reporterName: c.actor.name,
-      reporterKind: c.actor.role,
-      description: args.description,
-      place: args.place,
-      category: args.category,
-      grade: args.major ? 'major' : 'general',
-      listedSupervision: args.major ? '挂牌督办' : null,
-      status: 'reported',
-      createdAt: c.now,
-      updatedAt: c.now,
-    })
-    .returning()
-  await c.tx.insert(hazardEvents).values({
-    hazardId: h.id,
-    action: 'report',
-    actorPersonId: c.actor.personId,
-    actorIdentityId: c.actor.identityId,
-    actorName: c.actor.name,
-    fromStatus: null,
-    toStatus: 'reported',
-    note: args.description,
-    data: { place: args.place, category: args.category, grade: h.grade, public: c.actor.role === 'public' },
-    sourceMessageId: c.sourceMessageId ?? null,
-    at: c.now,
-  })
-  return { hazard: h, businessName }
+  const grade = args.major ? 'major' : 'general'
+  const at = c.now.toISOString()
+  const data = JSON.stringify({ place: args.place, category: args.category, grade, public: c.actor.role === 'public' })
+  const write = rows<{ id: number; code: string }>(
+    c.tx,
+    sql`with h as (
+      insert into hazards (id, business_id, township_id, industry, group_id, reporter_person_id, reporter_identity_id, reporter_name,
+        reporter_kind, description, place, category, grade, listed_supervision, status, created_at, updated_at)
+      values (${pre ? pre.id : sql`nextval('hazards_id_seq')`}, ${businessId}, ${townshipId}, ${industry}, ${where.group?.id ?? null}, ${c.actor.personId}, ${c.actor.identityId},
+        ${c.actor.name}, ${c.actor.role}, ${args.description}, ${args.place}, ${args.category}, ${grade},
+        ${args.major ? '挂牌督办' : null}, 'reported', ${at}::timestamptz, ${at}::timestamptz)
+      returning id, code
+    ), e as (
+      insert into hazard_events (hazard_id, action, actor_person_id, actor_identity_id, actor_name, from_status, to_status, note, data, source_message_id, at)
+      select id, 'report', ${c.actor.personId}, ${c.actor.identityId}, ${c.actor.name}, null, 'reported', ${args.description},
+        ${data}::jsonb, ${c.sourceMessageId ?? null}, ${at}::timestamptz from h
+    )
+    select id, code from h`,
+  )
+  let h: { id: number; code: string }
+  if (pre) {
+    pre.defer(write)
+    h = { id: pre.id, code: `Y${pre.id}` }
+  } else [h] = await write
+  return {
+    hazard: { id: Number(h.id), code: h.code, grade, category: args.category, description: args.description, place: args.place },
+    businessName,
+  }
 }
 
 async function facts(tx: Tx, h: HazardRow) {
