@@ -156,15 +156,15 @@ export function createRouter(deps: RouterDeps) {
       group,
       reply: async (text, also) => {
         wrote = true
-        writes.start(enqueue(tx, replyItem(m, text, also), now))
+        void writes.start(enqueue(tx, replyItem(m, text, also), now))
       },
       post: async (chatId, text, priority) => {
         wrote = true
-        writes.start(enqueue(tx, { channel: m.channel, account: m.account, chatId, isGroup: true, priority, text, causeMessageId: m.messageId }, now))
+        void writes.start(enqueue(tx, { channel: m.channel, account: m.account, chatId, isGroup: true, priority, text, causeMessageId: m.messageId }, now))
       },
       awaitPhotos: async (hazardId, stage) => {
         const expiresAt = new Date(now.getTime() + config.PHOTO_WINDOW_MINUTES * 60_000).toISOString()
-        writes.start(
+        void writes.start(
           tx.execute(sql`insert into awaiting (channel, chat_id, sender_id, kind, hazard_id, stage, count, expires_at)
           values (${m.channel}, ${m.chatId}, ${m.senderId}, 'photos', ${hazardId}, ${stage}, 0, ${expiresAt}::timestamptz)
           on conflict (channel, chat_id, sender_id) do update
@@ -172,7 +172,7 @@ export function createRouter(deps: RouterDeps) {
         )
       },
       defer: (p) => {
-        writes.start(p)
+        void writes.start(p)
       },
       nextHazardId: () => hazardIds.next(tx),
       directoryChanged: () => {
