@@ -60,6 +60,8 @@ export async function openPostgres(url: string, opts: { max?: number; migrate?: 
     onnotice: () => {},
     connect_timeout: 5,
     idle_timeout: 30,
+    // fail fast while the server is unreachable, so chat gets "系统繁忙" at once instead of a silent queue
+    backoff: () => 0.1,
   })
   const db = drizzle({ client, schema }) as unknown as Db
   return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }

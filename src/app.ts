@@ -37,6 +37,8 @@ export interface AppDeps {
   pollMs?: number
   /** inbound messages handled at once (keep below the database pool size) */
   maxConcurrentMessages?: number
+  /** this process alone uses the database (embedded PGlite with its lock) */
+  exclusiveDatabase?: boolean
 }
 
 export function dbSimStore(db: Db): SimStore {
@@ -78,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     instanceId: deps.instanceId ?? randomUUID(),
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
     pollMs: deps.pollMs,
+    exclusive: deps.exclusiveDatabase,
   })
   const router = createRouter({
     db,

@@ -49,7 +49,7 @@ async function main() {
     const { realPuppetChannel } = await import('./channels/puppet.js')
     channel = await realPuppetChannel(config, logger)
   }
-  const app = await buildApp({ config, db: database.db, logger, channel })
+  const app = await buildApp({ config, db: database.db, logger, channel, exclusiveDatabase: database.kind === 'pglite' })
   await app.start()
   const address = await app.http.listen({ port: config.PORT, host: config.HOST })
   const base = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')

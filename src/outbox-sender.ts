@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, lte, sql } from 'drizzle-orm'
+import { and, eq, inArray, lt, lte, or, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import { schema, type Db } from '../db/client.js'
 import type { Clock } from './core/clock.js'
@@ -19,6 +19,8 @@ export interface SenderOptions {
   batch?: number
   /** a row left 'sending' longer than this (a crash mid-send) goes back to pending */
   leaseMs?: number
+  /** no other process can be sending (embedded PGlite holds a lock): rows left 'sending' at start are a crash's */
+  exclusive?: boolean
 }
 
 export function backoffMs(attempts: number): number {
@@ -46,13 +48,24 @@ export class OutboxSender {
   start(): void {
     this.stopped = false
     this.stopping = false
+    let lastRecovery = 0
     const tick = () => {
       if (this.stopped) return
+      // rows a crashed process (or our own failed batch) left 'sending' are picked up again after the lease
+      const now = Date.now()
+      if (!this.running && now - lastRecovery >= (this.o.leaseMs ?? 30_000) / 3) {
+        lastRecovery = now
+        void this.recoverStale().catch((err) => this.o.logger.warn({ err }, 'outbox recovery failed'))
+      }
       this.kick()
       this.timer = setTimeout(tick, this.o.pollMs ?? 1000)
       this.timer.unref?.()
     }
-    void this.recoverStale().catch((err) => this.o.logger.warn({ err }, 'outbox recovery failed'))
+    if (this.o.exclusive) {
+      void this.recoverStale(true)
+        .then(() => this.kick())
+        .catch((err) => this.o.logger.warn({ err }, 'outbox recovery failed'))
+    }
     tick()
   }
 
@@ -98,15 +111,18 @@ export class OutboxSender {
   }
 
   /** Rows left 'sending' by a crashed process: they may have gone out already, so they may repeat (logged). */
-  async recoverStale(): Promise<number> {
+  async recoverStale(all = false): Promise<number> {
     const account = this.o.channel.account()
     if (!account) return 0
-    const cutoff = new Date(this.o.clock.now().getTime() - (this.o.leaseMs ?? 60_000))
+    const { outbox } = schema
+    const cutoff = new Date(this.o.clock.now().getTime() - (this.o.leaseMs ?? 30_000))
+    // ours are safe to take back whenever no drain is running; another instance's only after the lease
+    const whose = all ? undefined : or(lt(outbox.claimedAt, cutoff), this.running ? undefined : eq(outbox.claimedBy, this.o.instanceId))
     const r = await this.o.db
-      .update(schema.outbox)
+      .update(outbox)
       .set({ status: 'pending', claimedBy: null })
-      .where(and(eq(schema.outbox.account, account), eq(schema.outbox.status, 'sending'), lt(schema.outbox.claimedAt, cutoff)))
-      .returning({ id: schema.outbox.id })
+      .where(and(eq(outbox.account, account), eq(outbox.status, 'sending'), whose))
+      .returning({ id: outbox.id })
     if (r.length) this.o.logger.warn({ ids: r.map((x) => x.id) }, 'outbox rows were in flight at a crash; they may repeat')
     return r.length
   }
