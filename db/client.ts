@@ -18,8 +18,23 @@ export interface Database {
   close(): Promise<void>
 }
 
-/** Rows of a raw query on either driver (postgres.js returns an array, PGlite `{ rows }`). */
+interface PostgresJsInternals {
+  dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } }
+  session: { client?: { unsafe(q: string, p: unknown[], o: { prepare: boolean }): Promise<unknown[]> } }
+}
+
+/**
+ * Rows of a raw query on either driver (postgres.js returns an array, PGlite `{ rows }`).
+ * On postgres.js the statement is sent as a named prepared statement: drizzle sends every query
+ * unprepared, so the server would parse and plan the hot-path statements again each time.
+ */
 export async function rows<T = Record<string, unknown>>(db: Tx, query: SQL): Promise<T[]> {
+  const internals = db as unknown as PostgresJsInternals
+  const client = internals.session?.client
+  if (client && typeof client.unsafe === 'function') {
+    const q = internals.dialect.sqlToQuery(query)
+    return (await client.unsafe(q.sql, q.params, { prepare: true })) as T[]
+  }
   const r = (await db.execute(query)) as unknown
   return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[]
 }

@@ -4,11 +4,11 @@ import type { FastifyInstance } from 'fastify'
 import { schema, type Db } from '../db/client.js'
 import type { AppConfig } from './config.js'
 import { systemClock, type Clock } from './core/clock.js'
-import type { Channel } from './channels/types.js'
+import type { Channel, InboundMessage } from './channels/types.js'
 import { Simulator, type SimStore } from './channels/simulator.js'
 import { createRouter, type Router, type Outcome } from './chat/router.js'
 import { OutboxSender } from './outbox-sender.js'
-import { KeyedQueue } from './chat/directory-cache.js'
+import { KeyedQueue, Batcher } from './chat/concurrency.js'
 import { buildHttp } from './http/server.js'
 
 export interface App {
@@ -35,7 +35,7 @@ export interface AppDeps {
   instanceId?: string
   /** outbox poll interval */
   pollMs?: number
-  /** inbound messages handled at once (keep below the database pool size) */
+  /** inbound messages in progress at once (waiting for a batch included) */
   maxConcurrentMessages?: number
   /** this process alone uses the database (embedded PGlite with its lock) */
   exclusiveDatabase?: boolean
@@ -91,11 +91,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     sendDirect: (m, text) => channel.send({ chatId: m.chatId, isGroup: m.isGroup, text, mentionIds: m.isGroup ? [m.senderId] : [] }),
   })
   const outcomes = new Map<string, { done?: Outcome; waiters: ((o: Outcome) => void)[] }>()
-  // one sender's messages in one chat in order (a photo after its report); a few at once overall,
-  // so the outbox sender still gets a database connection during a burst
-  const queue = new KeyedQueue(deps.maxConcurrentMessages ?? 8)
+  // one sender's messages in one chat in order (a photo after its report); plain commands from different
+  // senders share transactions under load (group commit), photos and the rest run on their own
+  const queue = new KeyedQueue(deps.maxConcurrentMessages ?? 200)
+  const batcher = new Batcher<InboundMessage, Outcome>((ms) => router.handleBatch(ms), 100)
   channel.onMessage(async (m) => {
-    const o = await queue.run(`${m.channel}\u0000${m.chatId}\u0000${m.senderId}`, () => router.handle(m))
+    const o = await queue.run(`${m.channel}\u0000${m.chatId}\u0000${m.senderId}`, () =>
+      router.batchable(m) ? batcher.submit(m) : router.handle(m),
+    )
     const entry = outcomes.get(m.messageId)
     if (entry) {
       entry.done = o

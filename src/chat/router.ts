@@ -8,7 +8,7 @@ import { address, normalize, truncate } from '../core/text.js'
 import { authorize } from '../core/permissions.js'
 import type { InboundMessage, InboundImage } from '../channels/types.js'
 import { loadChatActor, findOrCreateGroup, type ChatActor, type GroupRow, type IdentityRow } from '../services/directory.js'
-import { TtlCache } from './directory-cache.js'
+import { TtlCache } from './concurrency.js'
 import { enqueue, type Priority } from '../services/outbox.js'
 import { storeAttachment } from '../services/attachments.js'
 import { attachPhoto, HazardIdPool } from '../services/hazards.js'
@@ -16,6 +16,17 @@ import { usageText, type ChatContext } from './command.js'
 import { matchCommand } from '../../commands/index.js'
 
 export const BUSY_REPLY = '系统繁忙，请稍后重发'
+
+/** What one transaction learned that only counts once it commits. */
+interface Unit {
+  directoryChanged: boolean
+  /** cache fills: a row read or created in a transaction that rolls back must not be remembered */
+  afterCommit: (() => void)[]
+}
+const newUnit = (): Unit => ({ directoryChanged: false, afterCommit: [] })
+
+/** A batch met something other than a plain handled command: run its messages one by one. */
+class Fallback extends Error {}
 
 /** The message id was claimed before: undo everything this delivery did. */
 class Duplicate extends Error {}
@@ -82,25 +93,30 @@ export function createRouter(deps: RouterDeps) {
     groups.clear()
   }
 
-  async function who(tx: Tx, m: InboundMessage, now: Date) {
+  async function who(tx: Tx, m: InboundMessage, now: Date, unit: Unit) {
     const key = `${m.channel}\u0000${m.senderId}`
     const hit = actors.get(key, now.getTime())
     if (hit && hit.identity.displayName === m.senderName) return hit
     const gen = generation
     const r = await loadChatActor(tx, m.channel, m.senderId, m.senderName)
-    if (gen === generation) actors.set(key, r, now.getTime())
+    unit.afterCommit.push(() => gen === generation && actors.set(key, r, now.getTime()))
     return r
   }
 
-  async function where(tx: Tx, m: InboundMessage, now: Date): Promise<GroupRow | null> {
+  async function where(tx: Tx, m: InboundMessage, now: Date, unit: Unit): Promise<GroupRow | null> {
     if (!m.isGroup) return null
     const key = `${m.channel}\u0000${m.chatId}`
     const hit = groups.get(key, now.getTime())
     if (hit && hit.name === m.chatName) return hit
     const gen = generation
     const g = await findOrCreateGroup(tx, m.channel, m.chatId, m.chatName)
-    if (gen === generation) groups.set(key, g, now.getTime())
+    unit.afterCommit.push(() => gen === generation && groups.set(key, g, now.getTime()))
     return g
+  }
+
+  function committed(unit: Unit) {
+    for (const f of unit.afterCommit) f()
+    if (unit.directoryChanged) directoryChanged()
   }
 
   function replyItem(m: InboundMessage, text: string, also: string[] = [], priority: Priority = 'reply') {
@@ -139,11 +155,11 @@ export function createRouter(deps: RouterDeps) {
     m: InboundMessage,
     body: string,
     now: Date,
-    flags: { directoryChanged: boolean },
+    unit: Unit,
     writes: Writes,
   ): Promise<Outcome> {
-    const { identity, actor } = await who(tx, m, now)
-    const group = await where(tx, m, now)
+    const { identity, actor } = await who(tx, m, now, unit)
+    const group = await where(tx, m, now, unit)
     let wrote = false
     let changed = false
     const ctx: ChatContext = {
@@ -165,7 +181,7 @@ export function createRouter(deps: RouterDeps) {
       awaitPhotos: async (hazardId, stage) => {
         const expiresAt = new Date(now.getTime() + config.PHOTO_WINDOW_MINUTES * 60_000).toISOString()
         void writes.start(
-          tx.execute(sql`insert into awaiting (channel, chat_id, sender_id, kind, hazard_id, stage, count, expires_at)
+          rows(tx, sql`insert into awaiting (channel, chat_id, sender_id, kind, hazard_id, stage, count, expires_at)
           values (${m.channel}, ${m.chatId}, ${m.senderId}, 'photos', ${hazardId}, ${stage}, 0, ${expiresAt}::timestamptz)
           on conflict (channel, chat_id, sender_id) do update
           set kind = excluded.kind, hazard_id = excluded.hazard_id, stage = excluded.stage, count = 0, expires_at = excluded.expires_at`),
@@ -212,11 +228,11 @@ export function createRouter(deps: RouterDeps) {
       throw e
     }
     if (!wrote) logger.warn({ msgId: m.messageId, command: command.name }, 'command answered nothing')
-    if (changed) flags.directoryChanged = true
+    if (changed) unit.directoryChanged = true
     return 'handled'
   }
 
-  async function handlePhoto(tx: Tx, m: InboundMessage, image: InboundImage, now: Date): Promise<Outcome> {
+  async function handlePhoto(tx: Tx, m: InboundMessage, image: InboundImage, now: Date, unit: Unit): Promise<Outcome> {
     const [slot] = await tx
       .select()
       .from(schema.awaiting)
@@ -230,7 +246,7 @@ export function createRouter(deps: RouterDeps) {
       )
       .for('update')
     if (!slot || slot.kind !== 'photos' || slot.hazardId === null) return 'ignored'
-    const { actor } = await who(tx, m, now)
+    const { actor } = await who(tx, m, now, unit)
     const sha = await storeAttachment(tx, image.bytes, image.mime)
     const stage = slot.stage === 'rectification' ? 'rectification' : 'report'
     const n = await attachPhoto({ tx, actor, now, sourceMessageId: m.messageId }, slot.hazardId, stage, sha)
@@ -273,7 +289,7 @@ export function createRouter(deps: RouterDeps) {
         }
       } else if (!addressed) return 'ignored'
       const stale = now.getTime() - m.sentAt.getTime() > config.MESSAGE_MAX_AGE_SECONDS * 1000
-      const flags = { directoryChanged: false }
+      const unit = newUnit()
       const outcome = await db
         .transaction(async (tx): Promise<Outcome> => {
           if (stale || m.kind === 'image') {
@@ -285,17 +301,21 @@ export function createRouter(deps: RouterDeps) {
             } else if (!image) {
               await enqueue(tx, replyItem(m, '照片太大（超过10MB），请压缩后重发。'), now)
               o = 'refused'
-            } else o = await handlePhoto(tx, m, image, now)
+            } else o = await handlePhoto(tx, m, image, now, unit)
             if (o !== 'handled') await setOutcome(tx, m, o)
             return o
           }
           // the claim goes out with the command's first statements; a duplicate is rolled back whole
           const writes = new Writes()
           const claimed = writes.start(claim(tx, m, 'handled', now))
-          const o = await handleCommand(tx, m, body, now, flags, writes)
+          const o = await handleCommand(tx, m, body, now, unit, writes)
           await writes.flush()
           if (!(await claimed)) throw new Duplicate()
           if (o !== 'handled') await setOutcome(tx, m, o)
+          return o
+        })
+        .then((o) => {
+          committed(unit)
           return o
         })
         .catch(async (e) => {
@@ -307,7 +327,6 @@ export function createRouter(deps: RouterDeps) {
             return e.outcome
           })
         })
-      if (flags.directoryChanged) directoryChanged()
       if (outcome !== 'duplicate' && outcome !== 'ignored') deps.onOutbox()
       log.debug({ outcome }, 'inbound handled')
       return outcome
@@ -324,7 +343,52 @@ export function createRouter(deps: RouterDeps) {
     }
   }
 
-  return { handle, directoryChanged }
+  /** A plain text command for the bot, recent enough to act on: may share a transaction with others. */
+  function batchable(m: InboundMessage, now: Date): boolean {
+    return (
+      m.kind === 'text' &&
+      classify(m, config.BOT_NAME).addressed &&
+      now.getTime() - m.sentAt.getTime() <= config.MESSAGE_MAX_AGE_SECONDS * 1000
+    )
+  }
+
+  /**
+   * Several messages in one transaction (group commit): under a burst the commit, its disk sync and the
+   * round trips are shared. Only the plain path is batched: a refusal, a usage answer, a duplicate, a
+   * directory change or any error rolls the batch back and every message runs again on its own.
+   */
+  async function handleBatch(ms: InboundMessage[]): Promise<Outcome[]> {
+    const now = clock.now()
+    if (ms.length < 2 || !ms.every((m) => batchable(m, now))) {
+      const out: Outcome[] = []
+      for (const m of ms) out.push(await handle(m))
+      return out
+    }
+    const units = ms.map(() => newUnit())
+    try {
+      await db.transaction(async (tx) => {
+        const writes = new Writes()
+        const claims: Promise<boolean>[] = []
+        for (let i = 0; i < ms.length; i++) {
+          claims.push(writes.start(claim(tx, ms[i], 'handled', now)))
+          const o = await handleCommand(tx, ms[i], classify(ms[i], config.BOT_NAME).body, now, units[i], writes)
+          if (o !== 'handled' || units[i].directoryChanged) throw new Fallback()
+        }
+        await writes.flush()
+        if (!(await Promise.all(claims)).every(Boolean)) throw new Fallback()
+      })
+    } catch (e) {
+      if (!(e instanceof Fallback || e instanceof Refusal || e instanceof Duplicate)) logger.warn({ err: e }, 'batch failed; handling one by one')
+      const out: Outcome[] = []
+      for (const m of ms) out.push(await handle(m))
+      return out
+    }
+    units.forEach(committed)
+    deps.onOutbox()
+    return ms.map(() => 'handled')
+  }
+
+  return { handle, handleBatch, batchable: (m: InboundMessage) => batchable(m, clock.now()), directoryChanged }
 }
 
 export type Router = ReturnType<typeof createRouter>

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { Tx } from '../../db/client.js'
+import { rows, type Tx } from '../../db/client.js'
 
 export const PRIORITY = { reply: 0, urgent: 1, normal: 2 } as const
 export type Priority = keyof typeof PRIORITY
@@ -26,7 +26,7 @@ export function textArray(values: string[]) {
  */
 export async function enqueue(tx: Tx, item: OutboxItem, now: Date): Promise<void> {
   const at = now.toISOString()
-  await tx.execute(sql`insert into outbox
+  await rows(tx, sql`insert into outbox
     (channel, account, chat_id, is_group, priority, text, image_sha256, mention_ids, cause_message_id, next_attempt_at, created_at)
     values (${item.channel}, ${item.account}, ${item.chatId}, ${item.isGroup}, ${PRIORITY[item.priority]}, ${item.text ?? null},
       ${item.imageSha256 ?? null}, ${textArray(item.mentionIds ?? [])}, ${item.causeMessageId ?? null}, ${at}::timestamptz, ${at}::timestamptz)`)

@@ -63,3 +63,37 @@ export class KeyedQueue {
     }
   }
 }
+
+/**
+ * Group commit: items submitted while a batch is being handled are handled together in the next one.
+ * At low traffic every item runs alone at once; under a burst batches grow up to `max`.
+ */
+export class Batcher<T, R> {
+  private pending: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = []
+  private busy = false
+  constructor(
+    private readonly run: (items: T[]) => Promise<R[]>,
+    private readonly max = 100,
+  ) {}
+
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject })
+      if (!this.busy) void this.drain()
+    })
+  }
+
+  private async drain(): Promise<void> {
+    this.busy = true
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, this.max)
+      try {
+        const results = await this.run(batch.map((b) => b.item))
+        batch.forEach((b, i) => b.resolve(results[i]))
+      } catch (e) {
+        for (const b of batch) b.reject(e)
+      }
+    }
+    this.busy = false
+  }
+}
