@@ -1,5 +1,5 @@
 import { FileBox } from 'file-box'
-import type { WechatyInterface, MessageInterface, ContactInterface } from 'wechaty/impls'
+import type { WechatyInterface, MessageInterface, ContactInterface, RoomInterface } from 'wechaty/impls'
 import type { Logger } from 'pino'
 import type { Channel, InboundMessage, OutboundMessage, Pacer } from './types.js'
 
@@ -25,7 +25,8 @@ export async function toInbound(bot: WechatyInterface, msg: MessageInterface): P
     senderName: talker.name(),
     kind,
     text: kind === 'text' ? msg.text() : '',
-    mentionsBot: room && kind === 'text' ? await msg.mentionSelf() : false,
+    // mentionSelf() resolves every mention against the room; only worth it when someone was mentioned
+    mentionsBot: room && kind === 'text' && msg.text().includes('@') ? await msg.mentionSelf() : false,
     sentAt: msg.date(),
     loadImage:
       kind === 'image'
@@ -51,6 +52,15 @@ export function wechatyChannel(bot: WechatyInterface, opts: { pacer: Pacer; logg
     }
   })
   const contacts = new Map<string, ContactInterface>()
+  const rooms = new Map<string, RoomInterface>()
+  async function room(id: string): Promise<RoomInterface | undefined> {
+    let r = rooms.get(id)
+    if (!r) {
+      r = await bot.Room.find({ id })
+      if (r) rooms.set(id, r)
+    }
+    return r
+  }
   async function contact(id: string): Promise<ContactInterface | undefined> {
     let c = contacts.get(id)
     if (!c) {
@@ -67,7 +77,7 @@ export function wechatyChannel(bot: WechatyInterface, opts: { pacer: Pacer; logg
       handler = h
     },
     async send(out: OutboundMessage) {
-      const target = out.isGroup ? await bot.Room.find({ id: out.chatId }) : await contact(out.chatId)
+      const target = out.isGroup ? await room(out.chatId) : await contact(out.chatId)
       if (!target) throw new Error(`chat not found: ${out.chatId}`)
       if (out.text !== undefined) {
         if (out.isGroup && out.mentionIds.length) {
