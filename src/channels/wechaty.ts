@@ -1,5 +1,5 @@
 import { FileBox } from 'file-box'
-import type { WechatyInterface, MessageInterface, ContactInterface, RoomInterface } from 'wechaty/impls'
+import type { WechatyInterface, MessageInterface, ContactInterface } from 'wechaty/impls'
 import type { Logger } from 'pino'
 import type { Channel, InboundMessage, OutboundMessage, Pacer } from './types.js'
 
@@ -40,6 +40,18 @@ export async function toInbound(bot: WechatyInterface, msg: MessageInterface): P
   }
 }
 
+function memo<T>(find: (id: string) => Promise<T | undefined>): (id: string) => Promise<T | undefined> {
+  const found = new Map<string, T>()
+  return async (id) => {
+    let v = found.get(id)
+    if (v === undefined) {
+      v = await find(id)
+      if (v !== undefined) found.set(id, v)
+    }
+    return v
+  }
+}
+
 /** One adapter for every Wechaty puppet: the simulator's mock, WeChat, WeCom through a puppet service. */
 export function wechatyChannel(bot: WechatyInterface, opts: { pacer: Pacer; logger: Logger }): Channel {
   let handler: ((m: InboundMessage) => Promise<void>) | null = null
@@ -51,24 +63,9 @@ export function wechatyChannel(bot: WechatyInterface, opts: { pacer: Pacer; logg
       opts.logger.error({ err, msgId: msg.id }, 'could not read inbound message')
     }
   })
-  const contacts = new Map<string, ContactInterface>()
-  const rooms = new Map<string, RoomInterface>()
-  async function room(id: string): Promise<RoomInterface | undefined> {
-    let r = rooms.get(id)
-    if (!r) {
-      r = await bot.Room.find({ id })
-      if (r) rooms.set(id, r)
-    }
-    return r
-  }
-  async function contact(id: string): Promise<ContactInterface | undefined> {
-    let c = contacts.get(id)
-    if (!c) {
-      c = await bot.Contact.find({ id })
-      if (c) contacts.set(id, c)
-    }
-    return c
-  }
+  // rooms and contacts looked up once, for every later send
+  const rooms = memo((id) => bot.Room.find({ id }))
+  const contact = memo((id) => bot.Contact.find({ id }))
   return {
     name: WECHATY_CHANNEL,
     pacer: opts.pacer,
@@ -77,7 +74,7 @@ export function wechatyChannel(bot: WechatyInterface, opts: { pacer: Pacer; logg
       handler = h
     },
     async send(out: OutboundMessage) {
-      const target = out.isGroup ? await room(out.chatId) : await contact(out.chatId)
+      const target = out.isGroup ? await rooms(out.chatId) : await contact(out.chatId)
       if (!target) throw new Error(`chat not found: ${out.chatId}`)
       if (out.text !== undefined) {
         if (out.isGroup && out.mentionIds.length) {

@@ -1,4 +1,5 @@
 import pino from 'pino'
+import { beforeAll, afterAll } from 'vitest'
 import { buildApp, type App } from '../../src/app.js'
 import { testConfig, type AppConfig } from '../../src/config.js'
 import { ManualClock } from '../../src/core/clock.js'
@@ -104,4 +105,16 @@ export async function seedBasics(t: TestApp) {
   await db.insert(schema.groups).values({ channel: 'wechaty', externalId: group.id, name: group.name, registered: true, townshipId: town.id })
   await db.insert(schema.groups).values({ channel: 'wechaty', externalId: leaders.id, name: leaders.name, registered: false })
   return { town, town2, shop, other, owner, otherOwner, officer, otherOfficer, leader, group: group.id, leaders: leaders.id }
+}
+
+export type Seed = Awaited<ReturnType<typeof seedBasics>>
+
+/** Starts the app with the basic directory before the suite and closes it after; hands both to `use`. */
+export function useSeededApp(use: (t: TestApp, s: Seed) => void, opts: Parameters<typeof startTestApp>[0] = {}): void {
+  let t: TestApp | undefined
+  beforeAll(async () => {
+    t = await startTestApp(opts)
+    use(t, await seedBasics(t))
+  })
+  afterAll(async () => t?.close())
 }

@@ -1,18 +1,17 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect, afterAll } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { schema } from '../../db/client.js'
-import { startTestApp, seedBasics, type TestApp } from '../helpers/app.js'
+import { startTestApp, useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
 
 const strip = (t?: string) => (t ?? '').replace(/^(@\S+\s)+/, '')
 
 describe('transfers, unidentified businesses, major hazards and refusals', () => {
   let t: TestApp
-  let s: Awaited<ReturnType<typeof seedBasics>>
-  beforeAll(async () => {
-    t = await startTestApp()
-    s = await seedBasics(t)
+  let s: Seed
+  useSeededApp((app, seed) => {
+    t = app
+    s = seed
   })
-  afterAll(async () => t.close())
 
   const hazard = async (code: string) => (await t.database.db.select().from(schema.hazards).where(eq(schema.hazards.code, code)))[0]
   async function report(from: string, text: string): Promise<string> {

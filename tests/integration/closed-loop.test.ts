@@ -1,16 +1,15 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { schema } from '../../db/client.js'
-import { startTestApp, seedBasics, type TestApp } from '../helpers/app.js'
+import { useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
 
 describe('hazard closed loop through the real Wechaty and the mock puppet', () => {
   let t: TestApp
-  let s: Awaited<ReturnType<typeof seedBasics>>
-  beforeAll(async () => {
-    t = await startTestApp()
-    s = await seedBasics(t)
+  let s: Seed
+  useSeededApp((app, seed) => {
+    t = app
+    s = seed
   })
-  afterAll(async () => t.close())
 
   const hazard = async (code: string) => (await t.database.db.select().from(schema.hazards).where(eq(schema.hazards.code, code)))[0]
   const events = async (id: number) =>

@@ -1,16 +1,15 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { schema } from '../../db/client.js'
-import { startTestApp, seedBasics, type TestApp } from '../helpers/app.js'
+import { useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
 
 describe('a direct chat with the bot', () => {
   let t: TestApp
-  let s: Awaited<ReturnType<typeof seedBasics>>
-  beforeAll(async () => {
-    t = await startTestApp()
-    s = await seedBasics(t)
+  let s: Seed
+  useSeededApp((app, seed) => {
+    t = app
+    s = seed
   })
-  afterAll(async () => t.close())
 
   it('when a bound member writes to the bot directly, then every message is addressed and a report files for the business', async () => {
     await t.say('owner', undefined, '隐患 仓库电线私拉乱接')

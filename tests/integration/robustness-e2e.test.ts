@@ -1,5 +1,6 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { startTestApp, seedBasics, type TestApp } from '../helpers/app.js'
+import { describe, it, expect } from 'vitest'
+import { mulberry32 } from '../helpers/random.js'
+import { useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
 import { classify, type Outcome } from '../../src/chat/router.js'
 import type { InboundMessage } from '../../src/channels/types.js'
 
@@ -7,17 +8,6 @@ const SEED = 0xc0ffee
 const MESSAGES = 5_000
 const SENDERS = ['owner', 'officer', 'passer'] as const
 const BATCH = 20
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const DESCRIPTIONS = ['后厨燃气软管老化开裂', '安全出口被货物堵塞', '电梯年检过期', '楼道里给电动车充电', '灭火器过期', '二楼墙体出现裂缝', '柴油桶放在后门口']
 const CHATTER = ['今天中午吃什么', '收到', '好的👍', '大家注意用气安全', '明天检查组来', '[微笑]', '谁家的车挡门口了', '哈哈哈', '辛苦了🙏', '这个怎么弄']
@@ -88,12 +78,11 @@ function generator(seed: number, codes: () => string[]) {
 
 describe('robustness end to end: thousands of messages through the real Wechaty, mock puppet and router', () => {
   let t: TestApp
-  let s: Awaited<ReturnType<typeof seedBasics>>
-  beforeAll(async () => {
-    t = await startTestApp()
-    s = await seedBasics(t)
+  let s: Seed
+  useSeededApp((app, seed) => {
+    t = app
+    s = seed
   })
-  afterAll(async () => t.close())
 
   it(`when ${MESSAGES.toLocaleString()} seeded messages arrive in the group, then each addressed one gets exactly one answer, chatter none, and nothing breaks`, async () => {
     const botName = t.config.BOT_NAME

@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest'
+import { mulberry32 } from '../helpers/random.js'
 import { classify } from '../../src/chat/router.js'
 import { normalize } from '../../src/core/text.js'
 import { CATEGORIES, INDUSTRIES } from '../../src/core/domain.js'
@@ -10,17 +11,6 @@ const SEED = 0x5afe7
 const MESSAGES = 100_000
 /** A message that takes longer than this through the whole path points to runaway backtracking. */
 const PER_MESSAGE_MS = 250
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const VALID = [
   '#隐患 后厨燃气软管老化开裂 地点：一楼后厨',
