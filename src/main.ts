@@ -22,6 +22,8 @@ async function main() {
   const demoFlag = process.argv.includes('--demo')
   const logger = pino({
     level: config.LOG_LEVEL,
+    // readable lines for a person at a terminal; JSON for services and log collectors
+    ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
     redact: { paths: ['req.headers.authorization', '*.token', '*.password', 'config.ADMIN_TOKENS', 'config.WECHATY_PUPPET_SERVICE_TOKEN'], censor: '[redacted]' },
   })
 
@@ -60,7 +62,7 @@ async function main() {
     app.simulator ? `  模拟器 simulator: ${base}/sim` : `  渠道 channel: ${config.WECHATY_PUPPET}`,
     `  接口文档 API docs: ${base}/docs`,
     `  健康检查 health: ${base}/health`,
-    app.simulator && !(config.DEMO_DATA || demoFlag) ? '  提示: 用 npm run demo 载入演示数据 / load demo data' : '',
+    app.simulator && !(config.DEMO_DATA || demoFlag) ? '  提示: 演示数据请用 npm start -- --demo 启动 / start with demo data: npm start -- --demo' : '',
     '',
   ].filter((l) => l !== '')
   console.log(lines.join('\n'))
