@@ -5,6 +5,7 @@
  *   BENCH_SIZE=smoke npm run bench     smoke size for CI (echo 500; burst 300; steady 200/s for 2 s)
  *   npm run bench -- --smoke           same
  *   npm run bench -- --profile         also samples the CPU during the burst (node:inspector) and prints it by package
+ *   npm run bench -- --waits            also samples pg_stat_activity every 10 ms (what backends wait on; costs CPU)
  *
  * What-if switches (off by default; they change the wiring or the server setting, never src/, and are printed
  * in the header so their figures are not mistaken for the app's):
@@ -40,6 +41,7 @@ import type { Outcome } from '../src/chat/router.js'
 
 const SMOKE = process.env.BENCH_SIZE === 'smoke' || process.argv.includes('--smoke')
 const PROFILE = process.env.BENCH_PROFILE === '1' || process.argv.includes('--profile')
+const WAITS = process.env.BENCH_WAITS === '1' || process.argv.includes('--waits')
 const WHATIF = new Set((process.env.BENCH_WHATIF ?? '').split(',').map((s) => s.trim()).filter(Boolean))
 for (const w of WHATIF) if (w !== 'sender-pool' && w !== 'async-commit') throw new Error(`unknown BENCH_WHATIF: ${w}`)
 const SIZE = SMOKE
@@ -206,8 +208,8 @@ function queryCounter(db: Db) {
   const counts = { router: 0, outbox: 0, enabled: !!client?.options }
   const byText = new Map<string, number>()
   let on = false
-  if (client?.options) {
-    client.options.debug = (_conn: number, text: string) => {
+  // postgres.js captures a stack trace for every query while a debug hook is set: install it only while counting
+  const hook = (_conn: number, text: string) => {
       if (!on) return
       const t = text.replace(/\s+/g, ' ').trim()
       // the sender's statements (claim, load, mark sent) all update or read "outbox"; the router only inserts into it
@@ -215,7 +217,6 @@ function queryCounter(db: Db) {
       else counts.router++
       const key = t.slice(0, 80)
       byText.set(key, (byText.get(key) ?? 0) + 1)
-    }
   }
   return {
     counts,
@@ -224,9 +225,11 @@ function queryCounter(db: Db) {
       counts.router = counts.outbox = 0
       byText.clear()
       on = true
+      if (client?.options) client.options.debug = hook
     },
     stop() {
       on = false
+      if (client?.options) client.options.debug = false
     },
   }
 }
@@ -242,6 +245,8 @@ function waitSampler(url: string) {
     start() {
       seen.clear()
       total = 0
+      // sampling costs the measured run CPU on a 2-core machine: only on request
+      if (!WAITS) return
       running = true
       loop = (async () => {
         while (running) {
@@ -649,7 +654,7 @@ function printWaits(waits: [string, number][]) {
       return `${fmt(f * 100, 0)}% ${k}${WAIT_MEANING[key] ? ` — ${WAIT_MEANING[key]}` : ''}`
     })
     .join('\n' + ' '.repeat(41))
-  line('Postgres backends, sampled every 10 ms', s || '—')
+  line('Postgres backends, sampled every 10 ms', s || (WAITS ? '—' : 'not sampled (--waits to sample; it costs CPU)'))
 }
 
 // ---------------------------------------------------------------- main
@@ -730,7 +735,7 @@ async function main() {
     line('Node CPU per report / per echo', `${ms(burst.cpuPerReport)} / ${ms(echo.cpuPerMsg)}  (×${fmt(burst.cpuPerReport / echo.cpuPerMsg, 0)}: one core allows ~${fmt(1000 / burst.cpuPerReport)} reports/s)`)
     if (seq.queries.enabled) line('SQL statements per report', `${fmt((seq.queries.router + seq.queries.outbox) / SIZE.sequential, 1)} one at a time; drizzle builder adds ${ms(floor.drz.cpu - floor.pgjs.cpu)} CPU per select`)
     const locked = burst.waits.filter(([k]) => k.startsWith('Lock:')).reduce((a, [, f]) => a + f, 0)
-    line('backends waiting on row locks (burst)', `${fmt(locked * 100, 0)}%`)
+    if (WAITS) line('backends waiting on row locks (burst)', `${fmt(locked * 100, 0)}%`)
     const mem = process.memoryUsage()
     line('memory at end', `RSS ${mb(mem.rss)} (peak ${mb(Math.max(rssPeak, mem.rss))}), heap used ${mb(mem.heapUsed)}`)
     line('wall time', `${fmt((performance.now() - started) / 1000, 1)} s; ${loadLine()}`)
