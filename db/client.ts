@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { sql, type SQL } from 'drizzle-orm'
+import type { SQL } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as schema from './schema/index.js'
 
@@ -82,4 +82,3 @@ export async function openPostgres(url: string, opts: { max?: number; migrate?: 
   return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
 }
 
-export const now = () => sql`now()`
