@@ -29,7 +29,7 @@ import postgres from 'postgres'
 import { eq, sql } from 'drizzle-orm'
 import { WechatyBuilder } from 'wechaty'
 import { PuppetMock, mock } from 'wechaty-puppet-mock'
-import { openPostgres, schema, rows, type Database, type Db } from '../db/client.js'
+import { openPostgres, postgresTarget, schema, rows, type Database, type Db } from '../db/client.js'
 import { buildApp, type App } from '../src/app.js'
 import { testConfig } from '../src/config.js'
 import type { OutboundMessage } from '../src/channels/types.js'
@@ -129,7 +129,7 @@ interface BenchDb {
 }
 
 async function freshDatabase(): Promise<BenchDb> {
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {}, connect_timeout: 5 })
+  const admin = client(ADMIN_URL, { max: 1, connect_timeout: 5 })
   const name = `csb_bench_${randomBytes(5).toString('hex')}`
   try {
     await admin.unsafe(`create database ${name}`)
@@ -143,7 +143,7 @@ async function freshDatabase(): Promise<BenchDb> {
     )
   }
   await admin.end({ timeout: 5 })
-  const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`)
+  const url = ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`)
   let database: Database
   try {
     database = await openPostgres(url)
@@ -162,8 +162,14 @@ async function freshDatabase(): Promise<BenchDb> {
   }
 }
 
+/** A postgres.js client for a URL, Unix socket (`?host=/path`) included. */
+function client(url: string, opts: { max: number; connect_timeout?: number }) {
+  const t = postgresTarget(url)
+  return postgres(t.url, { ...opts, onnotice: () => {}, ...(t.host ? { host: t.host } : {}) })
+}
+
 async function dropDatabase(name: string) {
-  const a = postgres(ADMIN_URL, { max: 1, onnotice: () => {}, connect_timeout: 5 })
+  const a = client(ADMIN_URL, { max: 1, connect_timeout: 5 })
   try {
     await a.unsafe(`drop database if exists ${name} with (force)`)
   } finally {
@@ -173,7 +179,7 @@ async function dropDatabase(name: string) {
 
 /** Round trip and durable-commit cost on this server, and the client CPU per statement: the floor under any transaction. */
 async function dbFloor(url: string, db: Db) {
-  const c = postgres(url, { max: 1, onnotice: () => {} })
+  const c = client(url, { max: 1 })
   try {
     await c`create table bench_floor (id serial primary key, v int)`
     const n = 200
@@ -236,7 +242,7 @@ function queryCounter(db: Db) {
 
 /** Samples pg_stat_activity of the bench database: what the app's backends are waiting on. */
 function waitSampler(url: string) {
-  const c = postgres(url, { max: 1, onnotice: () => {} })
+  const c = client(url, { max: 1 })
   const seen = new Map<string, number>()
   let total = 0
   let running = false

@@ -55,13 +55,27 @@ export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob; m
 
 const MIGRATION_LOCK = 724_001
 
+/**
+ * postgres.js options for a URL. `?host=/var/run/postgresql` selects a Unix socket (as libpq does),
+ * which costs less per round trip than loopback TCP when the app and PostgreSQL share a server.
+ */
+export function postgresTarget(url: string): { url: string; host?: string } {
+  const u = new URL(url)
+  const host = u.searchParams.get('host')
+  if (!host?.startsWith('/')) return { url }
+  u.searchParams.delete('host')
+  return { url: u.toString(), host }
+}
+
 /** Opens PostgreSQL through postgres.js; migrations run on a separate one-connection client under an advisory lock. */
 export async function openPostgres(url: string, opts: { max?: number; migrate?: boolean } = {}): Promise<Database> {
   const { default: postgres } = await import('postgres')
   const { drizzle } = await import('drizzle-orm/postgres-js')
+  const target = postgresTarget(url)
+  const host = target.host ? { host: target.host } : {}
   if (opts.migrate !== false) {
     const { migrate } = await import('drizzle-orm/postgres-js/migrator')
-    const mc = postgres(url, { max: 1, onnotice: () => {} })
+    const mc = postgres(target.url, { max: 1, onnotice: () => {}, ...host })
     try {
       await mc`select pg_advisory_lock(${MIGRATION_LOCK})`
       await migrate(drizzle({ client: mc }), { migrationsFolder: MIGRATIONS_FOLDER })
@@ -70,7 +84,8 @@ export async function openPostgres(url: string, opts: { max?: number; migrate?: 
       await mc.end({ timeout: 5 })
     }
   }
-  const client = postgres(url, {
+  const client = postgres(target.url, {
+    ...host,
     max: opts.max ?? 10,
     onnotice: () => {},
     connect_timeout: 5,
