@@ -10,6 +10,7 @@ export default defineCommand({
   summary: '本群上报隐患的未销号、逾期数',
   usage: '本群',
   examples: ['#本群'],
+  groupOnly: true,
   parse: () => ({ ok: true, value: {} }),
   async run(ctx) {
     if (!ctx.group) throw new AppError('usage', '请在群里使用“本群”')

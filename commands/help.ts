@@ -11,8 +11,19 @@ export default defineCommand({
   examples: ['#帮助'],
   parse: () => ({ ok: true, value: {} }),
   async run(ctx) {
-    const mine = commands.filter((c) => c.name !== 'help' && authorize(ctx.actor, c.action).ok)
-    const who = ctx.actor.role === 'public' ? '（未绑定身份：发 #绑定 绑定码）' : ''
-    await ctx.reply(['可用命令' + who + '：', ...mine.map((c) => `${c.examples[0]}　${c.summary}`)].join('\n'))
+    // what this person may use in this chat
+    const unregistered = ctx.group !== null && !ctx.group.registered
+    const mine = commands.filter(
+      (c) =>
+        c.name !== 'help' &&
+        authorize(ctx.actor, c.action).ok &&
+        !(c.groupOnly && !ctx.group) &&
+        !(c.needsRegisteredGroup && unregistered),
+    )
+    const notes = [
+      ctx.actor.role === 'public' ? '未绑定身份：发 #绑定 绑定码' : '',
+      unregistered ? '本群还未登记，登记后才能上报隐患' : '',
+    ].filter(Boolean)
+    await ctx.reply(['可用命令' + (notes.length ? `（${notes.join('；')}）` : '') + '：', ...mine.map((c) => `${c.examples[0]}　${c.summary}`)].join('\n'))
   },
 })

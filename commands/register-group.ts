@@ -11,6 +11,7 @@ export default defineCommand({
   summary: '登记本群所属乡镇和行业（推送按此发送）',
   usage: '本群登记 <乡镇|全市> [行业…]',
   examples: ['#本群登记 城关街道 餐饮', '#本群登记 全市 成品油 报废机动车'],
+  groupOnly: true,
   parse: parseRegisterGroup,
   async run(ctx, args) {
     if (!ctx.group) throw new AppError('usage', '请在要登记的群里发这条命令')

@@ -41,6 +41,8 @@ export interface CommandDef<A = unknown> {
   examples: string[]
   /** refuse in group chats that are not registered yet */
   needsRegisteredGroup?: boolean
+  /** only makes sense in a group chat (help leaves it out of direct chats) */
+  groupOnly?: boolean
   parse(rest: string): Parsed<A>
   run(ctx: ChatContext, args: A): Promise<void>
 }

@@ -45,3 +45,29 @@ describe('a direct chat with the bot', () => {
     expect(t.botSaid(s.group)[0].text).toContain('已受理过了')
   })
 })
+
+describe('help fits the chat', () => {
+  let t: TestApp
+  let s: Seed
+  useSeededApp((app, seed) => {
+    t = app
+    s = seed
+  })
+
+  it('when help is asked in a direct chat, then group-only commands are left out', async () => {
+    await t.say('officer', undefined, '#帮助')
+    const dm = t.botSaid('dm:officer')[0].text!
+    expect(dm).toContain('#受理')
+    expect(dm).not.toContain('#本群登记')
+    await t.say('officer', s.group, '#帮助')
+    expect(t.botSaid(s.group)[0].text).toContain('#本群登记')
+  })
+
+  it('when help is asked in a group that is not registered, then reporting is left out and the reason is given', async () => {
+    t.app.simulator!.createGroup({ id: 'new-group', name: '新建的群', memberIds: ['owner'] })
+    await t.say('owner', 'new-group', '#帮助')
+    const text = t.botSaid('new-group@chatroom')[0].text!
+    expect(text).toContain('本群还未登记')
+    expect(text).not.toContain('#隐患')
+  })
+})
