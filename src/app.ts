@@ -6,8 +6,11 @@ import type { AppConfig } from './config.js'
 import { systemClock, type Clock } from './core/clock.js'
 import type { Channel, InboundMessage } from './channels/types.js'
 import { Simulator, type SimStore } from './channels/simulator.js'
-import { createRouter, type Router, type Outcome } from './chat/router.js'
+import { createRouter, classify, type Router, type Outcome } from './chat/router.js'
+import { matchCommand } from '../commands/index.js'
+import { createMetrics, type Metrics } from './metrics.js'
 import { OutboxSender } from './outbox-sender.js'
+import { syncGroups } from './services/directory.js'
 import { KeyedQueue, Batcher } from './chat/concurrency.js'
 import { buildHttp } from './http/server.js'
 
@@ -18,10 +21,16 @@ export interface App {
   channel: Channel
   simulator?: Simulator
   db: Db
+  metrics: Metrics
   /** resolves with the router's outcome once the message with this id has been handled */
   handled(messageId: string, timeoutMs?: number): Promise<Outcome>
   /** starts the channel (logs in) and the outbox sender */
   start(): Promise<void>
+  /**
+   * Graceful stop: takes no more messages (HTTP closes, later inbound messages are left unclaimed for a
+   * redelivery), waits for the messages in flight, lets the outbox sender finish the row in hand and release
+   * its claims, then stops the channel. The database stays open (its owner closes it). Safe to call twice.
+   */
   close(): Promise<void>
 }
 
@@ -72,7 +81,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const logger = deps.logger ?? pino({ level: config.LOG_LEVEL })
   const simulator = deps.channel ? undefined : new Simulator({ botName: config.BOT_NAME, logger, store: dbSimStore(db) })
   const channel = deps.channel ?? simulator!.channel
+  const metrics = createMetrics(db)
   const sender = new OutboxSender({
+    metrics: metrics.sender,
     db,
     channel,
     clock,
@@ -95,7 +106,30 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // senders share transactions under load (group commit), photos and the rest run on their own
   const queue = new KeyedQueue(deps.maxConcurrentMessages ?? 200)
   const batcher = new Batcher<InboundMessage, Outcome>((ms) => router.handleBatch(ms), 100)
+  let accepting = true
+  const inFlight = new Set<Promise<unknown>>()
+  /** the command a message names, for commands_total */
+  const commandLabel = (m: InboundMessage): string | null => {
+    if (m.kind === 'image') return 'photo'
+    const c = classify(m, config.BOT_NAME)
+    if (!c.addressed) return null
+    return matchCommand(c.body)?.command.name ?? 'unknown'
+  }
   channel.onMessage(async (m) => {
+    if (!accepting) {
+      logger.info({ msgId: m.messageId }, 'shutting down: message not taken')
+      return
+    }
+    metrics.messagesIn.inc({ kind: m.kind })
+    const work = onMessage(m)
+    inFlight.add(work)
+    try {
+      await work
+    } finally {
+      inFlight.delete(work)
+    }
+  })
+  async function onMessage(m: InboundMessage) {
     const o = await queue.run(`${m.channel}\u0000${m.chatId}\u0000${m.senderId}`, () =>
       router.batchable(m) ? batcher.submit(m) : router.handle(m),
     )
@@ -105,7 +139,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       for (const w of entry.waiters.splice(0)) w(o)
     } else outcomes.set(m.messageId, { done: o, waiters: [] })
     if (outcomes.size > 10_000) outcomes.delete(outcomes.keys().next().value!)
-  })
+    if (o !== 'ignored') {
+      const command = commandLabel(m)
+      if (command) metrics.commands.inc({ command, outcome: o })
+    }
+  }
   function handled(messageId: string, timeoutMs = 10_000): Promise<Outcome> {
     let entry = outcomes.get(messageId)
     if (entry?.done) {
@@ -124,8 +162,29 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       })
     })
   }
-  const http = await buildHttp({ db, config, clock, logger, channel, simulator, onDirectoryChange: () => router.directoryChanged() })
+  const http = await buildHttp({
+    db,
+    config,
+    clock,
+    logger,
+    channel,
+    simulator,
+    metrics,
+    accepting: () => accepting,
+    onDirectoryChange: () => router.directoryChanged(),
+  })
   let started = false
+  let closing: Promise<void> | undefined
+  /** groups the account is in but nobody has written in yet (the leaders' group) must be known to announce there */
+  async function syncChannelGroups() {
+    if (!channel.listGroups) return
+    try {
+      const n = await syncGroups(db, channel.name, await channel.listGroups())
+      logger.debug({ groups: n }, 'group chats recorded')
+    } catch (err) {
+      logger.warn({ err }, 'could not record the group chats')
+    }
+  }
   return {
     http,
     router,
@@ -133,20 +192,27 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     channel,
     simulator,
     db,
+    metrics,
     handled,
     async start() {
       if (simulator) await simulator.start()
       else await channel.start()
       sender.start()
       started = true
+      await syncChannelGroups()
     },
-    async close() {
-      await http.close()
-      await sender.stop()
-      if (started) {
-        if (simulator) await simulator.stop()
-        else await channel.stop()
-      }
+    close() {
+      return (closing ??= (async () => {
+        accepting = false
+        await http.close()
+        // messages already taken finish (their answers go to the outbox)
+        while (inFlight.size) await Promise.allSettled([...inFlight])
+        await sender.stop()
+        if (started) {
+          if (simulator) await simulator.stop()
+          else await channel.stop()
+        }
+      })())
     },
   }
 }

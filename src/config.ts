@@ -39,6 +39,10 @@ export const configSchema = z.object({
   SEND_MIN_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
   SEND_DAILY_CAP: z.coerce.number().int().min(1).default(2000),
   DEMO_DATA: bool.default(false),
+  /** bearer token for GET /metrics; unset: loopback clients only */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** after the first SIGTERM/SIGINT, exit with code 1 if shutting down takes longer than this */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

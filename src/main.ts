@@ -67,20 +67,38 @@ async function main() {
   ].filter((l) => l !== '')
   console.log(lines.join('\n'))
 
+  // graceful shutdown: the first SIGTERM/SIGINT stops taking messages, finishes those in flight and the outbox
+  // row in hand, closes the database and exits 0; a second signal, a failure or SHUTDOWN_TIMEOUT_MS exits 1 at once
   let stopping = false
   const stop = async (signal: string) => {
-    if (stopping) process.exit(1)
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now')
+      process.exit(1)
+    }
     stopping = true
-    logger.info({ signal }, 'shutting down')
-    const timer = setTimeout(() => process.exit(1), 10_000)
+    const started = Date.now()
+    logger.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down')
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out: exiting now')
+      process.exit(1)
+    }, config.SHUTDOWN_TIMEOUT_MS)
     timer.unref()
+    let code = 0
     try {
       await app.close()
-      await database.close()
-    } finally {
-      unlock()
-      process.exit(0)
+    } catch (err) {
+      code = 1
+      logger.error({ err }, 'stopping the app failed')
     }
+    try {
+      await database.close()
+    } catch (err) {
+      code = 1
+      logger.error({ err }, 'closing the database failed')
+    }
+    unlock()
+    logger.info({ ms: Date.now() - started, code }, 'stopped')
+    process.exit(code)
   }
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))

@@ -4,6 +4,7 @@ import { schema, type Db } from '../db/client.js'
 import type { Clock } from './core/clock.js'
 import type { Channel } from './channels/types.js'
 import { loadAttachment } from './services/attachments.js'
+import type { SenderMetrics } from './metrics.js'
 
 type OutboxRow = typeof schema.outbox.$inferSelect
 
@@ -21,6 +22,8 @@ export interface SenderOptions {
   leaseMs?: number
   /** no other process can be sending (embedded PGlite holds a lock): rows left 'sending' at start are a crash's */
   exclusive?: boolean
+  /** counters for /metrics */
+  metrics?: SenderMetrics
 }
 
 export function backoffMs(attempts: number): number {
@@ -170,6 +173,7 @@ export class OutboxSender {
         this.o.channel.pacer.record(row.chatId, this.o.clock.now())
         sentIds.push(row.id)
         this.sent++
+        this.o.metrics?.sent(row.priority)
       } catch (err) {
         await flush()
         await this.fail(row, err)
@@ -196,6 +200,8 @@ export class OutboxSender {
   private async fail(row: OutboxRow, err: unknown): Promise<void> {
     this.failed++
     const dead = row.attempts >= this.o.maxAttempts
+    this.o.metrics?.failed()
+    if (dead) this.o.metrics?.dead()
     const message = err instanceof Error ? err.message : String(err)
     this.o.logger.warn({ outboxId: row.id, attempts: row.attempts, dead, err: message }, 'send failed')
     await this.o.db

@@ -74,6 +74,8 @@ export interface Channel {
   readonly pacer: Pacer
   send(msg: OutboundMessage): Promise<void>
   onMessage(handler: (m: InboundMessage) => Promise<void>): void
+  /** the group chats the account is in, so groups nobody has written in yet (the leaders' group) are known */
+  listGroups?(): Promise<{ id: string; name: string }[]>
   start(): Promise<void>
   stop(): Promise<void>
 }

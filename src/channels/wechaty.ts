@@ -73,6 +73,10 @@ export function wechatyChannel(bot: WechatyInterface, opts: { pacer: Pacer; logg
     onMessage(h) {
       handler = h
     },
+    async listGroups() {
+      const all = await bot.Room.findAll()
+      return Promise.all(all.map(async (r) => ({ id: r.id, name: await r.topic() })))
+    },
     async send(out: OutboundMessage) {
       const target = out.isGroup ? await rooms(out.chatId) : await contact(out.chatId)
       if (!target) throw new Error(`chat not found: ${out.chatId}`)

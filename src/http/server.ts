@@ -12,6 +12,8 @@ import type { Channel } from '../channels/types.js'
 import type { Simulator } from '../channels/simulator.js'
 import { adminRoutes } from './admin-routes.js'
 import { simRoutes } from './sim-routes.js'
+import { opsRoutes } from './ops-routes.js'
+import type { Metrics } from '../metrics.js'
 
 const STATUS: Partial<Record<ErrorCode, number>> = { not_found: 404, forbidden: 403, conflict: 409, invalid_state: 409 }
 
@@ -23,6 +25,9 @@ export async function buildHttp(deps: {
   channel: Channel
   simulator?: Simulator
   onDirectoryChange?: () => void
+  metrics: Metrics
+  /** false once shutting down: readiness answers 503 */
+  accepting?: () => boolean
 }): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 16 * 1024 * 1024 })
   app.setValidatorCompiler(validatorCompiler)
@@ -60,6 +65,8 @@ export async function buildHttp(deps: {
     const channel = deps.channel.account() !== undefined
     return reply.code(db && channel ? 200 : 503).send({ ok: db && channel, db, channel })
   })
+
+  await app.register(opsRoutes({ db: deps.db, config: deps.config, channel: deps.channel, metrics: deps.metrics, accepting: deps.accepting }))
 
   await app.register(
     adminRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }),

@@ -214,3 +214,9 @@ export async function groupByName(tx: Tx, nameOrId: string): Promise<GroupRow | 
 export function isIndustry(s: string): boolean {
   return s in INDUSTRIES
 }
+
+/** Records the group chats a channel account is in (names refreshed), so announcements can reach them. */
+export async function syncGroups(tx: Tx, channel: string, list: { id: string; name: string }[]): Promise<number> {
+  for (const g of list) await findOrCreateGroup(tx, channel, g.id, g.name)
+  return list.length
+}

@@ -102,3 +102,20 @@ describe('admin API', () => {
     expect(again.json().message).toContain('没有找到隐患')
   })
 })
+
+describe('the leaders group before anyone wrote in it', () => {
+  it('when the bot sits in the leaders group but nobody has written there, then after a start a major hazard still reaches it', async () => {
+    const first = await startTestApp()
+    const s = await seedBasics(first)
+    const quiet = first.app.simulator!.createGroup({ id: 'quiet-leaders', name: '新局领导群', memberIds: ['leader'] }).id
+    await first.close({ keepDatabase: true })
+    const second = await startTestApp({ database: first.database, clock: first.clock, config: { LEADERS_GROUP: '新局领导群' } })
+    try {
+      await second.say('owner', s.group, '#隐患 仓库堆放大量液化气钢瓶 重大')
+      const [alert] = second.botSaid(quiet)
+      expect(alert.text).toContain('【重大隐患·挂牌督办】')
+    } finally {
+      await second.close()
+    }
+  })
+})

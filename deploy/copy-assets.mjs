@@ -1,0 +1,16 @@
+// Copies what the compiled code reads at run time next to it in dist/ (paths relative to import.meta.url):
+// the SQL migrations (db/client.ts MIGRATIONS_FOLDER) and the simulator page (src/http/sim-routes.ts PAGE).
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const assets = ['db/migrations', 'src/http/simulator.html']
+for (const rel of assets) {
+  const from = path.join(root, rel)
+  const to = path.join(root, 'dist', rel)
+  fs.rmSync(to, { recursive: true, force: true })
+  fs.mkdirSync(path.dirname(to), { recursive: true })
+  fs.cpSync(from, to, { recursive: true })
+  console.log(`copied ${rel} -> dist/${rel}`)
+}
