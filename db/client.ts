@@ -18,9 +18,28 @@ export interface Database {
   close(): Promise<void>
 }
 
-interface PostgresJsInternals {
+interface DriverInternals {
   dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } }
-  session: { client?: { unsafe(q: string, p: unknown[], o: { prepare: boolean }): Promise<unknown[]> } }
+  session: {
+    client?: {
+      /** postgres.js */
+      unsafe?(q: string, p: unknown[], o: { prepare: boolean }): Promise<unknown[]>
+      /** PGlite */
+      query?(q: string, p: unknown[]): Promise<{ rows: unknown[] }>
+    }
+  }
+}
+
+/**
+ * A statement with constant text and positional parameters ($1, $2 …), straight to the driver: on the busiest
+ * path drizzle's SQL builder costs more CPU than the round trip. On postgres.js it runs as a named prepared
+ * statement. Runs inside the caller's transaction when given one.
+ */
+export async function query<T = Record<string, unknown>>(db: Tx, text: string, params: unknown[]): Promise<T[]> {
+  const client = (db as unknown as DriverInternals).session?.client
+  if (client?.unsafe) return (await client.unsafe(text, params, { prepare: true })) as T[]
+  if (client?.query) return (await client.query(text, params)).rows as T[]
+  throw new Error('unsupported database driver')
 }
 
 /**
@@ -28,14 +47,14 @@ interface PostgresJsInternals {
  * On postgres.js the statement is sent as a named prepared statement: drizzle sends every query
  * unprepared, so the server would parse and plan the hot-path statements again each time.
  */
-export async function rows<T = Record<string, unknown>>(db: Tx, query: SQL): Promise<T[]> {
-  const internals = db as unknown as PostgresJsInternals
+export async function rows<T = Record<string, unknown>>(db: Tx, statement: SQL): Promise<T[]> {
+  const internals = db as unknown as DriverInternals
   const client = internals.session?.client
-  if (client && typeof client.unsafe === 'function') {
-    const q = internals.dialect.sqlToQuery(query)
+  if (client?.unsafe) {
+    const q = internals.dialect.sqlToQuery(statement)
     return (await client.unsafe(q.sql, q.params, { prepare: true })) as T[]
   }
-  const r = (await db.execute(query)) as unknown
+  const r = (await db.execute(statement)) as unknown
   return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[]
 }
 

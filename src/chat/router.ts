@@ -1,6 +1,6 @@
 import { and, eq, gt, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
-import { schema, rows, type Db, type Tx } from '../../db/client.js'
+import { schema, query, type Db, type Tx } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
 import { AppError, isAppError } from '../core/errors.js'
@@ -16,6 +16,14 @@ import { usageText, type ChatContext } from './command.js'
 import { matchCommand } from '../../commands/index.js'
 
 export const BUSY_REPLY = '系统繁忙，请稍后重发'
+
+const CLAIM = `insert into inbound_messages (channel, message_id, chat_id, sender_id, outcome, received_at)
+  values ($1, $2, $3, $4, $5, $6::timestamptz) on conflict do nothing returning 1 as claimed`
+
+const AWAIT_PHOTOS = `insert into awaiting (channel, chat_id, sender_id, kind, hazard_id, stage, count, expires_at)
+  values ($1, $2, $3, 'photos', $4, $5, 0, $6::timestamptz)
+  on conflict (channel, chat_id, sender_id) do update
+  set kind = excluded.kind, hazard_id = excluded.hazard_id, stage = excluded.stage, count = 0, expires_at = excluded.expires_at`
 
 /** What one transaction learned that only counts once it commits. */
 interface Unit {
@@ -134,12 +142,7 @@ export function createRouter(deps: RouterDeps) {
 
   /** Claims the message id; false when it was handled before (replay or redelivery). */
   async function claim(tx: Tx, m: InboundMessage, outcome: Outcome, now: Date): Promise<boolean> {
-    const r = await rows(
-      tx,
-      sql`insert into inbound_messages (channel, message_id, chat_id, sender_id, outcome, received_at)
-          values (${m.channel}, ${m.messageId}, ${m.chatId}, ${m.senderId}, ${outcome}, ${now.toISOString()}::timestamptz)
-          on conflict do nothing returning 1 as claimed`,
-    )
+    const r = await query(tx, CLAIM, [m.channel, m.messageId, m.chatId, m.senderId, outcome, now.toISOString()])
     return r.length > 0
   }
 
@@ -180,12 +183,7 @@ export function createRouter(deps: RouterDeps) {
       },
       awaitPhotos: async (hazardId, stage) => {
         const expiresAt = new Date(now.getTime() + config.PHOTO_WINDOW_MINUTES * 60_000).toISOString()
-        void writes.start(
-          rows(tx, sql`insert into awaiting (channel, chat_id, sender_id, kind, hazard_id, stage, count, expires_at)
-          values (${m.channel}, ${m.chatId}, ${m.senderId}, 'photos', ${hazardId}, ${stage}, 0, ${expiresAt}::timestamptz)
-          on conflict (channel, chat_id, sender_id) do update
-          set kind = excluded.kind, hazard_id = excluded.hazard_id, stage = excluded.stage, count = 0, expires_at = excluded.expires_at`),
-        )
+        void writes.start(query(tx, AWAIT_PHOTOS, [m.channel, m.chatId, m.senderId, hazardId, stage, expiresAt]))
       },
       defer: (p) => {
         void writes.start(p)

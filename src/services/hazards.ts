@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, sql, inArray, lt, or, count, type SQL } from 'drizzle-orm'
-import { schema, rows, type Tx } from '../../db/client.js'
+import { schema, rows, query, type Tx } from '../../db/client.js'
 import { AppError } from '../core/errors.js'
 import { authorize, type Action, type Actor, type Target } from '../core/permissions.js'
 import { transition, isOverdue, type HazardAction } from '../core/hazard-machine.js'
@@ -84,6 +84,20 @@ export async function getByCode(tx: Tx, code: string, forUpdate = false): Promis
   return h
 }
 
+/** A hazard and its first event in one statement; $1 null takes the next id from the sequence. */
+const REPORT = `with h as (
+  insert into hazards (id, business_id, township_id, industry, group_id, reporter_person_id, reporter_identity_id, reporter_name,
+    reporter_kind, description, place, category, grade, listed_supervision, status, created_at, updated_at)
+  values (coalesce($1::int, nextval('hazards_id_seq')::int), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'reported',
+    $15::timestamptz, $15::timestamptz)
+  returning id, code
+), e as (
+  insert into hazard_events (hazard_id, action, actor_person_id, actor_identity_id, actor_name, from_status, to_status, note, data,
+    source_message_id, at)
+  select id, 'report', $6, $7, $8, null, 'reported', $10, $16::jsonb, $17, $15::timestamptz from h
+)
+select id, code from h`
+
 export interface ReportedHazard {
   id: number
   code: string
@@ -117,22 +131,25 @@ export async function reportHazard(
   const grade = args.major ? 'major' : 'general'
   const at = c.now.toISOString()
   const data = JSON.stringify({ place: args.place, category: args.category, grade, public: c.actor.role === 'public' })
-  const write = rows<{ id: number; code: string }>(
-    c.tx,
-    sql`with h as (
-      insert into hazards (id, business_id, township_id, industry, group_id, reporter_person_id, reporter_identity_id, reporter_name,
-        reporter_kind, description, place, category, grade, listed_supervision, status, created_at, updated_at)
-      values (${pre ? pre.id : sql`nextval('hazards_id_seq')`}, ${businessId}, ${townshipId}, ${industry}, ${where.group?.id ?? null}, ${c.actor.personId}, ${c.actor.identityId},
-        ${c.actor.name}, ${c.actor.role}, ${args.description}, ${args.place}, ${args.category}, ${grade},
-        ${args.major ? '挂牌督办' : null}, 'reported', ${at}::timestamptz, ${at}::timestamptz)
-      returning id, code
-    ), e as (
-      insert into hazard_events (hazard_id, action, actor_person_id, actor_identity_id, actor_name, from_status, to_status, note, data, source_message_id, at)
-      select id, 'report', ${c.actor.personId}, ${c.actor.identityId}, ${c.actor.name}, null, 'reported', ${args.description},
-        ${data}::jsonb, ${c.sourceMessageId ?? null}, ${at}::timestamptz from h
-    )
-    select id, code from h`,
-  )
+  const write = query<{ id: number; code: string }>(c.tx, REPORT, [
+    pre?.id ?? null,
+    businessId,
+    townshipId,
+    industry,
+    where.group?.id ?? null,
+    c.actor.personId,
+    c.actor.identityId,
+    c.actor.name,
+    c.actor.role,
+    args.description,
+    args.place,
+    args.category,
+    grade,
+    args.major ? '挂牌督办' : null,
+    at,
+    data,
+    c.sourceMessageId ?? null,
+  ])
   let h: { id: number; code: string }
   if (pre) {
     pre.defer(write)
