@@ -28,15 +28,25 @@ export function opsRoutes(deps: { db: Db; config: AppConfig; channel: Channel; m
   return async (app: FastifyInstance) => {
     app.get('/health/live', { schema: { tags: ['ops'], summary: '存活检查（进程在运行）' } }, async () => ({ ok: true }))
 
-    app.get('/health/ready', { schema: { tags: ['ops'], summary: '就绪检查（数据库可用且渠道已登录）' } }, async (_req, reply) => {
+    /** the database answers and the channel is logged in */
+    async function probe() {
       let db = false
       try {
         await deps.db.execute(sql`select 1`)
         db = true
       } catch {
-        /* reported below */
+        /* reported as db: false */
       }
-      const channel = deps.channel.account() !== undefined
+      return { db, channel: deps.channel.account() !== undefined }
+    }
+
+    app.get('/health', { schema: { tags: ['ops'], summary: '健康检查' } }, async (_req, reply) => {
+      const { db, channel } = await probe()
+      return reply.code(db && channel ? 200 : 503).send({ ok: db && channel, db, channel })
+    })
+
+    app.get('/health/ready', { schema: { tags: ['ops'], summary: '就绪检查（数据库可用且渠道已登录）' } }, async (_req, reply) => {
+      const { db, channel } = await probe()
       const accepting = deps.accepting?.() ?? true
       const ok = db && channel && accepting
       return reply.code(ok ? 200 : 503).send({ ok, db, channel, accepting })

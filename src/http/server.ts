@@ -3,7 +3,6 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import type { Logger } from 'pino'
-import { sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
@@ -53,18 +52,6 @@ export async function buildHttp(deps: {
     transform: jsonSchemaTransform,
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
-
-  app.get('/health', { schema: { tags: ['ops'], summary: '健康检查' } }, async (_req, reply) => {
-    let db = false
-    try {
-      await deps.db.execute(sql`select 1`)
-      db = true
-    } catch {
-      /* reported below */
-    }
-    const channel = deps.channel.account() !== undefined
-    return reply.code(db && channel ? 200 : 503).send({ ok: db && channel, db, channel })
-  })
 
   await app.register(opsRoutes({ db: deps.db, config: deps.config, channel: deps.channel, metrics: deps.metrics, accepting: deps.accepting }))
 

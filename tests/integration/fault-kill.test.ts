@@ -1,12 +1,12 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { execFileSync } from 'node:child_process'
-import { describe, it, expect, afterAll, inject } from 'vitest'
+import { describe, it, expect, afterAll } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { openPglite, rows, type Database } from '../../db/client.js'
 import { freshPostgres, usingPostgres, type TestDatabase } from '../helpers/db.js'
 import { startAppProcess, type AppProcess } from '../helpers/process.js'
+import { api, seedDataDir, setUpGroup, type Transcript } from '../helpers/sim-http.js'
 
 /**
  * Invariants 1 and 2 across a crash: the app process is SIGKILLed in the middle of 1,000 reports, a new process
@@ -26,11 +26,6 @@ const WINDOW = 250
 const KILL_ANSWERED = 150
 const GROUP = 'fault-kill'
 
-interface Transcript {
-  entries: { seq: number; bot: boolean; text?: string; fromId: string }[]
-  cursor: number
-}
-
 const pg = usingPostgres()
 const tmp = pg ? '' : fs.mkdtempSync(path.join(os.tmpdir(), 'csb-fault-kill-'))
 let pgdb: TestDatabase | undefined
@@ -42,48 +37,10 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
 })
 
-/**
- * Starts the PGlite data directory from the migrated template the global setup dumped (a tarball of PGDATA), so the
- * first process skips initdb and the migrations (seconds of wasm work); without `tar` the process creates it itself.
- */
-function seedDataDir() {
-  const target = path.join(tmp, 'pglite')
-  fs.mkdirSync(target, { recursive: true })
-  try {
-    execFileSync('tar', ['-xzf', inject('pgliteTemplate'), '-C', target], { stdio: 'ignore' })
-  } catch {
-    fs.rmSync(target, { recursive: true, force: true })
-  }
-}
-
 async function start(): Promise<AppProcess> {
   const p = await startAppProcess(pg ? { databaseUrl: pgdb!.url } : { dataDir: tmp })
   procs.push(p)
   return p
-}
-
-/** A request that must succeed; names the process's stderr when not. */
-async function api<T>(p: AppProcess, method: string, url: string, body?: unknown, expected = [200, 201, 202]): Promise<T> {
-  const r = await p.request<T>(method, url, body)
-  if (!expected.includes(r.status)) throw new Error(`${method} ${url} -> ${r.status} ${JSON.stringify(r.body)}\n${p.diagnostics()}`)
-  return r.body
-}
-
-/** Waits until a bot message matching `re` appears in the chat after `after`; returns the new cursor. */
-async function botSays(p: AppProcess, chat: string, after: number, re: RegExp, timeoutMs = 15_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs
-  let cursor = after
-  const seen: string[] = []
-  while (Date.now() < deadline) {
-    const t = await api<Transcript>(p, 'GET', `/sim/api/transcript?chat=${encodeURIComponent(chat)}&after=${cursor}&wait=1000`)
-    cursor = t.cursor
-    for (const e of t.entries) {
-      if (!e.bot) continue
-      seen.push(e.text ?? '')
-      if (re.test(e.text ?? '')) return cursor
-    }
-  }
-  throw new Error(`the bot did not say ${re} in ${chat} within ${timeoutMs} ms; it said: ${JSON.stringify(seen)}\n${p.diagnostics()}`)
 }
 
 /**
@@ -176,28 +133,14 @@ describe(`SIGKILL in the middle of ${N} reports (${pg ? 'PostgreSQL' : 'PGlite'}
   it('when the process is killed mid-traffic and everything is delivered again after a restart, then exactly one hazard and one sent answer per report', { timeout: 150_000 }, async () => {
     const t0 = Date.now()
     if (pg) pgdb = await freshPostgres()
-    else seedDataDir()
+    else seedDataDir(tmp)
 
     // ---- first process: directory through the admin API, people bound and the group registered in chat
     const p1 = await start()
-    await api(p1, 'POST', '/api/jurisdictions', { name: '城关街道' })
-    const shop = await api<{ id: number }>(p1, 'POST', '/api/businesses', { name: '城关老街饭店', industry: 'catering', township: '城关街道' })
-    const officer = await api<{ id: number }>(p1, 'POST', '/api/people', { name: '李明', role: 'officer' })
-    const owner = await api<{ id: number }>(p1, 'POST', '/api/people', { name: '张老板', role: 'member', businessIds: [shop.id] })
-    const officerCode = (await api<{ code: string }>(p1, 'POST', `/api/people/${officer.id}/bind-codes`)).code
-    const ownerCode = (await api<{ code: string }>(p1, 'POST', `/api/people/${owner.id}/bind-codes`)).code
-    await api(p1, 'POST', '/sim/api/contacts', { id: 'officer', name: '李明' })
-    await api(p1, 'POST', '/sim/api/contacts', { id: 'owner', name: '张老板' })
-    const group = (await api<{ id: string }>(p1, 'POST', '/sim/api/groups', { id: GROUP, name: '城关商户安全群', memberIds: ['officer', 'owner'] })).id
+    const setup = await setUpGroup(p1, GROUP)
+    const group = setup.group
+    let cursor = setup.cursor
     expect(group).toBe(`${GROUP}@chatroom`)
-
-    let cursor = 0
-    await api(p1, 'POST', '/sim/api/messages', { from: 'officer', groupId: group, text: `#绑定 ${officerCode}`, messageId: 'setup-bind-officer' })
-    cursor = await botSays(p1, group, cursor, /绑定成功：李明/)
-    await api(p1, 'POST', '/sim/api/messages', { from: 'owner', groupId: group, text: `#绑定 ${ownerCode}`, messageId: 'setup-bind-owner' })
-    cursor = await botSays(p1, group, cursor, /绑定成功：张老板/)
-    await api(p1, 'POST', '/sim/api/messages', { from: 'officer', groupId: group, text: '#本群登记 全市', messageId: 'setup-register' })
-    cursor = await botSays(p1, group, cursor, /本群已登记：全市/)
     const tSetup = Date.now()
 
     // ---- traffic, and SIGKILL once ~400 were accepted (and the bot is busy answering them)

@@ -1,11 +1,11 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { execFileSync } from 'node:child_process'
-import { describe, it, expect, afterAll, inject } from 'vitest'
+import { describe, it, expect, afterAll } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { openPglite, rows } from '../../db/client.js'
 import { startAppProcess, type AppProcess } from '../helpers/process.js'
+import { api, seedDataDir, setUpGroup, type Transcript } from '../helpers/sim-http.js'
 
 /**
  * Issue 7, graceful shutdown: SIGTERM in the middle of a burst of reports. The process stops taking messages,
@@ -21,11 +21,6 @@ const TERM_AFTER_ANSWERED = 40
 const SHUTDOWN_TIMEOUT_MS = 15_000
 const GROUP = 'ops-shutdown'
 
-interface Transcript {
-  entries: { seq: number; bot: boolean; text?: string; fromId: string }[]
-  cursor: number
-}
-
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'csb-ops-shutdown-'))
 const tmp2 = fs.mkdtempSync(path.join(os.tmpdir(), 'csb-ops-shutdown2-'))
 const procs: AppProcess[] = []
@@ -36,69 +31,15 @@ afterAll(async () => {
   fs.rmSync(tmp2, { recursive: true, force: true })
 })
 
-/** The migrated PGlite template from the global setup, so the process skips initdb and the migrations. */
-function seedDataDir(dir: string) {
-  const target = path.join(dir, 'pglite')
-  fs.mkdirSync(target, { recursive: true })
-  try {
-    execFileSync('tar', ['-xzf', inject('pgliteTemplate'), '-C', target], { stdio: 'ignore' })
-  } catch {
-    fs.rmSync(target, { recursive: true, force: true })
-  }
-}
-
-async function api<T>(p: AppProcess, method: string, url: string, body?: unknown, expected = [200, 201, 202]): Promise<T> {
-  const r = await p.request<T>(method, url, body)
-  if (!expected.includes(r.status)) throw new Error(`${method} ${url} -> ${r.status} ${JSON.stringify(r.body)}\n${p.diagnostics()}`)
-  return r.body
-}
-
-async function botSays(p: AppProcess, chat: string, after: number, re: RegExp, timeoutMs = 15_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs
-  let cursor = after
-  const seen: string[] = []
-  while (Date.now() < deadline) {
-    const t = await api<Transcript>(p, 'GET', `/sim/api/transcript?chat=${encodeURIComponent(chat)}&after=${cursor}&wait=1000`)
-    cursor = t.cursor
-    for (const e of t.entries) {
-      if (!e.bot) continue
-      seen.push(e.text ?? '')
-      if (re.test(e.text ?? '')) return cursor
-    }
-  }
-  throw new Error(`the bot did not say ${re} in ${chat} within ${timeoutMs} ms; it said: ${JSON.stringify(seen)}\n${p.diagnostics()}`)
-}
-
-/** Directory through the admin API, people bound and the group registered in chat; returns the transcript cursor. */
-async function setUp(p: AppProcess): Promise<number> {
-  // ---- directory through the admin API, people bound and the group registered in chat
-  await api(p, 'POST', '/api/jurisdictions', { name: '城关街道' })
-  const shop = await api<{ id: number }>(p, 'POST', '/api/businesses', { name: '城关老街饭店', industry: 'catering', township: '城关街道' })
-  const officer = await api<{ id: number }>(p, 'POST', '/api/people', { name: '李明', role: 'officer' })
-  const owner = await api<{ id: number }>(p, 'POST', '/api/people', { name: '张老板', role: 'member', businessIds: [shop.id] })
-  const officerCode = (await api<{ code: string }>(p, 'POST', `/api/people/${officer.id}/bind-codes`)).code
-  const ownerCode = (await api<{ code: string }>(p, 'POST', `/api/people/${owner.id}/bind-codes`)).code
-  await api(p, 'POST', '/sim/api/contacts', { id: 'officer', name: '李明' })
-  await api(p, 'POST', '/sim/api/contacts', { id: 'owner', name: '张老板' })
-  const group = (await api<{ id: string }>(p, 'POST', '/sim/api/groups', { id: GROUP, name: '城关商户安全群', memberIds: ['officer', 'owner'] })).id
-  let cursor = 0
-  await api(p, 'POST', '/sim/api/messages', { from: 'officer', groupId: group, text: `#绑定 ${officerCode}`, messageId: 'setup-bind-officer' })
-  cursor = await botSays(p, group, cursor, /绑定成功：李明/)
-  await api(p, 'POST', '/sim/api/messages', { from: 'owner', groupId: group, text: `#绑定 ${ownerCode}`, messageId: 'setup-bind-owner' })
-  cursor = await botSays(p, group, cursor, /绑定成功：张老板/)
-  await api(p, 'POST', '/sim/api/messages', { from: 'officer', groupId: group, text: '#本群登记 全市', messageId: 'setup-register' })
-  cursor = await botSays(p, group, cursor, /本群已登记：全市/)
-  return cursor
-}
-
 describe('graceful shutdown (PGlite)', () => {
   it('when SIGTERM arrives during a burst of reports, then the process exits 0 in time and every answered report is stored whole', { timeout: 150_000 }, async () => {
     seedDataDir(tmp)
     const p = await startAppProcess({ dataDir: tmp, env: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), LOG_LEVEL: 'info' } })
     procs.push(p)
 
-    let cursor = await setUp(p)
-    const group = `${GROUP}@chatroom`
+    const setup = await setUpGroup(p, GROUP)
+    let cursor = setup.cursor
+    const group = setup.group
 
     // ---- the burst, and SIGTERM once the bot is busy both handling and answering
     const accepted = new Set<string>()
@@ -191,8 +132,7 @@ describe('graceful shutdown (PGlite)', () => {
     seedDataDir(tmp2)
     const p = await startAppProcess({ dataDir: tmp2, env: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), LOG_LEVEL: 'info' } })
     procs.push(p)
-    await setUp(p)
-    const group = `${GROUP}@chatroom`
+    const { group } = await setUpGroup(p, GROUP)
     let accepted = 0
     let next = 0
     let termAt = 0
