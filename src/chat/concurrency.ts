@@ -65,26 +65,28 @@ export class KeyedQueue {
 }
 
 /**
- * Group commit: items submitted while a batch is being handled are handled together in the next one.
- * At low traffic every item runs alone at once; under a burst batches grow up to `max`.
+ * Group commit: items submitted while batches are being handled are handled together in the next one.
+ * At low traffic every item runs alone at once; under a burst batches grow up to `max`, and up to
+ * `concurrency` batches run at once so the database's waits overlap with the work of the next batch.
  */
 export class Batcher<T, R> {
   private pending: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = []
-  private busy = false
+  private active = 0
   constructor(
     private readonly run: (items: T[]) => Promise<R[]>,
     private readonly max = 100,
+    private readonly concurrency = 2,
   ) {}
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject })
-      if (!this.busy) void this.drain()
+      if (this.active < this.concurrency) void this.drain()
     })
   }
 
   private async drain(): Promise<void> {
-    this.busy = true
+    this.active++
     while (this.pending.length) {
       const batch = this.pending.splice(0, this.max)
       try {
@@ -94,6 +96,6 @@ export class Batcher<T, R> {
         for (const b of batch) b.reject(e)
       }
     }
-    this.busy = false
+    this.active--
   }
 }
