@@ -6,8 +6,7 @@ import type { AppConfig } from './config.js'
 import { systemClock, type Clock } from './core/clock.js'
 import type { Channel, InboundMessage } from './channels/types.js'
 import { Simulator, type SimStore } from './channels/simulator.js'
-import { createRouter, classify, type Router, type Outcome } from './chat/router.js'
-import { matchCommand } from '../commands/index.js'
+import { createRouter, type Router, type Outcome } from './chat/router.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { OutboxSender } from './outbox-sender.js'
 import { syncGroups } from './services/directory.js'
@@ -100,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logger: logger.child({ component: 'router' }),
     onOutbox: () => sender.kick(),
     sendDirect: (m, text) => channel.send({ chatId: m.chatId, isGroup: m.isGroup, text, mentionIds: m.isGroup ? [m.senderId] : [] }),
+    onOutcome: (command, outcome) => metrics.commands.inc({ command, outcome }),
   })
   const outcomes = new Map<string, { done?: Outcome; waiters: ((o: Outcome) => void)[] }>()
   // one sender's messages in one chat in order (a photo after its report); plain commands from different
@@ -108,13 +108,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const batcher = new Batcher<InboundMessage, Outcome>((ms) => router.handleBatch(ms), 100)
   let accepting = true
   const inFlight = new Set<Promise<unknown>>()
-  /** the command a message names, for commands_total */
-  const commandLabel = (m: InboundMessage): string | null => {
-    if (m.kind === 'image') return 'photo'
-    const c = classify(m, config.BOT_NAME)
-    if (!c.addressed) return null
-    return matchCommand(c.body)?.command.name ?? 'unknown'
-  }
   channel.onMessage(async (m) => {
     if (!accepting) {
       logger.info({ msgId: m.messageId }, 'shutting down: message not taken')
@@ -139,10 +132,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       for (const w of entry.waiters.splice(0)) w(o)
     } else outcomes.set(m.messageId, { done: o, waiters: [] })
     if (outcomes.size > 10_000) outcomes.delete(outcomes.keys().next().value!)
-    if (o !== 'ignored') {
-      const command = commandLabel(m)
-      if (command) metrics.commands.inc({ command, outcome: o })
-    }
   }
   function handled(messageId: string, timeoutMs = 10_000): Promise<Outcome> {
     let entry = outcomes.get(messageId)

@@ -30,6 +30,8 @@ interface Unit {
   directoryChanged: boolean
   /** cache fills: a row read or created in a transaction that rolls back must not be remembered */
   afterCommit: (() => void)[]
+  /** the command the message named, for metrics ('photo' for a photo, 'unknown' when none matched) */
+  command?: string
 }
 const newUnit = (): Unit => ({ directoryChanged: false, afterCommit: [] })
 
@@ -78,6 +80,8 @@ export interface RouterDeps {
   onOutbox: () => void
   /** direct send, bypassing the outbox: only for when the database cannot be reached */
   sendDirect: (m: InboundMessage, text: string) => Promise<void>
+  /** every message for the bot, once handled: which command and how it ended */
+  onOutcome?: (command: string, outcome: Outcome) => void
 }
 
 /** Whether an inbound message is for the bot, and its command body. */
@@ -194,6 +198,7 @@ export function createRouter(deps: RouterDeps) {
       },
     }
     const matched = matchCommand(body)
+    unit.command = matched?.command.name ?? 'unknown'
     if (!matched) {
       await ctx.reply(body ? `没看懂“${truncate(body, 12)}”。\n发 #帮助 看能用的命令，例如：\n#隐患 后厨燃气软管老化` : '您好！发 #帮助 看能用的命令。')
       return 'usage'
@@ -274,8 +279,17 @@ export function createRouter(deps: RouterDeps) {
 
   /** Handles one inbound message exactly once; never throws. */
   async function handle(m: InboundMessage): Promise<Outcome> {
-    const now = clock.now()
     const { addressed, body } = classify(m, config.BOT_NAME)
+    const unit = newUnit()
+    if (m.kind === 'image') unit.command = 'photo'
+    const o = await handleOnce(m, addressed, body, unit)
+    // stale and failed messages never reached the command table
+    if (o !== 'ignored') deps.onOutcome?.(unit.command ?? matchCommand(body)?.command.name ?? 'unknown', o)
+    return o
+  }
+
+  async function handleOnce(m: InboundMessage, addressed: boolean, body: string, unit: Unit): Promise<Outcome> {
+    const now = clock.now()
     const log = logger.child({ msgId: m.messageId })
     try {
       let image: InboundImage | null = null
@@ -287,7 +301,6 @@ export function createRouter(deps: RouterDeps) {
         }
       } else if (!addressed) return 'ignored'
       const stale = now.getTime() - m.sentAt.getTime() > config.MESSAGE_MAX_AGE_SECONDS * 1000
-      const unit = newUnit()
       const outcome = await db
         .transaction(async (tx): Promise<Outcome> => {
           if (stale || m.kind === 'image') {
@@ -383,6 +396,7 @@ export function createRouter(deps: RouterDeps) {
     }
     units.forEach(committed)
     deps.onOutbox()
+    for (const u of units) deps.onOutcome?.(u.command ?? 'unknown', 'handled')
     return ms.map(() => 'handled')
   }
 
