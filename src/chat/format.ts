@@ -1,4 +1,4 @@
-import { CATEGORIES, GRADES, STATUS_LABELS, type Category, type HazardStatus } from '../core/domain.js'
+import { CATEGORIES, GRADES, PUBLIC_REPORTER, STATUS_LABELS, type Category, type HazardStatus } from '../core/domain.js'
 import { formatDate, formatDateTime } from '../core/clock.js'
 import { isOverdue } from '../core/hazard-machine.js'
 import { truncate } from '../core/text.js'
@@ -29,6 +29,7 @@ export function hazardDetail(h: HazardRow, businessName: string, events: HazardE
     `${h.code}【${GRADES[h.grade]}·${categoryLabel(h.category)}】${statusLabel(h.status)}${isOverdue(h.status, h.deadline, now) ? '（已逾期）' : ''}`,
     `单位：${businessName}${h.place ? '　地点：' + h.place : ''}`,
     `情况：${truncate(h.description, 60)}`,
+    `上报：${h.reporterName}${h.reporterKind === 'public' ? `（${PUBLIC_REPORTER}）` : ''}`,
   ]
   if (h.deadline) lines.push(`期限：${formatDate(h.deadline)}　负责人：${h.responsibleName ?? '—'}`)
   if (h.transferDepartment) lines.push(`移交：${h.transferDepartment}${h.transferResult ? '　结果：' + truncate(h.transferResult, 30) : ''}`)

@@ -3,7 +3,6 @@ import { and, eq, gt, isNull, sql, or, like, inArray } from 'drizzle-orm'
 import { schema, type Tx } from '../../db/client.js'
 import { AppError } from '../core/errors.js'
 import type { Actor, Role } from '../core/permissions.js'
-import { INDUSTRIES } from '../core/domain.js'
 
 const { identities, people, memberships, businesses, groups, jurisdictions, bindCodes } = schema
 
@@ -209,10 +208,6 @@ export async function groupByName(tx: Tx, nameOrId: string): Promise<GroupRow | 
     .orderBy(sql`${groups.externalId} = ${nameOrId} desc`)
     .limit(1)
   return g ?? null
-}
-
-export function isIndustry(s: string): boolean {
-  return s in INDUSTRIES
 }
 
 /** Records the group chats a channel account is in (names refreshed), so announcements can reach them. */

@@ -47,6 +47,8 @@ describe('transfers, unidentified businesses, major hazards and refusals', () =>
     expect(said.at(-1)!.text).toContain('单位：待认定')
     const code = /Y\d+/.exec(said.at(-1)!.text!)![0]
     expect(await hazard(code)).toMatchObject({ businessId: null, reporterKind: 'public', reporterName: '热心群众', category: 'fire' })
+    await t.say('officer', s.group, `#查询 ${code}`)
+    expect(last()).toContain('上报：热心群众（群众举报）')
     await t.say('officer', s.group, `#受理 ${code} 7天`)
     expect(last()).toContain('待认定，受理时请写上单位名称')
     await t.say('officer', s.group, `#受理 ${code} 7天 不存在的单位`)
