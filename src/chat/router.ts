@@ -355,12 +355,8 @@ export function createRouter(deps: RouterDeps) {
   }
 
   /** A plain text command for the bot, recent enough to act on: may share a transaction with others. */
-  function batchable(m: InboundMessage, now: Date): boolean {
-    return (
-      m.kind === 'text' &&
-      classify(m, config.BOT_NAME).addressed &&
-      now.getTime() - m.sentAt.getTime() <= config.MESSAGE_MAX_AGE_SECONDS * 1000
-    )
+  function batchable(m: InboundMessage, now: Date, addressed = classify(m, config.BOT_NAME).addressed): boolean {
+    return m.kind === 'text' && addressed && now.getTime() - m.sentAt.getTime() <= config.MESSAGE_MAX_AGE_SECONDS * 1000
   }
 
   /**
@@ -370,7 +366,8 @@ export function createRouter(deps: RouterDeps) {
    */
   async function handleBatch(ms: InboundMessage[]): Promise<Outcome[]> {
     const now = clock.now()
-    if (ms.length < 2 || !ms.every((m) => batchable(m, now))) {
+    const bodies = ms.map((m) => classify(m, config.BOT_NAME))
+    if (ms.length < 2 || !ms.every((m, i) => batchable(m, now, bodies[i].addressed))) {
       const out: Outcome[] = []
       for (const m of ms) out.push(await handle(m))
       return out
@@ -382,7 +379,7 @@ export function createRouter(deps: RouterDeps) {
         const claims: Promise<boolean>[] = []
         for (let i = 0; i < ms.length; i++) {
           claims.push(writes.start(claim(tx, ms[i], 'handled', now)))
-          const o = await handleCommand(tx, ms[i], classify(ms[i], config.BOT_NAME).body, now, units[i], writes)
+          const o = await handleCommand(tx, ms[i], bodies[i].body, now, units[i], writes)
           if (o !== 'handled' || units[i].directoryChanged) throw new Fallback()
         }
         await writes.flush()
