@@ -1,2 +1,3 @@
 export * from './directory.js'
 export * from './hazards.js'
+export * from './audit.js'
