@@ -1,4 +1,4 @@
-import type { CommandDef } from '../src/chat/command.js'
+import type { CommandDef, AwaitedReply, AwaitedImage } from '../src/chat/command.js'
 import help from './help.js'
 import bind from './bind.js'
 import registerGroup from './register-group.js'
@@ -29,6 +29,12 @@ export const commands: CommandDef<never>[] = [
   bind,
   help,
 ] as CommandDef<never>[]
+
+/** Texts taken without a command word because the bot waits for them (checklist answers, 收到 …). */
+export const awaitedReplies: AwaitedReply[] = []
+
+/** Photos and files taken for an open slot other than a hazard's photos. */
+export const awaitedImages: AwaitedImage[] = []
 
 /** Command words, longest first, so 移交结果 wins over 移交 and 报隐患 over 隐患. */
 const WORDS = commands

@@ -99,7 +99,10 @@ export const inboundMessages = pgTable(
   (t) => [primaryKey({ columns: [t.channel, t.messageId] })],
 )
 
-/** What the bot waits for from one sender in one chat (photos after 隐患/整改), until it expires. */
+/**
+ * What the bot waits for from one sender in one chat, until it expires: photos after 隐患/整改 (kind 'photos'),
+ * or a kind an awaited-reply handler declares (checklist answers, files for a task, …).
+ */
 export const awaiting = pgTable(
   'awaiting',
   {
@@ -110,6 +113,8 @@ export const awaiting = pgTable(
     hazardId: integer('hazard_id'),
     stage: text('stage'),
     count: integer('count').notNull().default(0),
+    /** what an awaited reply needs besides a hazard (a checklist id, a task id, …) */
+    data: jsonb('data').$type<Record<string, unknown>>(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.channel, t.chatId, t.senderId] })],

@@ -22,6 +22,13 @@ export interface ChatContext {
   post(chatId: string, text: string, priority: Priority): Promise<void>
   /** waits for photos from this sender in this chat, for a while */
   awaitPhotos(hazardId: number, stage: 'report' | 'rectification'): Promise<void>
+  /**
+   * waits for a reply of `kind` from this sender in this chat (an `AwaitedReply` or `AwaitedImage` with that
+   * slot kind answers it), for `minutes` (default PHOTO_WINDOW_MINUTES); replaces whatever was awaited before
+   */
+  awaitReply(kind: string, data: Record<string, unknown>, minutes?: number): Promise<void>
+  /** stops waiting for anything from this sender in this chat */
+  clearAwait(): Promise<void>
   /** starts a write without waiting for it; it is awaited, and its failure raised, before commit */
   defer(write: PromiseLike<unknown>): void
   /** a hazard id (and so its code) before the hazard is written */
@@ -53,4 +60,37 @@ export function defineCommand<A>(def: CommandDef<A>): CommandDef<A> {
 
 export function usageText(def: CommandDef<never> | CommandDef<unknown>): string {
   return `用法：${def.usage}\n例如：${def.examples[0]}`
+}
+
+/** What the bot awaits from one sender in one chat. */
+export interface AwaitSlot {
+  kind: string
+  hazardId: number | null
+  stage: string | null
+  count: number
+  data: Record<string, unknown> | null
+  expiresAt: Date
+}
+
+/**
+ * A text the bot takes without a command word because it answers something the bot waits for: a checklist
+ * answer after 自查 (a slot of `slotKind` for this sender in this chat), or 收到 to an open notice (no slot).
+ * Tried for chatter (not addressed) and for addressed text that names no command. Listed in `commands/index.ts`.
+ */
+export interface AwaitedReply {
+  name: string
+  /** the slot kind it answers; omit when it needs no slot (then `onText` looks for what is open itself) */
+  slotKind?: string
+  /** a cheap test on the normalised text, before any database work: be specific, chatter passes through here */
+  matches(text: string): boolean
+  /** runs in the message's transaction; false = not an answer after all (nothing it wrote is kept) */
+  onText(ctx: ChatContext, text: string, slot: AwaitSlot | null): Promise<boolean>
+}
+
+/** A photo or file the bot takes because a slot of `slotKind` is open for this sender in this chat. */
+export interface AwaitedImage {
+  name: string
+  slotKind: string
+  /** runs in the message's transaction with the stored attachment; should reply */
+  onImage(ctx: ChatContext, attachment: { sha256: string; mime: string }, slot: AwaitSlot): Promise<void>
 }

@@ -12,8 +12,8 @@ import { TtlCache } from './concurrency.js'
 import { enqueue, type Priority } from '../services/outbox.js'
 import { storeAttachment } from '../services/attachments.js'
 import { attachPhoto, HazardIdPool } from '../services/hazards.js'
-import { usageText, type ChatContext } from './command.js'
-import { matchCommand } from '../../commands/index.js'
+import { usageText, type ChatContext, type AwaitSlot } from './command.js'
+import { matchCommand, awaitedReplies, awaitedImages } from '../../commands/index.js'
 
 export const BUSY_REPLY = '系统繁忙，请稍后重发'
 
@@ -23,7 +23,14 @@ const CLAIM = `insert into inbound_messages (channel, message_id, chat_id, sende
 const AWAIT_PHOTOS = `insert into awaiting (channel, chat_id, sender_id, kind, hazard_id, stage, count, expires_at)
   values ($1, $2, $3, 'photos', $4, $5, 0, $6::timestamptz)
   on conflict (channel, chat_id, sender_id) do update
-  set kind = excluded.kind, hazard_id = excluded.hazard_id, stage = excluded.stage, count = 0, expires_at = excluded.expires_at`
+  set kind = excluded.kind, hazard_id = excluded.hazard_id, stage = excluded.stage, count = 0, data = null, expires_at = excluded.expires_at`
+
+const AWAIT_REPLY = `insert into awaiting (channel, chat_id, sender_id, kind, hazard_id, stage, count, data, expires_at)
+  values ($1, $2, $3, $4, null, null, 0, $5::jsonb, $6::timestamptz)
+  on conflict (channel, chat_id, sender_id) do update
+  set kind = excluded.kind, hazard_id = null, stage = null, count = 0, data = excluded.data, expires_at = excluded.expires_at`
+
+const CLEAR_AWAIT = `delete from awaiting where channel = $1 and chat_id = $2 and sender_id = $3`
 
 /** What one transaction learned that only counts once it commits. */
 interface Unit {
@@ -40,6 +47,9 @@ class Fallback extends Error {}
 
 /** The message id was claimed before: undo everything this delivery did. */
 class Duplicate extends Error {}
+
+/** Chatter that looked like an awaited reply but answered nothing open: undo the claim, stay silent. */
+class NotAwaited extends Error {}
 
 /**
  * Writes started without waiting for each one: postgres.js sends what is queued in one tick together,
@@ -157,18 +167,11 @@ export function createRouter(deps: RouterDeps) {
       .where(and(eq(schema.inboundMessages.channel, m.channel), eq(schema.inboundMessages.messageId, m.messageId)))
   }
 
-  async function handleCommand(
-    tx: Tx,
-    m: InboundMessage,
-    body: string,
-    now: Date,
-    unit: Unit,
-    writes: Writes,
-  ): Promise<Outcome> {
+  /** What a command or an awaited reply sees; `state` tells afterwards whether it wrote or changed the directory. */
+  async function context(tx: Tx, m: InboundMessage, now: Date, unit: Unit, writes: Writes) {
     const { identity, actor } = await who(tx, m, now, unit)
     const group = await where(tx, m, now, unit)
-    let wrote = false
-    let changed = false
+    const state = { wrote: false, changed: false }
     const ctx: ChatContext = {
       tx,
       now,
@@ -178,11 +181,11 @@ export function createRouter(deps: RouterDeps) {
       actor,
       group,
       reply: async (text, also) => {
-        wrote = true
+        state.wrote = true
         void writes.start(enqueue(tx, replyItem(m, text, also), now))
       },
       post: async (chatId, text, priority) => {
-        wrote = true
+        state.wrote = true
         void writes.start(enqueue(tx, { channel: m.channel, account: m.account, chatId, isGroup: true, priority, text, causeMessageId: m.messageId }, now))
       },
       awaitPhotos: async (hazardId, stage) => {
@@ -192,13 +195,75 @@ export function createRouter(deps: RouterDeps) {
       defer: (p) => {
         void writes.start(p)
       },
+      awaitReply: async (kind, data, minutes = config.PHOTO_WINDOW_MINUTES) => {
+        const expiresAt = new Date(now.getTime() + minutes * 60_000).toISOString()
+        void writes.start(query(tx, AWAIT_REPLY, [m.channel, m.chatId, m.senderId, kind, JSON.stringify(data), expiresAt]))
+      },
+      clearAwait: async () => {
+        void writes.start(query(tx, CLEAR_AWAIT, [m.channel, m.chatId, m.senderId]))
+      },
       nextHazardId: () => hazardIds.next(tx),
       directoryChanged: () => {
-        changed = true
+        state.changed = true
       },
     }
+    return { ctx, state, actor, group }
+  }
+
+  async function openSlot(tx: Tx, m: InboundMessage, now: Date, lock: boolean): Promise<AwaitSlot | null> {
+    const q = tx
+      .select()
+      .from(schema.awaiting)
+      .where(
+        and(
+          eq(schema.awaiting.channel, m.channel),
+          eq(schema.awaiting.chatId, m.chatId),
+          eq(schema.awaiting.senderId, m.senderId),
+          gt(schema.awaiting.expiresAt, now),
+        ),
+      )
+    const [slot] = lock ? await q.for('update') : await q
+    return slot ?? null
+  }
+
+  /** Tries the awaited-reply handlers whose text test passed; true when one took the text. */
+  async function tryAwaited(tx: Tx, ctx: ChatContext, text: string, now: Date, unit: Unit, writes: Writes): Promise<boolean> {
+    const candidates = awaitedReplies.filter((h) => h.matches(text))
+    if (!candidates.length) return false
+    const slot = candidates.some((h) => h.slotKind) ? await openSlot(tx, ctx.msg, now, true) : null
+    for (const h of candidates) {
+      if (h.slotKind && slot?.kind !== h.slotKind) continue
+      let took: boolean
+      try {
+        took = await h.onText(ctx, text, h.slotKind ? slot : null)
+      } catch (e) {
+        if (isAppError(e)) throw new Refusal(e.userMessage, e.code === 'usage' ? 'usage' : 'refused')
+        throw e
+      }
+      if (took) {
+        unit.command = h.name
+        await writes.flush()
+        return true
+      }
+    }
+    return false
+  }
+
+  async function handleCommand(
+    tx: Tx,
+    m: InboundMessage,
+    body: string,
+    now: Date,
+    unit: Unit,
+    writes: Writes,
+  ): Promise<Outcome> {
+    const { ctx, state, actor, group } = await context(tx, m, now, unit, writes)
     const matched = matchCommand(body)
     unit.command = matched?.command.name ?? 'unknown'
+    if (!matched && body && (await tryAwaited(tx, ctx, body, now, unit, writes))) {
+      if (state.changed) unit.directoryChanged = true
+      return 'handled'
+    }
     if (!matched) {
       await ctx.reply(body ? `没看懂“${truncate(body, 12)}”。\n发 #帮助 看能用的命令，例如：\n#隐患 后厨燃气软管老化` : '您好！发 #帮助 看能用的命令。')
       return 'usage'
@@ -230,25 +295,24 @@ export function createRouter(deps: RouterDeps) {
       if (isAppError(e)) throw new Refusal(e.code === 'usage' ? `${e.userMessage}\n${usageText(command)}` : e.userMessage, e.code === 'usage' ? 'usage' : 'refused')
       throw e
     }
-    if (!wrote) logger.warn({ msgId: m.messageId, command: command.name }, 'command answered nothing')
-    if (changed) unit.directoryChanged = true
+    if (!state.wrote) logger.warn({ msgId: m.messageId, command: command.name }, 'command answered nothing')
+    if (state.changed) unit.directoryChanged = true
     return 'handled'
   }
 
   async function handlePhoto(tx: Tx, m: InboundMessage, image: InboundImage, now: Date, unit: Unit): Promise<Outcome> {
-    const [slot] = await tx
-      .select()
-      .from(schema.awaiting)
-      .where(
-        and(
-          eq(schema.awaiting.channel, m.channel),
-          eq(schema.awaiting.chatId, m.chatId),
-          eq(schema.awaiting.senderId, m.senderId),
-          gt(schema.awaiting.expiresAt, now),
-        ),
-      )
-      .for('update')
-    if (!slot || slot.kind !== 'photos' || slot.hazardId === null) return 'ignored'
+    const slot = await openSlot(tx, m, now, true)
+    if (!slot) return 'ignored'
+    const other = awaitedImages.find((h) => h.slotKind === slot.kind)
+    if (other) {
+      const writes = new Writes()
+      const { ctx } = await context(tx, m, now, unit, writes)
+      const sha256 = await storeAttachment(tx, image.bytes, image.mime)
+      await other.onImage(ctx, { sha256, mime: image.mime }, slot)
+      await writes.flush()
+      return 'photo'
+    }
+    if (slot.kind !== 'photos' || slot.hazardId === null) return 'ignored'
     const { actor } = await who(tx, m, now, unit)
     const sha = await storeAttachment(tx, image.bytes, image.mime)
     const stage = slot.stage === 'rectification' ? 'rectification' : 'report'
@@ -299,7 +363,11 @@ export function createRouter(deps: RouterDeps) {
         if (image.bytes.length > MAX_IMAGE_BYTES) {
           image = null
         }
-      } else if (!addressed) return 'ignored'
+      } else if (!addressed) {
+        const text = m.kind === 'text' ? normalize(m.text).trim() : ''
+        if (!text || !awaitedReplies.some((h) => h.matches(text))) return 'ignored'
+        return await handleAwaitedChatter(m, text, now, unit)
+      }
       const stale = now.getTime() - m.sentAt.getTime() > config.MESSAGE_MAX_AGE_SECONDS * 1000
       const outcome = await db
         .transaction(async (tx): Promise<Outcome> => {
@@ -332,11 +400,7 @@ export function createRouter(deps: RouterDeps) {
         .catch(async (e) => {
           if (e instanceof Duplicate) return 'duplicate' as const
           if (!(e instanceof Refusal)) throw e
-          return db.transaction(async (tx): Promise<Outcome> => {
-            if (!(await claim(tx, m, e.outcome, now))) return 'duplicate'
-            await enqueue(tx, replyItem(m, e.reply), now)
-            return e.outcome
-          })
+          return answerRefusal(m, e, now)
         })
       if (outcome !== 'duplicate' && outcome !== 'ignored') deps.onOutbox()
       log.debug({ outcome }, 'inbound handled')
@@ -352,6 +416,41 @@ export function createRouter(deps: RouterDeps) {
       }
       return 'busy'
     }
+  }
+
+  /** A refused message: its writes were rolled back; claim it and answer the reason in a fresh transaction. */
+  function answerRefusal(m: InboundMessage, e: Refusal, now: Date): Promise<Outcome> {
+    return db.transaction(async (tx): Promise<Outcome> => {
+      if (!(await claim(tx, m, e.outcome, now))) return 'duplicate'
+      await enqueue(tx, replyItem(m, e.reply), now)
+      return e.outcome
+    })
+  }
+
+  /** Chatter that may answer what the bot awaits (收到, a checklist answer): acted on only when it does. */
+  async function handleAwaitedChatter(m: InboundMessage, text: string, now: Date, unit: Unit): Promise<Outcome> {
+    if (now.getTime() - m.sentAt.getTime() > config.MESSAGE_MAX_AGE_SECONDS * 1000) return 'ignored'
+    try {
+      await db.transaction(async (tx) => {
+        const writes = new Writes()
+        const claimed = writes.start(claim(tx, m, 'handled', now))
+        const { ctx, state } = await context(tx, m, now, unit, writes)
+        if (!(await tryAwaited(tx, ctx, text, now, unit, writes))) throw new NotAwaited()
+        await writes.flush()
+        if (!(await claimed)) throw new Duplicate()
+        if (state.changed) unit.directoryChanged = true
+      })
+    } catch (e) {
+      if (e instanceof NotAwaited) return 'ignored'
+      if (e instanceof Duplicate) return 'duplicate'
+      if (!(e instanceof Refusal)) throw e
+      const o = await answerRefusal(m, e, now)
+      if (o !== 'duplicate') deps.onOutbox()
+      return o
+    }
+    committed(unit)
+    deps.onOutbox()
+    return 'handled'
   }
 
   /** A plain text command for the bot, recent enough to act on: may share a transaction with others. */

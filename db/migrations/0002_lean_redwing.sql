@@ -1,0 +1,1 @@
+ALTER TABLE "awaiting" ADD COLUMN "data" jsonb;
