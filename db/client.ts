@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import type { SQL } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as schema from './schema/index.js'
+import { assertNotNewer } from './levels.js'
 
 export { schema }
 export type Schema = typeof schema
@@ -16,6 +17,11 @@ export interface Database {
   db: Db
   kind: 'pglite' | 'postgres'
   close(): Promise<void>
+  /**
+   * Runs the migrations of `folder` (default: this code's) not yet applied, after refusing a database newer
+   * than this code (SchemaTooNewError). Postgres: on its own one-connection client under the advisory lock.
+   */
+  migrate(folder?: string): Promise<void>
 }
 
 interface DriverInternals {
@@ -65,11 +71,13 @@ export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob; m
   const client = new PGlite({ dataDir: opts.dataDir, loadDataDir: opts.loadDataDir })
   await client.waitReady
   const db = drizzle({ client, schema }) as unknown as Db
-  if (opts.migrate !== false) {
+  const migrateTo = async (folder = MIGRATIONS_FOLDER) => {
     const { migrate } = await import('drizzle-orm/pglite/migrator')
-    await migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER })
+    await assertNotNewer(async (q) => (await client.query<Record<string, unknown>>(q)).rows, MIGRATIONS_FOLDER)
+    await migrate(db as never, { migrationsFolder: folder })
   }
-  return { db, kind: 'pglite', close: () => client.close() }
+  if (opts.migrate !== false) await migrateTo()
+  return { db, kind: 'pglite', close: () => client.close(), migrate: migrateTo }
 }
 
 const MIGRATION_LOCK = 724_001
@@ -92,17 +100,19 @@ export async function openPostgres(url: string, opts: { max?: number; migrate?: 
   const { drizzle } = await import('drizzle-orm/postgres-js')
   const target = postgresTarget(url)
   const host = target.host ? { host: target.host } : {}
-  if (opts.migrate !== false) {
+  const migrateTo = async (folder = MIGRATIONS_FOLDER) => {
     const { migrate } = await import('drizzle-orm/postgres-js/migrator')
     const mc = postgres(target.url, { max: 1, onnotice: () => {}, ...host })
     try {
       await mc`select pg_advisory_lock(${MIGRATION_LOCK})`
-      await migrate(drizzle({ client: mc }), { migrationsFolder: MIGRATIONS_FOLDER })
+      await assertNotNewer((q) => mc.unsafe(q), MIGRATIONS_FOLDER)
+      await migrate(drizzle({ client: mc }), { migrationsFolder: folder })
       await mc`select pg_advisory_unlock(${MIGRATION_LOCK})`
     } finally {
       await mc.end({ timeout: 5 })
     }
   }
+  if (opts.migrate !== false) await migrateTo()
   const client = postgres(target.url, {
     ...host,
     max: opts.max ?? 10,
@@ -113,6 +123,6 @@ export async function openPostgres(url: string, opts: { max?: number; migrate?: 
     backoff: () => 0.1,
   })
   const db = drizzle({ client, schema }) as unknown as Db
-  return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
+  return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }), migrate: migrateTo }
 }
 
