@@ -3,6 +3,7 @@ import pino from 'pino'
 import { loadConfig, ConfigError } from './config.js'
 import { openPglite, openPostgres, type Database } from '../db/client.js'
 import { lockDataDir } from './data-lock.js'
+import { SchemaTooNewError } from '../db/levels.js'
 import { buildApp } from './app.js'
 import { seedDemo } from '../db/seed/demo.js'
 import type { Channel } from './channels/types.js'
@@ -29,17 +30,27 @@ async function main() {
 
   let unlock = () => {}
   let database: Database
-  if (config.DATABASE_URL) {
-    database = await openPostgres(config.DATABASE_URL)
-  } else {
-    const dir = path.resolve(config.DATA_DIR)
-    try {
-      unlock = lockDataDir(dir)
-    } catch (e) {
-      console.error((e as Error).message)
-      process.exit(3)
+  try {
+    if (config.DATABASE_URL) {
+      database = await openPostgres(config.DATABASE_URL)
+    } else {
+      const dir = path.resolve(config.DATA_DIR)
+      try {
+        unlock = lockDataDir(dir)
+      } catch (e) {
+        console.error((e as Error).message)
+        process.exit(3)
+      }
+      database = await openPglite({ dataDir: path.join(dir, 'pglite') })
     }
-    database = await openPglite({ dataDir: path.join(dir, 'pglite') })
+  } catch (e) {
+    // exit code 4: the database has migrations this code does not know (an older program on a newer database)
+    if (e instanceof SchemaTooNewError) {
+      console.error(e.message)
+      unlock()
+      process.exit(e.exitCode)
+    }
+    throw e
   }
   if (config.DEMO_DATA || demoFlag) {
     const r = await seedDemo(database.db)
