@@ -12,6 +12,7 @@ import type { Simulator } from '../channels/simulator.js'
 import { adminRoutes } from './admin-routes.js'
 import { simRoutes } from './sim-routes.js'
 import { opsRoutes } from './ops-routes.js'
+import { privacyRoutes, auditPersonalDataReads } from './privacy-routes.js'
 import type { Metrics } from '../metrics.js'
 
 const STATUS: Partial<Record<ErrorCode, number>> = { not_found: 404, forbidden: 403, conflict: 409, invalid_state: 409 }
@@ -55,6 +56,8 @@ export async function buildHttp(deps: {
 
   await app.register(opsRoutes({ db: deps.db, config: deps.config, channel: deps.channel, metrics: deps.metrics, accepting: deps.accepting }))
 
+  auditPersonalDataReads(app, { db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator })
+  await app.register(privacyRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }))
   await app.register(
     adminRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }),
   )
