@@ -64,12 +64,18 @@ export function createMetrics(db: Db) {
       this.set((await outboxState()).oldest)
     },
   })
+  const limitsExceeded = new Counter({
+    name: 'limits_exceeded_total',
+    help: 'Chat messages refused past a limit, by kind (text_length, image_size, image_count, storage)',
+    labelNames: ['kind'],
+    registers: [registry],
+  })
   const sender: SenderMetrics = {
     sent: (p) => outboxSent.inc({ priority: priorityLabel(p) }),
     failed: () => sendFailures.inc(),
     dead: () => deadLetters.inc(),
   }
-  return { registry, messagesIn, commands, sender }
+  return { registry, messagesIn, commands, sender, limitsExceeded }
 }
 
 export type Metrics = ReturnType<typeof createMetrics>
