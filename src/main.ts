@@ -1,5 +1,5 @@
 import path from 'node:path'
-import pino from 'pino'
+import { createLogger } from './logging.js'
 import { loadConfig, ConfigError } from './config.js'
 import { openPglite, openPostgres, type Database } from '../db/client.js'
 import { lockDataDir } from './data-lock.js'
@@ -21,12 +21,8 @@ async function main() {
     throw e
   }
   const demoFlag = process.argv.includes('--demo')
-  const logger = pino({
-    level: config.LOG_LEVEL,
-    // readable lines for a person at a terminal; JSON for services and log collectors
-    ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
-    redact: { paths: ['req.headers.authorization', '*.token', '*.password', 'config.ADMIN_TOKENS', 'config.WECHATY_PUPPET_SERVICE_TOKEN'], censor: '[redacted]' },
-  })
+  // readable lines for a person at a terminal; JSON for services and log collectors; secrets and phone numbers masked
+  const logger = await createLogger({ level: config.LOG_LEVEL, pretty: process.stdout.isTTY })
 
   let unlock = () => {}
   let database: Database

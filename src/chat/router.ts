@@ -396,7 +396,7 @@ export function createRouter(deps: RouterDeps) {
         if (!(await Promise.all(claims)).every(Boolean)) throw new Fallback()
       })
     } catch (e) {
-      if (!(e instanceof Fallback || e instanceof Refusal || e instanceof Duplicate)) logger.warn({ err: e }, 'batch failed; handling one by one')
+      if (!(e instanceof Fallback || e instanceof Refusal || e instanceof Duplicate)) logger.warn({ err: e, msgIds: ms.map((m) => m.messageId) }, 'batch failed; handling one by one')
       const out: Outcome[] = []
       for (const m of ms) out.push(await handle(m))
       return out
