@@ -1,3 +1,4 @@
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { SQL } from 'drizzle-orm'
@@ -10,6 +11,15 @@ export type Schema = typeof schema
 export type Db = PgDatabase<PgQueryResultHKT, Schema>
 /** A database handle or a transaction on it: services take either. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db
+
+/** How busy a handle's connections are, for the metrics: PGlite has one; postgres.js a pool of `size`. */
+export interface PoolStats {
+  size: number
+  sample(): Promise<{ open: number; busy: number }>
+}
+const pools = new WeakMap<object, PoolStats>()
+/** The pool statistics of a handle opened here (undefined for other handles). */
+export const poolStatsOf = (db: Db): PoolStats | undefined => pools.get(db)
 
 export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations')
 
@@ -70,7 +80,21 @@ export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob; m
   const { drizzle } = await import('drizzle-orm/pglite')
   const client = new PGlite({ dataDir: opts.dataDir, loadDataDir: opts.loadDataDir })
   await client.waitReady
+  // the one connection is busy while a statement or a transaction runs
+  let inFlight = 0
+  for (const m of ['query', 'exec', 'transaction'] as const) {
+    const original = client[m].bind(client) as (...a: unknown[]) => Promise<unknown>
+    ;(client as unknown as Record<string, unknown>)[m] = async (...a: unknown[]) => {
+      inFlight++
+      try {
+        return await original(...a)
+      } finally {
+        inFlight--
+      }
+    }
+  }
   const db = drizzle({ client, schema }) as unknown as Db
+  pools.set(db, { size: 1, sample: async () => ({ open: 1, busy: inFlight > 0 ? 1 : 0 }) })
   const migrateTo = async (folder = MIGRATIONS_FOLDER) => {
     const { migrate } = await import('drizzle-orm/pglite/migrator')
     await assertNotNewer(async (q) => (await client.query<Record<string, unknown>>(q)).rows, MIGRATIONS_FOLDER)
@@ -113,8 +137,11 @@ export async function openPostgres(url: string, opts: { max?: number; migrate?: 
     }
   }
   if (opts.migrate !== false) await migrateTo()
+  // the server's view of this process's connections (pg_stat_activity) is what the pool gauges report
+  const applicationName = `commerce-safety-bot:${os.hostname()}:${process.pid}`.slice(0, 63)
   const client = postgres(target.url, {
     ...host,
+    connection: { application_name: applicationName },
     max: opts.max ?? 10,
     onnotice: () => {},
     connect_timeout: 5,
@@ -123,6 +150,17 @@ export async function openPostgres(url: string, opts: { max?: number; migrate?: 
     backoff: () => 0.1,
   })
   const db = drizzle({ client, schema }) as unknown as Db
+  pools.set(db, {
+    size: opts.max ?? 10,
+    async sample() {
+      const [r] = await client.unsafe<{ open: number; busy: number }[]>(
+        `select count(*)::int as open, count(*) filter (where state <> 'idle' and pid <> pg_backend_pid())::int as busy
+           from pg_stat_activity where application_name = $1`,
+        [applicationName],
+      )
+      return { open: r.open, busy: r.busy }
+    },
+  })
   return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }), migrate: migrateTo }
 }
 
