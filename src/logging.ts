@@ -68,17 +68,16 @@ export function scrubbing(target: { write(s: string): unknown }): DestinationStr
 
 export interface LoggerOptions {
   level: string
-  /** where lines go (default: stdout); tests pass a capture */
+  /** where lines go (default: stdout); a terminal gets `await prettyDestination()`, tests a capture */
   destination?: { write(s: string): unknown }
-  /** readable lines for a person at a terminal */
-  pretty?: boolean
 }
 
-export async function createLogger(o: LoggerOptions): Promise<Logger> {
-  let target = o.destination ?? process.stdout
-  if (o.pretty) {
-    const { default: pretty } = await import('pino-pretty')
-    target = pretty({ translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', destination: 1 })
-  }
-  return pino({ level: o.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, scrubbing(target))
+export function createLogger(o: LoggerOptions): Logger {
+  return pino({ level: o.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, scrubbing(o.destination ?? process.stdout))
+}
+
+/** Readable lines for a person at a terminal (pino-pretty, loaded only then). */
+export async function prettyDestination(): Promise<{ write(s: string): unknown }> {
+  const { default: pretty } = await import('pino-pretty')
+  return pretty({ translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', destination: 1 })
 }

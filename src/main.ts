@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { createLogger } from './logging.js'
+import { createLogger, prettyDestination } from './logging.js'
 import { loadConfig, ConfigError } from './config.js'
 import { openPglite, openPostgres, type Database } from '../db/client.js'
 import { lockDataDir } from './data-lock.js'
@@ -22,7 +22,7 @@ async function main() {
   }
   const demoFlag = process.argv.includes('--demo')
   // readable lines for a person at a terminal; JSON for services and log collectors; secrets and phone numbers masked
-  const logger = await createLogger({ level: config.LOG_LEVEL, pretty: process.stdout.isTTY })
+  const logger = createLogger({ level: config.LOG_LEVEL, destination: process.stdout.isTTY ? await prettyDestination() : undefined })
 
   let unlock = () => {}
   let database: Database

@@ -9,7 +9,7 @@ function capture() {
 describe('logs never carry secrets or full phone numbers', () => {
   it('when structured fields hold tokens, passwords, cookies or the configuration, then they are redacted', async () => {
     const c = capture()
-    const log = await createLogger({ level: 'info', destination: c.destination })
+    const log = createLogger({ level: 'info', destination: c.destination })
     log.info({ req: { headers: { authorization: 'Bearer admin-token-0123456789', cookie: 'sid=s3cr3t-cookie-value' } } }, 'request')
     log.info({ user: { password: 'hunter2-password', token: 'tok-abcdef-123456' } }, 'login')
     log.info({ config: { ADMIN_TOKENS: [{ token: 'cfg-token-0123456789' }], DATABASE_URL: 'postgres://app:dbpass@db/x', METRICS_TOKEN: 'metrics-0123456789' } }, 'config')
@@ -23,7 +23,7 @@ describe('logs never carry secrets or full phone numbers', () => {
 
   it('when a webhook URL, a database URL, a bearer token or a phone number appears in any text (message, error, stack), then it is masked', async () => {
     const c = capture()
-    const log = await createLogger({ level: 'info', destination: c.destination })
+    const log = createLogger({ level: 'info', destination: c.destination })
     const url = 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa'
     log.error({ err: new Error(`POST ${url} failed`) }, `robot failed: ${url}`)
     log.warn({ detail: { note: '联系人电话13812341234，备用 +86 15900001111' } }, '张老板 13812341234 来电')

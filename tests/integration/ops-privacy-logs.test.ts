@@ -2,21 +2,42 @@ import { describe, it, expect } from 'vitest'
 import { asc, eq, sql } from 'drizzle-orm'
 import { schema, rows } from '../../db/client.js'
 import { useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
+import { createLogger } from '../../src/logging.js'
 
 const ADMIN = 'admin-token-0123456789abcdef'
 const VIEWER = 'viewer-token-0123456789abcdef'
+const METRICS = 'metrics-token-0123456789abcdef'
 const auth = (token: string) => ({ authorization: `Bearer ${token}` })
 
-/** Issue 7, 个人信息保护法: one person's data exported and erased through the API; the ledger stays whole; reads are audited. */
-describe('ops: personal data export and erasure', () => {
+/**
+ * Issue 7 through the admin API and chat, on one app: 个人信息保护法 (one person's data exported and erased; the
+ * ledger stays whole; reads are audited) and logs (ids on every line, no secrets in a capture).
+ */
+describe('ops: personal data and logs', () => {
   let t: TestApp
   let s: Seed
+  const lines: Record<string, unknown>[] = []
+  const raw: string[] = []
+  const logger = createLogger({
+    level: 'debug',
+    destination: {
+      write(chunk: string) {
+        for (const l of chunk.split('\n').filter(Boolean)) {
+          raw.push(l)
+          lines.push(JSON.parse(l) as Record<string, unknown>)
+        }
+      },
+    },
+  })
   useSeededApp(
     (app, seed) => {
       t = app
       s = seed
     },
-    { config: { ADMIN_TOKENS: [{ token: ADMIN, role: 'admin', name: '信息科' }, { token: VIEWER, role: 'viewer', name: '只读' }] } },
+    {
+      logger,
+      config: { ADMIN_TOKENS: [{ token: ADMIN, role: 'admin', name: '信息科' }, { token: VIEWER, role: 'viewer', name: '只读' }], METRICS_TOKEN: METRICS },
+    },
   )
 
   const audit = () => t.database.db.select().from(schema.auditLog).orderBy(asc(schema.auditLog.id))
@@ -26,6 +47,44 @@ describe('ops: personal data export and erasure', () => {
       sql`select (select count(*)::int from hazards) as hazards, (select count(*)::int from hazard_events) as events,
                  (select count(*)::int from hazard_attachments) as photos, (select string_agg(code || ':' || status, ',' order by id) from hazards) as statuses`,
     )
+
+  it('when a conversation and admin requests run, then HTTP lines carry the request id, chat lines the message id, and no token, cookie or full phone number is logged', async () => {
+    expect(await t.say('other-owner', s.group, '#隐患 门口灭火器过期 联系电话13812341234')).toBe('handled')
+    const code = /Y\d+/.exec(t.botSaid(s.group)[0].text!)![0]
+    expect(await t.photo('other-owner', s.group)).toBe('photo')
+    expect(await t.say('leader', s.group, `#受理 ${code} 七天`)).toBe('handled')
+    expect(await t.say('passer', s.group, `#受理 ${code}`)).toBe('refused')
+
+    const person = await t.app.http.inject({
+      method: 'POST',
+      url: '/api/people',
+      headers: { authorization: `Bearer ${ADMIN}`, cookie: 'session=cookie-secret-value' },
+      payload: { name: '钱会计', role: 'viewer', phone: '13912345678' },
+    })
+    expect(person.statusCode).toBe(201)
+    const mine = await t.app.http.inject({ method: 'GET', url: '/api/people', headers: { authorization: `Bearer ${ADMIN}`, 'x-request-id': 'proxy-req-0001' } })
+    expect(mine.headers['x-request-id']).toBe('proxy-req-0001')
+    const metrics = await t.app.http.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS}` } })
+    expect(metrics.statusCode).toBe(200)
+    const bad = await t.app.http.inject({ method: 'GET', url: '/api/people?token=leaked-in-query-string', headers: { authorization: 'Bearer wrong-token-0123456789' } })
+    expect(bad.statusCode).toBe(401)
+
+    const http = lines.filter((l) => l.component === 'http')
+    expect(http.length).toBeGreaterThanOrEqual(4)
+    for (const l of http) expect(l.reqId, JSON.stringify(l)).toBeTruthy()
+    expect(http.some((l) => l.reqId === 'proxy-req-0001' && l.statusCode === 200)).toBe(true)
+    expect(http.some((l) => l.reqId === person.headers['x-request-id'] && l.method === 'POST')).toBe(true)
+
+    const chat = lines.filter((l) => l.component === 'router')
+    expect(chat.length).toBeGreaterThanOrEqual(4)
+    for (const l of chat) expect(l.msgId ?? l.msgIds, JSON.stringify(l)).toBeTruthy()
+
+    const all = raw.join('\n')
+    for (const secret of [ADMIN, METRICS, 'wrong-token-0123456789', 'cookie-secret-value', 'leaked-in-query-string', '13812341234', '13912345678']) {
+      expect(all).not.toContain(secret)
+    }
+    t.botSaid(s.group)
+  })
 
   it('when an admin exports a person, then everything held about them comes back and the read is in the audit log; a viewer may not', async () => {
     await t.database.db.update(schema.people).set({ phone: '13812341234' }).where(eq(schema.people.id, s.owner.id))
