@@ -1,8 +1,10 @@
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { SQL } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as schema from './schema/index.js'
+import { assertNotNewer } from './levels.js'
 
 export { schema }
 export type Schema = typeof schema
@@ -10,12 +12,26 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>
 /** A database handle or a transaction on it: services take either. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db
 
+/** How busy a handle's connections are, for the metrics: PGlite has one; postgres.js a pool of `size`. */
+export interface PoolStats {
+  size: number
+  sample(): Promise<{ open: number; busy: number }>
+}
+const pools = new WeakMap<object, PoolStats>()
+/** The pool statistics of a handle opened here (undefined for other handles). */
+export const poolStatsOf = (db: Db): PoolStats | undefined => pools.get(db)
+
 export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations')
 
 export interface Database {
   db: Db
   kind: 'pglite' | 'postgres'
   close(): Promise<void>
+  /**
+   * Runs the migrations of `folder` (default: this code's) not yet applied, after refusing a database newer
+   * than this code (SchemaTooNewError). Postgres: on its own one-connection client under the advisory lock.
+   */
+  migrate(folder?: string): Promise<void>
 }
 
 interface DriverInternals {
@@ -64,12 +80,28 @@ export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob; m
   const { drizzle } = await import('drizzle-orm/pglite')
   const client = new PGlite({ dataDir: opts.dataDir, loadDataDir: opts.loadDataDir })
   await client.waitReady
-  const db = drizzle({ client, schema }) as unknown as Db
-  if (opts.migrate !== false) {
-    const { migrate } = await import('drizzle-orm/pglite/migrator')
-    await migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER })
+  // the one connection is busy while a statement or a transaction runs
+  let inFlight = 0
+  for (const m of ['query', 'exec', 'transaction'] as const) {
+    const original = client[m].bind(client) as (...a: unknown[]) => Promise<unknown>
+    ;(client as unknown as Record<string, unknown>)[m] = async (...a: unknown[]) => {
+      inFlight++
+      try {
+        return await original(...a)
+      } finally {
+        inFlight--
+      }
+    }
   }
-  return { db, kind: 'pglite', close: () => client.close() }
+  const db = drizzle({ client, schema }) as unknown as Db
+  pools.set(db, { size: 1, sample: async () => ({ open: 1, busy: inFlight > 0 ? 1 : 0 }) })
+  const migrateTo = async (folder = MIGRATIONS_FOLDER) => {
+    const { migrate } = await import('drizzle-orm/pglite/migrator')
+    await assertNotNewer(async (q) => (await client.query<Record<string, unknown>>(q)).rows, MIGRATIONS_FOLDER)
+    await migrate(db as never, { migrationsFolder: folder })
+  }
+  if (opts.migrate !== false) await migrateTo()
+  return { db, kind: 'pglite', close: () => client.close(), migrate: migrateTo }
 }
 
 const MIGRATION_LOCK = 724_001
@@ -92,19 +124,24 @@ export async function openPostgres(url: string, opts: { max?: number; migrate?: 
   const { drizzle } = await import('drizzle-orm/postgres-js')
   const target = postgresTarget(url)
   const host = target.host ? { host: target.host } : {}
-  if (opts.migrate !== false) {
+  const migrateTo = async (folder = MIGRATIONS_FOLDER) => {
     const { migrate } = await import('drizzle-orm/postgres-js/migrator')
     const mc = postgres(target.url, { max: 1, onnotice: () => {}, ...host })
     try {
       await mc`select pg_advisory_lock(${MIGRATION_LOCK})`
-      await migrate(drizzle({ client: mc }), { migrationsFolder: MIGRATIONS_FOLDER })
+      await assertNotNewer((q) => mc.unsafe(q), MIGRATIONS_FOLDER)
+      await migrate(drizzle({ client: mc }), { migrationsFolder: folder })
       await mc`select pg_advisory_unlock(${MIGRATION_LOCK})`
     } finally {
       await mc.end({ timeout: 5 })
     }
   }
+  if (opts.migrate !== false) await migrateTo()
+  // the server's view of this process's connections (pg_stat_activity) is what the pool gauges report
+  const applicationName = `commerce-safety-bot:${os.hostname()}:${process.pid}`.slice(0, 63)
   const client = postgres(target.url, {
     ...host,
+    connection: { application_name: applicationName },
     max: opts.max ?? 10,
     onnotice: () => {},
     connect_timeout: 5,
@@ -113,6 +150,17 @@ export async function openPostgres(url: string, opts: { max?: number; migrate?: 
     backoff: () => 0.1,
   })
   const db = drizzle({ client, schema }) as unknown as Db
-  return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
+  pools.set(db, {
+    size: opts.max ?? 10,
+    async sample() {
+      const [r] = await client.unsafe<{ open: number; busy: number }[]>(
+        `select count(*)::int as open, count(*) filter (where state <> 'idle' and pid <> pg_backend_pid())::int as busy
+           from pg_stat_activity where application_name = $1`,
+        [applicationName],
+      )
+      return { open: r.open, busy: r.busy }
+    },
+  })
+  return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }), migrate: migrateTo }
 }
 

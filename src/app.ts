@@ -100,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     onOutbox: () => sender.kick(),
     sendDirect: (m, text) => channel.send({ chatId: m.chatId, isGroup: m.isGroup, text, mentionIds: m.isGroup ? [m.senderId] : [] }),
     onOutcome: (command, outcome) => metrics.commands.inc({ command, outcome }),
+    onLimit: (kind) => metrics.limitsExceeded.inc({ kind }),
   })
   const outcomes = new Map<string, { done?: Outcome; waiters: ((o: Outcome) => void)[] }>()
   // one sender's messages in one chat in order (a photo after its report); plain commands from different

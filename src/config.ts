@@ -43,6 +43,11 @@ export const configSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** after the first SIGTERM/SIGINT, exit with code 1 if shutting down takes longer than this */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** chat limits: text of a message to the bot, one photo, photos per hazard and stage, all stored files (0 = no limit) */
+  TEXT_MAX_CHARS: z.coerce.number().int().min(50).max(100_000).default(2000),
+  IMAGE_MAX_MB: z.coerce.number().positive().max(1024).default(10),
+  PHOTOS_PER_REPORT_MAX: z.coerce.number().int().min(1).max(100).default(9),
+  ATTACHMENTS_MAX_TOTAL_MB: z.coerce.number().min(0).default(20_480),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

@@ -1,8 +1,9 @@
 import path from 'node:path'
-import pino from 'pino'
+import { createLogger, prettyDestination } from './logging.js'
 import { loadConfig, ConfigError } from './config.js'
 import { openPglite, openPostgres, type Database } from '../db/client.js'
 import { lockDataDir } from './data-lock.js'
+import { SchemaTooNewError } from '../db/levels.js'
 import { buildApp } from './app.js'
 import { seedDemo } from '../db/seed/demo.js'
 import type { Channel } from './channels/types.js'
@@ -20,26 +21,32 @@ async function main() {
     throw e
   }
   const demoFlag = process.argv.includes('--demo')
-  const logger = pino({
-    level: config.LOG_LEVEL,
-    // readable lines for a person at a terminal; JSON for services and log collectors
-    ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
-    redact: { paths: ['req.headers.authorization', '*.token', '*.password', 'config.ADMIN_TOKENS', 'config.WECHATY_PUPPET_SERVICE_TOKEN'], censor: '[redacted]' },
-  })
+  // readable lines for a person at a terminal; JSON for services and log collectors; secrets and phone numbers masked
+  const logger = createLogger({ level: config.LOG_LEVEL, destination: process.stdout.isTTY ? await prettyDestination() : undefined })
 
   let unlock = () => {}
   let database: Database
-  if (config.DATABASE_URL) {
-    database = await openPostgres(config.DATABASE_URL)
-  } else {
-    const dir = path.resolve(config.DATA_DIR)
-    try {
-      unlock = lockDataDir(dir)
-    } catch (e) {
-      console.error((e as Error).message)
-      process.exit(3)
+  try {
+    if (config.DATABASE_URL) {
+      database = await openPostgres(config.DATABASE_URL)
+    } else {
+      const dir = path.resolve(config.DATA_DIR)
+      try {
+        unlock = lockDataDir(dir)
+      } catch (e) {
+        console.error((e as Error).message)
+        process.exit(3)
+      }
+      database = await openPglite({ dataDir: path.join(dir, 'pglite') })
     }
-    database = await openPglite({ dataDir: path.join(dir, 'pglite') })
+  } catch (e) {
+    // exit code 4: the database has migrations this code does not know (an older program on a newer database)
+    if (e instanceof SchemaTooNewError) {
+      console.error(e.message)
+      unlock()
+      process.exit(e.exitCode)
+    }
+    throw e
   }
   if (config.DEMO_DATA || demoFlag) {
     const r = await seedDemo(database.db)

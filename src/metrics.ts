@@ -1,6 +1,6 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { sql } from 'drizzle-orm'
-import { rows, type Db } from '../db/client.js'
+import { rows, poolStatsOf, type Db } from '../db/client.js'
 import { PRIORITY } from './services/outbox.js'
 
 const PRIORITY_NAME: Record<number, string> = Object.fromEntries(Object.entries(PRIORITY).map(([k, v]) => [v, k]))
@@ -15,6 +15,24 @@ export interface SenderMetrics {
   sent(priority: number): void
   failed(): void
   dead(): void
+}
+
+/**
+ * What the job runner reports for each run of a job in `schedules/` (job_runs_total{job,outcome},
+ * job_duration_seconds{job}). Outcomes are short words: 'ok', 'skipped' (the period was claimed already,
+ * e.g. by another instance), 'failed'.
+ *
+ *   await metrics.jobs.time(job.name, async () => { … return claimed ? 'ok' : 'skipped' })
+ *   metrics.jobs.record('daily-tips', 'ok', 0.42)
+ */
+export interface JobMetrics {
+  /** one finished run and how long it took */
+  record(job: string, outcome: string, seconds: number): void
+  /**
+   * Runs `fn` and records it: its outcome is what `fn` resolves to when that is a string ('ok' otherwise),
+   * 'failed' when it throws (the error is rethrown).
+   */
+  time<T>(job: string, fn: () => Promise<T>): Promise<T>
 }
 
 /**
@@ -64,12 +82,67 @@ export function createMetrics(db: Db) {
       this.set((await outboxState()).oldest)
     },
   })
+  const limitsExceeded = new Counter({
+    name: 'limits_exceeded_total',
+    help: 'Chat messages refused past a limit, by kind (text_length, image_size, image_count, storage)',
+    labelNames: ['kind'],
+    registers: [registry],
+  })
+  const jobRuns = new Counter({ name: 'job_runs_total', help: 'Scheduled job runs by job and outcome (ok, skipped, failed)', labelNames: ['job', 'outcome'], registers: [registry] })
+  const jobDuration = new Histogram({
+    name: 'job_duration_seconds',
+    help: 'How long scheduled job runs took, by job',
+    labelNames: ['job'],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+    registers: [registry],
+  })
+  const jobs: JobMetrics = {
+    record(job, outcome, seconds) {
+      jobRuns.inc({ job, outcome })
+      jobDuration.observe({ job }, seconds)
+    },
+    async time(job, fn) {
+      const started = performance.now()
+      let outcome = 'failed'
+      try {
+        const r = await fn()
+        outcome = typeof r === 'string' ? r : 'ok'
+        return r
+      } finally {
+        jobs.record(job, outcome, (performance.now() - started) / 1000)
+      }
+    },
+  }
+  // database connections: postgres.js's pool as the server sees it, PGlite's one connection busy or not
+  const pool = poolStatsOf(db)
+  let poolPending: ReturnType<NonNullable<typeof pool>['sample']> | null = null
+  const poolState = () =>
+    (poolPending ??= pool!.sample().finally(() => setImmediate(() => (poolPending = null))))
+  if (pool) {
+    new Gauge({ name: 'db_pool_size', help: 'Database connections the pool may open', registers: [registry] }).set(pool.size)
+    new Gauge({
+      name: 'db_pool_open',
+      help: 'Database connections open',
+      registers: [registry],
+      async collect() {
+        this.set((await poolState()).open)
+      },
+    })
+    new Gauge({
+      name: 'db_pool_busy',
+      help: 'Database connections running a statement or a transaction (the scrape itself not counted)',
+      registers: [registry],
+      async collect() {
+        this.set((await poolState()).busy)
+      },
+    })
+  }
   const sender: SenderMetrics = {
     sent: (p) => outboxSent.inc({ priority: priorityLabel(p) }),
     failed: () => sendFailures.inc(),
     dead: () => deadLetters.inc(),
   }
-  return { registry, messagesIn, commands, sender }
+  return { registry, messagesIn, commands, sender, limitsExceeded, jobRuns, jobDuration, jobs }
 }
 
 export type Metrics = ReturnType<typeof createMetrics>

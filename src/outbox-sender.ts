@@ -203,7 +203,7 @@ export class OutboxSender {
     this.o.metrics?.failed()
     if (dead) this.o.metrics?.dead()
     const message = err instanceof Error ? err.message : String(err)
-    this.o.logger.warn({ outboxId: row.id, attempts: row.attempts, dead, err: message }, 'send failed')
+    this.o.logger.warn({ outboxId: row.id, msgId: row.causeMessageId ?? undefined, attempts: row.attempts, dead, err: message }, 'send failed')
     await this.o.db
       .update(schema.outbox)
       .set({

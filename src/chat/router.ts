@@ -14,6 +14,7 @@ import { storeAttachment } from '../services/attachments.js'
 import { attachPhoto, HazardIdPool } from '../services/hazards.js'
 import { usageText, type ChatContext, type AwaitSlot } from './command.js'
 import { matchCommand, awaitedReplies, awaitedImages } from '../../commands/index.js'
+import { limitsOf, checkText, checkImageSize, checkPhotoRoom, type Exceeded, type LimitKind } from './limits.js'
 
 export const BUSY_REPLY = '系统繁忙，请稍后重发'
 
@@ -77,8 +78,6 @@ class Refusal extends Error {
     super(reply)
   }
 }
-const MAX_IMAGE_BYTES = 10 * 1024 * 1024
-
 export type Outcome = 'ignored' | 'duplicate' | 'stale' | 'handled' | 'refused' | 'usage' | 'photo' | 'busy'
 
 export interface RouterDeps {
@@ -92,6 +91,8 @@ export interface RouterDeps {
   sendDirect: (m: InboundMessage, text: string) => Promise<void>
   /** every message for the bot, once handled: which command and how it ended */
   onOutcome?: (command: string, outcome: Outcome) => void
+  /** a message past a limit (text length, photo size or count, storage) was refused, once committed */
+  onLimit?: (kind: LimitKind) => void
 }
 
 /** Whether an inbound message is for the bot, and its command body. */
@@ -104,6 +105,7 @@ export function classify(m: InboundMessage, botName: string): { addressed: boole
 export function createRouter(deps: RouterDeps) {
   const { db, config, clock, logger } = deps
   const hazardIds = new HazardIdPool()
+  const limits = limitsOf(config)
   const actors = new TtlCache<{ identity: IdentityRow; actor: ChatActor }>(30_000)
   const groups = new TtlCache<GroupRow>(30_000)
   // a read that started before a change must not refill the cache with the old state
@@ -314,16 +316,25 @@ export function createRouter(deps: RouterDeps) {
     }
     if (slot.kind !== 'photos' || slot.hazardId === null) return 'ignored'
     const { actor } = await who(tx, m, now, unit)
-    const sha = await storeAttachment(tx, image.bytes, image.mime)
     const stage = slot.stage === 'rectification' ? 'rectification' : 'report'
+    const [h] = await tx.select({ code: schema.hazards.code }).from(schema.hazards).where(eq(schema.hazards.id, slot.hazardId))
+    const over = await checkPhotoRoom(tx, slot.hazardId, stage, h.code, image.bytes.length, limits)
+    if (over) return refuseOver(tx, m, over, now, unit)
+    const sha = await storeAttachment(tx, image.bytes, image.mime)
     const n = await attachPhoto({ tx, actor, now, sourceMessageId: m.messageId }, slot.hazardId, stage, sha)
     await tx.update(schema.awaiting).set({ count: sql`${schema.awaiting.count} + 1` }).where(
       and(eq(schema.awaiting.channel, m.channel), eq(schema.awaiting.chatId, m.chatId), eq(schema.awaiting.senderId, m.senderId)),
     )
-    const [h] = await tx.select({ code: schema.hazards.code }).from(schema.hazards).where(eq(schema.hazards.id, slot.hazardId))
     const text = stage === 'rectification' ? `${h.code} 已收到整改照片 ${n} 张，等待验收。` : `${h.code} 已收到照片 ${n} 张。`
     await enqueue(tx, replyItem(m, text), now)
     return 'photo'
+  }
+
+  /** Answers what a limit refused; counted once the transaction commits. */
+  async function refuseOver(tx: Tx, m: InboundMessage, over: Exceeded, now: Date, unit: Unit): Promise<Outcome> {
+    await enqueue(tx, replyItem(m, over.reply), now)
+    unit.afterCommit.push(() => deps.onLimit?.(over.kind))
+    return 'refused'
   }
 
   async function hasPhotoSlot(m: InboundMessage, now: Date): Promise<boolean> {
@@ -357,30 +368,28 @@ export function createRouter(deps: RouterDeps) {
     const log = logger.child({ msgId: m.messageId })
     try {
       let image: InboundImage | null = null
+      let over: Exceeded | null = null
       if (m.kind === 'image' && m.loadImage) {
         if (!(await hasPhotoSlot(m, now))) return 'ignored'
         image = await m.loadImage()
-        if (image.bytes.length > MAX_IMAGE_BYTES) {
-          image = null
-        }
+        over = checkImageSize(image.bytes.length, limits)
       } else if (!addressed) {
         const text = m.kind === 'text' ? normalize(m.text).trim() : ''
-        if (!text || !awaitedReplies.some((h) => h.matches(text))) return 'ignored'
+        if (!text || text.length > limits.textChars || !awaitedReplies.some((h) => h.matches(text))) return 'ignored'
         return await handleAwaitedChatter(m, text, now, unit)
-      }
+      } else over = checkText(m.text, limits)
       const stale = now.getTime() - m.sentAt.getTime() > config.MESSAGE_MAX_AGE_SECONDS * 1000
       const outcome = await db
         .transaction(async (tx): Promise<Outcome> => {
-          if (stale || m.kind === 'image') {
+          if (stale || m.kind === 'image' || over) {
             if (!(await claim(tx, m, 'handled', now))) return 'duplicate'
             let o: Outcome
             if (stale) {
               await enqueue(tx, replyItem(m, `这条消息发出已超过${Math.round(config.MESSAGE_MAX_AGE_SECONDS / 60)}分钟，为免重复办理未处理。\n如仍需要，请重新发送。`), now)
               o = 'stale'
-            } else if (!image) {
-              await enqueue(tx, replyItem(m, '照片太大（超过10MB），请压缩后重发。'), now)
-              o = 'refused'
-            } else o = await handlePhoto(tx, m, image, now, unit)
+            } else if (over) o = await refuseOver(tx, m, over, now, unit)
+            else if (image) o = await handlePhoto(tx, m, image, now, unit)
+            else o = 'ignored'
             if (o !== 'handled') await setOutcome(tx, m, o)
             return o
           }
@@ -455,7 +464,7 @@ export function createRouter(deps: RouterDeps) {
 
   /** A plain text command for the bot, recent enough to act on: may share a transaction with others. */
   function batchable(m: InboundMessage, now: Date, addressed = classify(m, config.BOT_NAME).addressed): boolean {
-    return m.kind === 'text' && addressed && now.getTime() - m.sentAt.getTime() <= config.MESSAGE_MAX_AGE_SECONDS * 1000
+    return m.kind === 'text' && addressed && now.getTime() - m.sentAt.getTime() <= config.MESSAGE_MAX_AGE_SECONDS * 1000 && !checkText(m.text, limits)
   }
 
   /**
@@ -485,7 +494,7 @@ export function createRouter(deps: RouterDeps) {
         if (!(await Promise.all(claims)).every(Boolean)) throw new Fallback()
       })
     } catch (e) {
-      if (!(e instanceof Fallback || e instanceof Refusal || e instanceof Duplicate)) logger.warn({ err: e }, 'batch failed; handling one by one')
+      if (!(e instanceof Fallback || e instanceof Refusal || e instanceof Duplicate)) logger.warn({ err: e, msgIds: ms.map((m) => m.messageId) }, 'batch failed; handling one by one')
       const out: Outcome[] = []
       for (const m of ms) out.push(await handle(m))
       return out

@@ -26,6 +26,8 @@ export const ACTIONS = [
   'hazard.view',
   'admin.read',
   'admin.manage',
+  'privacy.export',
+  'privacy.erase',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 

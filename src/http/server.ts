@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -12,6 +13,7 @@ import type { Simulator } from '../channels/simulator.js'
 import { adminRoutes } from './admin-routes.js'
 import { simRoutes } from './sim-routes.js'
 import { opsRoutes } from './ops-routes.js'
+import { privacyRoutes, auditPersonalDataReads } from './privacy-routes.js'
 import type { Metrics } from '../metrics.js'
 
 const STATUS: Partial<Record<ErrorCode, number>> = { not_found: 404, forbidden: 403, conflict: 409, invalid_state: 409 }
@@ -28,7 +30,25 @@ export async function buildHttp(deps: {
   /** false once shutting down: readiness answers 503 */
   accepting?: () => boolean
 }): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 16 * 1024 * 1024 })
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 16 * 1024 * 1024,
+    // every line a request logs carries its id (reqId): a proxy's X-Request-Id when it looks like one, else a new one
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const h = req.headers['x-request-id']
+      return typeof h === 'string' && /^[\w.:-]{8,80}$/.test(h) ? h : randomUUID()
+    },
+  })
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id)
+  })
+  // one access line per request; probes and scrapes only at debug
+  app.addHook('onResponse', async (req, reply) => {
+    const quiet = req.url.startsWith('/health') || req.url === '/metrics'
+    req.log[quiet ? 'debug' : 'info']({ method: req.method, url: req.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request')
+  })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 
@@ -55,6 +75,8 @@ export async function buildHttp(deps: {
 
   await app.register(opsRoutes({ db: deps.db, config: deps.config, channel: deps.channel, metrics: deps.metrics, accepting: deps.accepting }))
 
+  auditPersonalDataReads(app, { db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator })
+  await app.register(privacyRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }))
   await app.register(
     adminRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }),
   )

@@ -1,4 +1,4 @@
-import pino from 'pino'
+import pino, { type Logger } from 'pino'
 import { beforeAll, afterAll } from 'vitest'
 import { buildApp, type App } from '../../src/app.js'
 import { testConfig, type AppConfig } from '../../src/config.js'
@@ -35,11 +35,11 @@ export interface TestApp {
 }
 
 /** The real app on the simulator channel (real Wechaty + mock puppet) over a fresh test database. */
-export async function startTestApp(opts: { config?: Partial<AppConfig>; database?: TestDatabase; clock?: ManualClock } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { config?: Partial<AppConfig>; database?: TestDatabase; clock?: ManualClock; logger?: Logger } = {}): Promise<TestApp> {
   const database = opts.database ?? (await testDatabase())
   const clock = opts.clock ?? new ManualClock('2026-11-20T02:00:00Z')
   const config = testConfig(opts.config)
-  const app = await buildApp({ config, db: database.db, clock, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }), pollMs: 200 })
+  const app = await buildApp({ config, db: database.db, clock, logger: opts.logger ?? pino({ level: process.env.TEST_LOG ?? 'silent' }), pollMs: 200 })
   await app.start()
   const sim = app.simulator!
   const cursors = new Map<string, number>()
