@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ROLES, type Role } from './core/permissions.js'
+import { wecomConfigShape, checkWecomConfig } from './channels/wecom/config.js'
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -44,7 +45,8 @@ export const configSchema = z.object({
   /** after the first SIGTERM/SIGINT, exit with code 1 if shutting down takes longer than this */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-})
+  ...wecomConfigShape,
+}).superRefine(checkWecomConfig)
 
 export type AppConfig = z.infer<typeof configSchema>
 
