@@ -18,6 +18,7 @@ import { createRobotSender, keyFingerprint, robotPacer, robotPayloads, type Robo
 
 export const ROBOT_CHANNEL = 'wecom-robot'
 export const ROBOT_ACCOUNT = 'robot'
+const KEY_TTL_MS = 30_000
 
 export interface RobotPushOptions {
   db: Db
@@ -34,6 +35,10 @@ export class RobotPush {
   readonly pacer: RobotPacer
   /** chat → key, learned on lookup, so pacing can be asked synchronously */
   private readonly keys = new Map<string, string>()
+  /** lookups for a short while (an admin's change of a key counts within KEY_TTL_MS) */
+  private readonly looked = new Map<string, { key: string | null; at: number }>()
+  /** rows with parts recorded in outbox_parts */
+  private readonly partial = new Set<number>()
 
   constructor(private readonly o: RobotPushOptions) {
     this.pacer = robotPacer({ perMinute: o.perMinute })
@@ -50,6 +55,9 @@ export class RobotPush {
 
   /** The webhook key of a group, preferring the row of `channel` when two channels know the same chat id. */
   async keyFor(chatId: string, channel = ROBOT_CHANNEL): Promise<string | null> {
+    const now = this.o.clock.now().getTime()
+    const hit = this.looked.get(`${channel}\u0000${chatId}`)
+    if (hit && Math.abs(now - hit.at) < KEY_TTL_MS) return hit.key
     const g = schema.groups
     const [row] = await this.o.db
       .select({ key: g.webhookKey })
@@ -60,6 +68,7 @@ export class RobotPush {
     const key = row?.key?.trim() || null
     if (key) this.keys.set(chatId, key)
     else this.keys.delete(chatId)
+    this.looked.set(`${channel}\u0000${chatId}`, { key, at: now })
     return key
   }
 
@@ -86,6 +95,7 @@ export class RobotPush {
     })
     const id = out.outboxId
     let done = id === undefined ? 0 : await this.progress(id)
+    const resumed = done > 0
     let offset = 0
     for (let i = 0; i < messages.length; i++) {
       const parts = counts[i]
@@ -106,7 +116,10 @@ export class RobotPush {
       done = offset
       if (id !== undefined && i < messages.length - 1) await this.saveProgress(id, done)
     }
-    if (id !== undefined) await this.o.db.delete(schema.outboxParts).where(eq(schema.outboxParts.outboxId, id))
+    if (id !== undefined && (resumed || this.partial.has(id))) {
+      await this.o.db.delete(schema.outboxParts).where(eq(schema.outboxParts.outboxId, id))
+      this.partial.delete(id)
+    }
     this.o.logger.debug({ robot: keyFingerprint(key), outboxId: id }, 'sent by group robot')
   }
 
@@ -117,6 +130,7 @@ export class RobotPush {
 
   private async saveProgress(outboxId: number, sentParts: number): Promise<void> {
     const updatedAt = this.o.clock.now()
+    this.partial.add(outboxId)
     await this.o.db
       .insert(schema.outboxParts)
       .values({ outboxId, sentParts, updatedAt })
