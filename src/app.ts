@@ -13,6 +13,7 @@ import { syncGroups } from './services/directory.js'
 import { KeyedQueue, Batcher } from './chat/concurrency.js'
 import { buildHttp } from './http/server.js'
 import { createWecomChannels } from './channels/wecom/index.js'
+import { wecomAdminRoutes } from './http/wecom-admin-routes.js'
 
 export interface App {
   http: FastifyInstance
@@ -186,6 +187,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     onDirectoryChange: () => router.directoryChanged(),
   })
   if (wecom.routes) await http.register(wecom.routes)
+  await http.register(wecomAdminRoutes({ db, config, clock, simulatorMode: !!simulator }))
   let started = false
   let closing: Promise<void> | undefined
   /** groups the account is in but nobody has written in yet (the leaders' group) must be known to announce there */

@@ -270,3 +270,50 @@ describe('pushes: two-way preferred, the group robot as fallback', () => {
     expect(t.botSaid(s.group)[0].text).toContain('已登记隐患 Y')
   })
 })
+
+describe('group robots in the console API', () => {
+  const KEY2 = '0a1b2c3d-aaaa-4bbb-8ccc-000000000002'
+
+  it('registers a push-only group from the pasted webhook URL; pushes to it go by its robot; the key is never shown', async () => {
+    const res = await t.app.http.inject({
+      method: 'POST',
+      url: '/api/wecom/robot-groups',
+      payload: { name: '城关加油站推送群', webhook: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${KEY2}`, township: '城关街道', industries: ['refined_oil'] },
+    })
+    expect(res.statusCode).toBe(201)
+    expect(res.body).not.toContain(KEY2)
+    const g = res.json() as { id: number; channel: string; externalId: string; robot: string; registered: boolean }
+    expect(g).toMatchObject({ channel: 'wecom-robot', registered: true })
+    expect(g.robot).toMatch(/^robot:[0-9a-f]{8}$/)
+    await t.database.db.transaction((tx) =>
+      enqueue(tx, { channel: 'wecom-robot', account: 'robot', chatId: g.externalId, isGroup: true, priority: 'normal', text: '加油站安全提示' }, clock.now()),
+    )
+    await settleAll()
+    expect(fake.ofKey(KEY2).map((h) => h.body.text?.content)).toEqual(['加油站安全提示'])
+    const list = await t.app.http.inject({ method: 'GET', url: '/api/wecom/groups' })
+    expect(list.body).not.toContain(KEY2)
+    expect(list.body).not.toContain(ROBOT_KEY)
+    const again = await t.app.http.inject({ method: 'POST', url: '/api/wecom/robot-groups', payload: { name: '重复', webhook: KEY2 } })
+    expect(again.statusCode).toBe(409)
+  })
+
+  it('sets and clears a group webhook; a malformed one is refused with the fix', async () => {
+    const [row] = await t.database.db.select().from(schema.groups).where(eq(schema.groups.externalId, GROUP))
+    const bad = await t.app.http.inject({ method: 'PUT', url: `/api/wecom/groups/${row.id}/webhook`, payload: { webhook: 'https://example.com/no-key-here' } })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().message).toContain('webhook')
+    const cleared = await t.app.http.inject({ method: 'PUT', url: `/api/wecom/groups/${row.id}/webhook`, payload: { webhook: null } })
+    expect(cleared.json().robot).toBeNull()
+    const set = await t.app.http.inject({ method: 'PUT', url: `/api/wecom/groups/${row.id}/webhook`, payload: { webhook: ROBOT_KEY } })
+    expect(set.statusCode).toBe(200)
+    expect(set.json().robot).toMatch(/^robot:/)
+    const audit = await t.database.db.select().from(schema.auditLog).where(eq(schema.auditLog.action, 'group.webhook'))
+    expect(audit).toHaveLength(2)
+    expect(JSON.stringify(audit)).not.toContain(ROBOT_KEY)
+  })
+
+  it('the robot API refuses a client from another machine without a bearer token', async () => {
+    const res = await t.app.http.inject({ method: 'GET', url: '/api/wecom/groups', remoteAddress: '10.0.0.9' })
+    expect(res.statusCode).toBe(401)
+  })
+})
