@@ -24,7 +24,7 @@ async function main() {
     level: config.LOG_LEVEL,
     // readable lines for a person at a terminal; JSON for services and log collectors
     ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
-    redact: { paths: ['req.headers.authorization', '*.token', '*.password', 'config.ADMIN_TOKENS', 'config.WECHATY_PUPPET_SERVICE_TOKEN'], censor: '[redacted]' },
+    redact: { paths: ['req.headers.authorization', '*.token', '*.password', 'config.ADMIN_TOKENS', 'config.WECHATY_PUPPET_SERVICE_TOKEN', 'config.WECOM_BOT_SECRET', 'config.WECOM_BOT_TOKEN', 'config.WECOM_BOT_AES_KEY', '*.secret'], censor: '[redacted]' },
   })
 
   let unlock = () => {}
@@ -59,7 +59,10 @@ async function main() {
     '',
     '商务安全生产群助手 已启动 / started',
     `  数据库 database: ${database.kind === 'pglite' ? 'PGlite ' + path.resolve(config.DATA_DIR) : 'PostgreSQL'}`,
-    app.simulator ? `  模拟器 simulator: ${base}/sim` : `  渠道 channel: ${config.WECHATY_PUPPET}`,
+    app.simulator ? `  模拟器 simulator: ${base}/sim` : config.WECHATY_PUPPET ? `  渠道 channel: ${config.WECHATY_PUPPET}` : '',
+    config.WECOM_BOT_MODE === 'callback' ? `  企业微信智能机器人回调 WeCom bot callback: ${base}${config.WECOM_CALLBACK_PATH}` : '',
+    config.WECOM_BOT_MODE === 'longconn' ? `  企业微信智能机器人长连接 WeCom bot long connection: ${config.WECOM_WS_URL ?? 'wss://openws.work.weixin.qq.com'}` : '',
+    config.WECOM_ROBOT_ENABLED ? `  企业微信群机器人 WeCom group robots: 每个机器人每分钟最多 ${config.WECOM_ROBOT_PER_MINUTE} 条 / ${config.WECOM_ROBOT_PER_MINUTE} a minute per robot` : '',
     `  接口文档 API docs: ${base}/docs`,
     `  健康检查 health: ${base}/health`,
     app.simulator && !(config.DEMO_DATA || demoFlag) ? '  提示: 演示数据请用 npm start -- --demo 启动 / start with demo data: npm start -- --demo' : '',

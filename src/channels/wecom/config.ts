@@ -15,6 +15,8 @@ const httpUrl = (what: string) =>
     .transform((s) => s.replace(/\/+$/, ''))
 
 export const wecomConfigShape = {
+  /** the Wechaty build a real puppet is loaded with: JuziBot's for WeCom through its WorkPro puppet service */
+  WECHATY_MODULE: z.enum(['wechaty', '@juzi/wechaty']).default('wechaty'),
   /** false: no Wechaty channel and no simulator (WeCom's official channels only) */
   WECHATY_ENABLED: bool.default(true),
   /** intelligent bot (智能机器人): off, HTTP callback, or the SDK's long connection */
