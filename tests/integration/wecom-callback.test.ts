@@ -11,6 +11,10 @@ import { callbackRequest, encryptMedia, FakeWecomHttp, WECOM_AES_KEY, WECOM_BOT_
 import { decrypt, signature, encrypt } from '../../src/channels/wecom/crypto.js'
 import { enqueue } from '../../src/services/outbox.js'
 import { ManualClock } from '../../src/core/clock.js'
+import pino from 'pino'
+import { callbackBot } from '../../src/channels/wecom/bot-callback.js'
+import { OutboxSender } from '../../src/outbox-sender.js'
+import { RobotPush } from '../../src/channels/wecom/robot-channel.js'
 
 const PATH = '/wecom/callback'
 const GROUP = 'wrkSFfCgAAtest1'
@@ -315,5 +319,42 @@ describe('group robots in the console API', () => {
   it('the robot API refuses a client from another machine without a bearer token', async () => {
     const res = await t.app.http.inject({ method: 'GET', url: '/api/wecom/groups', remoteAddress: '10.0.0.9' })
     expect(res.statusCode).toBe(401)
+  })
+})
+
+describe('answers too late for the passive reply', () => {
+  it('go once through the message\'s response_url, as markdown mentioning the sender', async () => {
+    // a second bot account on the same router and database, that never waits for a passive answer
+    const logger = pino({ level: 'silent' })
+    const robot = new RobotPush({ db: t.database.db, clock, logger, baseUrl: fake.baseUrl })
+    const bot = callbackBot({ db: t.database.db, clock, logger, account: 'aib-late', botName: '安全助手', encodingAesKey: WECOM_AES_KEY, passiveReplyMs: 0, robot })
+    bot.onMessage(async (m) => {
+      await t.app.router.handle(m)
+    })
+    const sender = new OutboxSender({ db: t.database.db, channel: bot, clock, logger, instanceId: 'late-test', maxAttempts: 3, pollMs: 100_000 })
+    sender.start()
+    try {
+      const msg = textMessage('@安全助手 #隐患 楼梯间堆放纸箱', { msgid: 'late-1' })
+      expect(await bot.receive(JSON.stringify(msg))).toBeNull()
+      sender.kick()
+      await sender.whenIdle()
+      const sent = fake.responses.filter((r) => r.id === 'late-1')
+      expect(sent).toHaveLength(1)
+      expect(sent[0].body.msgtype).toBe('markdown')
+      expect(sent[0].body.markdown?.content).toMatch(/^<@zhangsan> .*已登记隐患 Y/)
+      const [row] = await t.database.db.select().from(schema.outbox).where(eq(schema.outbox.causeMessageId, 'late-1'))
+      expect([row.account, row.status]).toEqual(['aib-late', 'sent'])
+      // a second answer to the same message cannot reuse the spent response_url: the group's robot takes it
+      const before = fake.ofKey(ROBOT_KEY).length
+      await t.database.db.transaction((tx) =>
+        enqueue(tx, { channel: 'wecom', account: 'aib-late', chatId: GROUP, isGroup: true, priority: 'reply', text: '补充说明', causeMessageId: 'late-1' }, clock.now()),
+      )
+      sender.kick()
+      await sender.whenIdle()
+      expect(fake.responses.filter((r) => r.id === 'late-1')).toHaveLength(1)
+      expect(fake.ofKey(ROBOT_KEY).slice(before).map((h) => h.body.text?.content)).toEqual(['补充说明'])
+    } finally {
+      await sender.stop()
+    }
   })
 })

@@ -10,7 +10,7 @@
  * So every answer is an outbox row, sent exactly once and recorded like any other.
  */
 import { randomBytes } from 'node:crypto'
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import { decryptFile } from '@wecom/aibot-node-sdk'
 import { schema, type Db } from '../../../db/client.js'
@@ -54,14 +54,28 @@ export function callbackBot(o: CallbackBotOptions): CallbackBot {
   let handler: ((m: InboundMessage) => Promise<void>) | null = null
   /** answers being collected for a callback still open, by cause message id */
   const collectors = new Map<string, Collector>()
-  /** response_url per message id (one use, an hour) */
-  const responses = new Map<string, { url: string; chatId: string; used: boolean; at: number }>()
   /** passive replies given, by msgid: a callback WeCom retries (it missed our answer) gets the same answer */
   const answered = new Map<string, { json: string; at: number }>()
 
-  function prune(now: number) {
-    for (const [k, v] of responses) if (now - v.at > RESPONSE_URL_TTL_MS) responses.delete(k)
+  let received = 0
+  async function prune(now: number) {
     for (const [k, v] of answered) if (now - v.at > 10 * 60_000) answered.delete(k)
+    if (++received % 200 === 1) {
+      const r = schema.wecomResponseUrls
+      await o.db.delete(r).where(lt(r.receivedAt, new Date(now - 2 * RESPONSE_URL_TTL_MS)))
+    }
+  }
+
+  /** Takes a message's response_url for one answer to its chat (any instance, once). */
+  async function takeResponseUrl(messageId: string, chatId: string): Promise<string | null> {
+    const r = schema.wecomResponseUrls
+    const now = o.clock.now()
+    const [row] = await o.db
+      .update(r)
+      .set({ usedAt: now })
+      .where(and(eq(r.messageId, messageId), eq(r.chatId, chatId), isNull(r.usedAt), gt(r.receivedAt, new Date(now.getTime() - RESPONSE_URL_TTL_MS))))
+      .returning({ url: r.url })
+    return row?.url ?? null
   }
 
   async function loadImage(img: AibotImage): Promise<InboundImage> {
@@ -128,10 +142,9 @@ export function callbackBot(o: CallbackBotOptions): CallbackBot {
         if (out.image) c.images.push(out.image.bytes)
         return
       }
-      const r = cause ? responses.get(cause.split('#')[0]) : undefined
-      if (r && !r.used && r.chatId === out.chatId && o.clock.now().getTime() - r.at < RESPONSE_URL_TTL_MS && out.text && !out.image) {
-        r.used = true
-        const errcode = await postResponseUrl(r.url, { msgtype: 'markdown', markdown: { content: markdownText(out) } })
+      const url = cause && out.text && !out.image ? await takeResponseUrl(cause.split('#')[0], out.chatId) : null
+      if (url) {
+        const errcode = await postResponseUrl(url, { msgtype: 'markdown', markdown: { content: markdownText(out) } })
         if (errcode === 0) return
         o.logger.warn({ errcode, chatId: out.chatId }, 'response_url refused the answer; trying the group robot')
       }
@@ -144,11 +157,16 @@ export function callbackBot(o: CallbackBotOptions): CallbackBot {
         return null
       }
       const now = o.clock.now()
-      prune(now.getTime())
+      await prune(now.getTime())
       if (body.msgtype === 'event' || body.msgtype === 'stream') return null
       const started = Date.now()
       const chat = body.chattype === 'group' ? body.chatid : body.from?.userid
-      if (chat && body.response_url) responses.set(body.msgid, { url: body.response_url, chatId: chat, used: false, at: now.getTime() })
+      if (chat && typeof body.response_url === 'string' && /^https?:\/\//.test(body.response_url)) {
+        await o.db
+          .insert(schema.wecomResponseUrls)
+          .values({ messageId: body.msgid, chatId: chat, url: body.response_url, receivedAt: now })
+          .onConflictDoNothing()
+      }
       const ms = toInboundMessages(body, {
         account: o.account,
         botName: o.botName,
