@@ -14,6 +14,7 @@ import { KeyedQueue, Batcher } from './chat/concurrency.js'
 import { buildHttp } from './http/server.js'
 import { createWecomChannels } from './channels/wecom/index.js'
 import { wecomAdminRoutes } from './http/wecom-admin-routes.js'
+import { groupEndpoint, type GroupEndpoint } from './channels/endpoints.js'
 
 export interface App {
   http: FastifyInstance
@@ -23,6 +24,8 @@ export interface App {
   /** every channel, the primary first; each account has its own outbox sender (same order) */
   channels: Channel[]
   senders: OutboxSender[]
+  /** where a push to this group goes: its two-way channel, else its group robot (null: nowhere) */
+  endpointFor(group: { channel: string; externalId: string; webhookKey?: string | null }): GroupEndpoint | null
   simulator?: Simulator
   db: Db
   metrics: Metrics
@@ -209,6 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     channel,
     channels,
     senders,
+    endpointFor: (group) => groupEndpoint(group, channels),
     simulator,
     db,
     metrics,

@@ -145,6 +145,13 @@ describe('messages', () => {
     expect(fake.responses.filter((r) => r.id === 'e2e-1')).toEqual([])
   })
 
+  it('the command word works without # after the @-mention too (@bot 隐患 …)', async () => {
+    const before = await hazardCount()
+    const res = await post(textMessage('@安全助手 隐患 冷库门把手损坏'))
+    expect(openReply(res.body).stream.content).toContain('已登记隐患 Y')
+    expect(await hazardCount()).toBe(before + 1)
+  })
+
   it('a replayed callback (same msgid) files nothing more and gets the same answer again', async () => {
     const before = await hazardCount()
     const first = await t.database.db.select().from(schema.outbox).where(eq(schema.outbox.causeMessageId, 'e2e-1'))
@@ -267,6 +274,16 @@ describe('pushes: two-way preferred, the group robot as fallback', () => {
       .where(and(eq(schema.outbox.chatId, 'zhangsan'), eq(schema.outbox.text, '提醒')))
     expect(row.status).toBe('dead')
     expect(row.lastError).toContain('callback mode')
+  })
+
+  it("endpoints: a group's own two-way channel first, its robot as the fallback", () => {
+    expect(t.app.channels.map((c) => c.name)).toEqual(['wechaty', 'wecom', 'wecom-robot'])
+    expect(t.app.endpointFor({ channel: 'wecom', externalId: GROUP, webhookKey: ROBOT_KEY })).toEqual({ channel: 'wecom', account: WECOM_BOT_ID, chatId: GROUP })
+    expect(t.app.endpointFor({ channel: 'wechaty', externalId: 'g1', webhookKey: ROBOT_KEY })?.channel).toBe('wechaty')
+    expect(t.app.endpointFor({ channel: 'wecom-robot', externalId: 'robot:1', webhookKey: ROBOT_KEY })).toEqual({ channel: 'wecom-robot', account: 'robot', chatId: 'robot:1' })
+    // a group of a channel this app does not run, with a robot: by the robot; without one: nowhere
+    expect(t.app.endpointFor({ channel: 'other', externalId: 'x', webhookKey: ROBOT_KEY })?.channel).toBe('wecom-robot')
+    expect(t.app.endpointFor({ channel: 'other', externalId: 'x', webhookKey: null })).toBeNull()
   })
 
   it('the Wechaty simulator still works in the same app', async () => {

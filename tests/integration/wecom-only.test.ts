@@ -11,7 +11,8 @@
  * failure without repeats, and the key never in a log line.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { eq, inArray } from 'drizzle-orm'
+import { desc, eq, inArray } from 'drizzle-orm'
+import { randomBytes } from 'node:crypto'
 import pino from 'pino'
 import { schema } from '../../db/client.js'
 import { buildApp, type App } from '../../src/app.js'
@@ -20,7 +21,8 @@ import { ManualClock } from '../../src/core/clock.js'
 import { enqueue } from '../../src/services/outbox.js'
 import { ROBOT_ACCOUNT, ROBOT_CHANNEL } from '../../src/channels/wecom/robot-channel.js'
 import { testDatabase, type TestDatabase } from '../helpers/db.js'
-import { FakeAibotWs, FakeWecomHttp, WECOM_BOT_ID, WECOM_SECRET } from '../helpers/wecom.js'
+import { encryptMedia, FakeAibotWs, FakeWecomHttp, WECOM_BOT_ID, WECOM_SECRET } from '../helpers/wecom.js'
+import { PNG_1PX } from '../helpers/app.js'
 import { longConnBot } from '../../src/channels/wecom/bot-longconn.js'
 
 const KEYS = {
@@ -111,14 +113,44 @@ describe('intelligent bot over the long connection', () => {
     expect(ws.frames.filter((f) => f.headers.req_id === 'req-lc-2')).toEqual([])
   })
 
+  it('a mixed text-and-picture message: the picture is fetched and decrypted with its own aeskey by the SDK', async () => {
+    const key = randomBytes(32)
+    const png = Buffer.concat([Buffer.from(PNG_1PX, 'base64'), Buffer.from('#lc')])
+    fake.media.set('lc-p1', encryptMedia(png, key))
+    ws.deliver('req-lc-3', {
+      ...lcMessage('lc-3', ''),
+      msgtype: 'mixed',
+      text: undefined,
+      mixed: {
+        msg_item: [
+          { msgtype: 'text', text: { content: '@安全助手 #隐患 配电箱门未关' } },
+          { msgtype: 'image', image: { url: `${fake.baseUrl}/media/lc-p1`, aeskey: key.toString('base64') } },
+        ],
+      },
+    })
+    expect(await app.handled('lc-3')).toBe('handled')
+    expect(await app.handled('lc-3#img1')).toBe('photo')
+    const [h] = await database.db.select().from(schema.hazards).orderBy(desc(schema.hazards.id)).limit(1)
+    const photos = await database.db.select().from(schema.hazardAttachments).where(eq(schema.hazardAttachments.hazardId, h.id))
+    expect(photos).toHaveLength(1)
+    const [file] = await database.db.select().from(schema.attachments).where(eq(schema.attachments.sha256, photos[0].sha256))
+    expect(Buffer.compare(file.bytes, png)).toBe(0)
+    const reply = await ws.next((f) => f.cmd === 'aibot_respond_msg' && f.headers.req_id === 'req-lc-3')
+    expect(reply.body?.stream?.content).toContain('已登记隐患 Y')
+    // a message takes one stream reply: the second answer (the photo's) is a new message mentioning the sender
+    const second = await ws.next((f) => f.cmd === 'aibot_send_msg' && String((f.body?.markdown as { content?: string })?.content).includes('已收到照片 1 张'))
+    expect(second.body?.chatid).toBe(GROUP)
+    expect((second.body?.markdown as { content: string }).content).toMatch(/^<@zhangsan> /)
+  })
+
   it('a push to a chat goes as an active aibot_send_msg markdown message', async () => {
     await database.db.transaction((tx) =>
       enqueue(tx, { channel: 'wecom', account: WECOM_BOT_ID, chatId: GROUP, isGroup: true, priority: 'normal', text: '今日安全提示：检查燃气阀门。' }, clock.now()),
     )
     await settle()
-    const f = await ws.next((x) => x.cmd === 'aibot_send_msg' && x.body?.chatid === GROUP)
+    const f = await ws.next((x) => x.cmd === 'aibot_send_msg' && (x.body?.markdown as { content?: string })?.content === '今日安全提示：检查燃气阀门。')
     expect(f.body?.msgtype).toBe('markdown')
-    expect((f.body?.markdown as { content: string }).content).toBe('今日安全提示：检查燃气阀门。')
+    expect(f.body?.chatid).toBe(GROUP)
   })
 
   it('wrong credentials stop the start, naming the variables to check', async () => {

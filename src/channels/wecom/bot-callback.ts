@@ -18,9 +18,10 @@ import type { Clock } from '../../core/clock.js'
 import type { Channel, InboundImage, InboundMessage, OutboundMessage } from '../types.js'
 import { noPacing } from '../types.js'
 import { SendError } from '../send-error.js'
-import { parseAibotBody, sniffImageMime, toInboundMessages, WECOM_CHANNEL, type AibotImage } from './aibot-message.js'
+import { parseAibotBody, sniffImageMime, toInboundMessages, WECOM_CHANNEL, type AibotBody, type AibotImage } from './aibot-message.js'
 import { chatName, dispatch, markdownText, md5, robotFallback } from './bot-common.js'
 import type { RobotPush } from './robot-channel.js'
+import { KeyedQueue } from '../../chat/concurrency.js'
 
 const RESPONSE_URL_TTL_MS = 3600_000
 
@@ -58,6 +59,7 @@ export function callbackBot(o: CallbackBotOptions): CallbackBot {
   const answered = new Map<string, { json: string; at: number }>()
 
   let received = 0
+  const inOrder = new KeyedQueue(100)
   async function prune(now: number) {
     for (const [k, v] of answered) if (now - v.at > 10 * 60_000) answered.delete(k)
     if (++received % 200 === 1) {
@@ -125,6 +127,29 @@ export function callbackBot(o: CallbackBotOptions): CallbackBot {
     return Number(j.errcode ?? (res.ok ? 0 : -2))
   }
 
+  /** Records the reply route, maps the body and runs its messages through the app, collecting their answers. */
+  async function take(body: AibotBody, chat: string, now: Date): Promise<{ collector: Collector; ids: string[] } | null> {
+    if (typeof body.response_url === 'string' && /^https?:\/\//.test(body.response_url)) {
+      await o.db
+        .insert(schema.wecomResponseUrls)
+        .values({ messageId: body.msgid, chatId: chat, url: body.response_url, receivedAt: now })
+        .onConflictDoNothing()
+    }
+    const ms = toInboundMessages(body, {
+      account: o.account,
+      botName: o.botName,
+      chatName: await chatName(o.db, chat, body.chattype === 'group', body.from?.userid ?? chat),
+      now,
+      loadImage,
+    })
+    if (!ms.length) return null
+    const collector: Collector = { chatId: ms[0].chatId, open: o.passiveReplyMs > 0, texts: [], images: [] }
+    const ids = ms.map((m) => m.messageId)
+    for (const id of ids) collectors.set(id, collector)
+    await dispatch(handler, ms, o.logger)
+    return { collector, ids }
+  }
+
   const channel: CallbackBot = {
     name: WECOM_CHANNEL,
     account: () => o.account,
@@ -161,25 +186,12 @@ export function callbackBot(o: CallbackBotOptions): CallbackBot {
       if (body.msgtype === 'event' || body.msgtype === 'stream') return null
       const started = Date.now()
       const chat = body.chattype === 'group' ? body.chatid : body.from?.userid
-      if (chat && typeof body.response_url === 'string' && /^https?:\/\//.test(body.response_url)) {
-        await o.db
-          .insert(schema.wecomResponseUrls)
-          .values({ messageId: body.msgid, chatId: chat, url: body.response_url, receivedAt: now })
-          .onConflictDoNothing()
-      }
-      const ms = toInboundMessages(body, {
-        account: o.account,
-        botName: o.botName,
-        chatName: chat ? await chatName(o.db, chat, body.chattype === 'group', body.from?.userid ?? chat) : '',
-        now,
-        loadImage,
-      })
-      if (!ms.length) return null
-      const collector: Collector = { chatId: ms[0].chatId, open: o.passiveReplyMs > 0, texts: [], images: [] }
-      const ids = ms.map((m) => m.messageId)
-      for (const id of ids) collectors.set(id, collector)
+      if (!chat) return null
+      // one sender's callbacks in one chat are taken in the order they came (a report before its photo)
+      const taken = await inOrder.run(`${chat}\u0000${body.from?.userid}`, () => take(body, chat, now))
+      if (!taken) return null
+      const { collector, ids } = taken
       try {
-        await dispatch(handler, ms, o.logger)
         if (collector.open) await answersSettled(ids, collector.chatId, started + o.passiveReplyMs)
       } finally {
         collector.open = false

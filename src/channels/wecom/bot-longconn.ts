@@ -20,6 +20,7 @@ import { SendError } from '../send-error.js'
 import { RATE_LIMIT_ERRCODES, TRANSIENT_ERRCODES } from './robot.js'
 import { parseAibotBody, sniffImageMime, toInboundMessages, WECOM_CHANNEL, type AibotBody, type AibotImage } from './aibot-message.js'
 import { chatName, dispatch, markdownText, md5 } from './bot-common.js'
+import { KeyedQueue } from '../../chat/concurrency.js'
 
 /** WeCom takes a reply on a message's req_id for a limited time; later answers are sent as new messages. */
 const REPLY_WINDOW_MS = 5 * 60_000
@@ -92,17 +93,19 @@ export function longConnBot(o: LongConnBotOptions): LongConnBot {
     authenticated = false
   })
   client.on('error', (err: Error) => log.warn({ err: err.message }, 'WeCom long connection error'))
+  /** one sender's messages in one chat in the order they came (a report before its photo) */
+  const inOrder = new KeyedQueue(100)
   client.on('message', (frame: WsFrame) => {
-    void (async () => {
-      const body = frame.body as AibotBody
-      const b = body && parseAibotBody(JSON.stringify(body))
-      if (!b) return
-      const now = o.clock.now()
-      for (const [k, v] of frames) if (now.getTime() - v.at > REPLY_WINDOW_MS) frames.delete(k)
-      const isGroup = b.chattype === 'group'
-      const chat = isGroup ? b.chatid : b.from?.userid
-      if (!chat) return
-      frames.set(b.msgid, { frame, chatId: chat, at: now.getTime(), used: false })
+    const body = frame.body as AibotBody
+    const b = body && parseAibotBody(JSON.stringify(body))
+    if (!b) return
+    const isGroup = b.chattype === 'group'
+    const chat = isGroup ? b.chatid : b.from?.userid
+    if (!chat) return
+    const now = o.clock.now()
+    for (const [k, v] of frames) if (now.getTime() - v.at > REPLY_WINDOW_MS) frames.delete(k)
+    frames.set(b.msgid, { frame, chatId: chat, at: now.getTime(), used: false })
+    void inOrder.run(`${chat}\u0000${b.from?.userid}`, async () => {
       const ms = toInboundMessages(b, {
         account: o.botId,
         botName: o.botName,
@@ -111,7 +114,7 @@ export function longConnBot(o: LongConnBotOptions): LongConnBot {
         loadImage,
       })
       await dispatch(handler, ms, log)
-    })().catch((err) => log.error({ err }, 'WeCom long-connection message failed'))
+    }).catch((err) => log.error({ err }, 'WeCom long-connection message failed'))
   })
 
   async function push(out: OutboundMessage) {
