@@ -12,12 +12,20 @@ import { OutboxSender } from './outbox-sender.js'
 import { syncGroups } from './services/directory.js'
 import { KeyedQueue, Batcher } from './chat/concurrency.js'
 import { buildHttp } from './http/server.js'
+import { createWecomChannels } from './channels/wecom/index.js'
+import { wecomAdminRoutes } from './http/wecom-admin-routes.js'
+import { groupEndpoint, type GroupEndpoint } from './channels/endpoints.js'
 
 export interface App {
   http: FastifyInstance
   router: Router
   sender: OutboxSender
   channel: Channel
+  /** every channel, the primary first; each account has its own outbox sender (same order) */
+  channels: Channel[]
+  senders: OutboxSender[]
+  /** where a push to this group goes: its two-way channel, else its group robot (null: nowhere) */
+  endpointFor(group: { channel: string; externalId: string; webhookKey?: string | null }): GroupEndpoint | null
   simulator?: Simulator
   db: Db
   metrics: Metrics
@@ -38,8 +46,12 @@ export interface AppDeps {
   db: Db
   clock?: Clock
   logger?: Logger
-  /** a channel to use; without one the simulator is built */
+  /** a channel to use; without one the simulator is built (or, with WECHATY_ENABLED=false, a WeCom channel leads) */
   channel?: Channel
+  /** more channels beside the primary one (the WeCom channels the config asks for are added by the app) */
+  channels?: Channel[]
+  /** the WeCom channels' HTTP client (tests) */
+  fetch?: typeof globalThis.fetch
   instanceId?: string
   /** outbox poll interval */
   pollMs?: number
@@ -78,27 +90,41 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, db } = deps
   const clock = deps.clock ?? systemClock
   const logger = deps.logger ?? pino({ level: config.LOG_LEVEL })
-  const simulator = deps.channel ? undefined : new Simulator({ botName: config.BOT_NAME, logger, store: dbSimStore(db) })
-  const channel = deps.channel ?? simulator!.channel
+  const wecom = createWecomChannels({ config, db, clock, logger, fetch: deps.fetch })
+  const wecomChannels = [wecom.bot, wecom.robot].filter((c): c is Channel => !!c)
+  const simulator =
+    deps.channel || config.WECHATY_ENABLED === false ? undefined : new Simulator({ botName: config.BOT_NAME, logger, store: dbSimStore(db) })
+  const channel = deps.channel ?? simulator?.channel ?? wecomChannels[0]
+  if (!channel) throw new Error('no chat channel: enable Wechaty (WECHATY_ENABLED) or a WeCom channel')
+  // one channel interface: every channel's messages go through the one handler below, every account has a sender
+  const channels = [channel, ...(deps.channels ?? []), ...wecomChannels.filter((c) => c !== channel)]
   const metrics = createMetrics(db)
-  const sender = new OutboxSender({
-    metrics: metrics.sender,
-    db,
-    channel,
-    clock,
-    logger: logger.child({ component: 'outbox' }),
-    instanceId: deps.instanceId ?? randomUUID(),
-    maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
-    pollMs: deps.pollMs,
-    exclusive: deps.exclusiveDatabase,
-  })
+  const instanceId = deps.instanceId ?? randomUUID()
+  const senders = channels.map(
+    (c) =>
+      new OutboxSender({
+        metrics: metrics.sender,
+        db,
+        channel: c,
+        clock,
+        logger: logger.child({ component: 'outbox', channel: c.name }),
+        instanceId,
+        maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+        pollMs: deps.pollMs,
+        exclusive: deps.exclusiveDatabase,
+      }),
+  )
+  const sender = senders[0]
+  const byName = new Map(channels.map((c) => [c.name, c] as const))
   const router = createRouter({
     db,
     config,
     clock,
     logger: logger.child({ component: 'router' }),
-    onOutbox: () => sender.kick(),
-    sendDirect: (m, text) => channel.send({ chatId: m.chatId, isGroup: m.isGroup, text, mentionIds: m.isGroup ? [m.senderId] : [] }),
+    onOutbox: () => {
+      for (const s of senders) s.kick()
+    },
+    sendDirect: (m, text) => (byName.get(m.channel) ?? channel).send({ chatId: m.chatId, isGroup: m.isGroup, text, mentionIds: m.isGroup ? [m.senderId] : [] }),
     onOutcome: (command, outcome) => metrics.commands.inc({ command, outcome }),
     onLimit: (kind) => metrics.limitsExceeded.inc({ kind }),
   })
@@ -109,7 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const batcher = new Batcher<InboundMessage, Outcome>((ms) => router.handleBatch(ms), 100)
   let accepting = true
   const inFlight = new Set<Promise<unknown>>()
-  channel.onMessage(async (m) => {
+  const onInbound = async (m: InboundMessage) => {
     if (!accepting) {
       logger.info({ msgId: m.messageId }, 'shutting down: message not taken')
       return
@@ -122,7 +148,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     } finally {
       inFlight.delete(work)
     }
-  })
+  }
+  for (const c of channels) c.onMessage(onInbound)
   async function onMessage(m: InboundMessage) {
     const o = await queue.run(`${m.channel}\u0000${m.chatId}\u0000${m.senderId}`, () =>
       router.batchable(m) ? batcher.submit(m) : router.handle(m),
@@ -163,16 +190,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     accepting: () => accepting,
     onDirectoryChange: () => router.directoryChanged(),
   })
+  if (wecom.routes) await http.register(wecom.routes)
+  await http.register(wecomAdminRoutes({ db, config, clock, simulatorMode: !!simulator }))
   let started = false
   let closing: Promise<void> | undefined
   /** groups the account is in but nobody has written in yet (the leaders' group) must be known to announce there */
   async function syncChannelGroups() {
-    if (!channel.listGroups) return
-    try {
-      const n = await syncGroups(db, channel.name, await channel.listGroups())
-      logger.debug({ groups: n }, 'group chats recorded')
-    } catch (err) {
-      logger.warn({ err }, 'could not record the group chats')
+    for (const c of channels) {
+      if (!c.listGroups) continue
+      try {
+        const n = await syncGroups(db, c.name, await c.listGroups())
+        logger.debug({ groups: n, channel: c.name }, 'group chats recorded')
+      } catch (err) {
+        logger.warn({ err, channel: c.name }, 'could not record the group chats')
+      }
     }
   }
   return {
@@ -180,6 +211,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     router,
     sender,
     channel,
+    channels,
+    senders,
+    endpointFor: (group) => groupEndpoint(group, channels),
     simulator,
     db,
     metrics,
@@ -187,7 +221,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     async start() {
       if (simulator) await simulator.start()
       else await channel.start()
-      sender.start()
+      for (const c of channels.slice(1)) await c.start()
+      for (const s of senders) s.start()
       started = true
       await syncChannelGroups()
     },
@@ -197,8 +232,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         await http.close()
         // messages already taken finish (their answers go to the outbox)
         while (inFlight.size) await Promise.allSettled([...inFlight])
-        await sender.stop()
+        await Promise.all(senders.map((s) => s.stop()))
         if (started) {
+          for (const c of channels.slice(1)) await c.stop()
           if (simulator) await simulator.stop()
           else await channel.stop()
         }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ROLES, type Role } from './core/permissions.js'
+import { wecomConfigShape, checkWecomConfig } from './channels/wecom/config.js'
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -49,7 +50,8 @@ export const configSchema = z.object({
   PHOTOS_PER_REPORT_MAX: z.coerce.number().int().min(1).max(100).default(9),
   ATTACHMENTS_MAX_TOTAL_MB: z.coerce.number().min(0).default(20_480),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-})
+  ...wecomConfigShape,
+}).superRefine(checkWecomConfig)
 
 export type AppConfig = z.infer<typeof configSchema>
 

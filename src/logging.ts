@@ -29,6 +29,9 @@ export const REDACT_PATHS = [
   'config.ADMIN_TOKENS',
   'config.METRICS_TOKEN',
   'config.WECHATY_PUPPET_SERVICE_TOKEN',
+  'config.WECOM_BOT_SECRET',
+  'config.WECOM_BOT_TOKEN',
+  'config.WECOM_BOT_AES_KEY',
   'config.DATABASE_URL',
 ]
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import { schema, type Db } from '../db/client.js'
 import type { Clock } from './core/clock.js'
 import type { Channel } from './channels/types.js'
+import { SendError } from './channels/send-error.js'
 import { loadAttachment } from './services/attachments.js'
 import type { SenderMetrics } from './metrics.js'
 
@@ -194,12 +195,32 @@ export class OutboxSender {
       const a = await loadAttachment(this.o.db, row.imageSha256)
       if (a) image = { ...a, name: `${row.imageSha256.slice(0, 12)}.${a.mime.split('/')[1] ?? 'png'}` }
     }
-    await this.o.channel.send({ chatId: row.chatId, isGroup: row.isGroup, text: row.text ?? undefined, image, mentionIds: row.mentionIds })
+    await this.o.channel.send({
+      chatId: row.chatId,
+      isGroup: row.isGroup,
+      text: row.text ?? undefined,
+      image,
+      mentionIds: row.mentionIds,
+      outboxId: row.id,
+      causeMessageId: row.causeMessageId ?? undefined,
+    })
   }
 
   private async fail(row: OutboxRow, err: unknown): Promise<void> {
+    // a channel may say: not a failure, just later (pacing between the parts of a split message)
+    if (err instanceof SendError && err.deferred) {
+      const at = new Date(this.o.clock.now().getTime() + (err.retryAfterMs ?? 1000))
+      await this.o.db
+        .update(schema.outbox)
+        .set({ status: 'pending', claimedBy: null, attempts: sql`${schema.outbox.attempts} - 1`, nextAttemptAt: at })
+        .where(eq(schema.outbox.id, row.id))
+      if (!this.stopping) this.later(err.retryAfterMs ?? 1000)
+      return
+    }
     this.failed++
-    const dead = row.attempts >= this.o.maxAttempts
+    // or: sending again will not help (dead letter now), or: retry after the wait the service named
+    const dead = row.attempts >= this.o.maxAttempts || (err instanceof SendError && err.permanent)
+    const retryMs = err instanceof SendError && err.retryAfterMs !== undefined ? err.retryAfterMs : backoffMs(row.attempts)
     this.o.metrics?.failed()
     if (dead) this.o.metrics?.dead()
     const message = err instanceof Error ? err.message : String(err)
@@ -209,7 +230,7 @@ export class OutboxSender {
       .set({
         status: dead ? 'dead' : 'pending',
         lastError: message.slice(0, 500),
-        nextAttemptAt: new Date(this.o.clock.now().getTime() + backoffMs(row.attempts)),
+        nextAttemptAt: new Date(this.o.clock.now().getTime() + retryMs),
         claimedBy: null,
       })
       .where(eq(schema.outbox.id, row.id))

@@ -1,4 +1,4 @@
-import { WechatyBuilder } from 'wechaty'
+import type { WechatyBuilder as Builder } from 'wechaty'
 import type { Logger } from 'pino'
 import type { AppConfig } from '../config.js'
 import { intervalPacer, type Channel } from './types.js'
@@ -9,6 +9,9 @@ import { wechatyChannel } from './wechaty.js'
  * Personal-WeChat accounts get throttled when sending fast: at least 1 s between sends, jittered, capped daily.
  */
 export async function realPuppetChannel(config: AppConfig, logger: Logger): Promise<Channel> {
+  // WeCom through JuziBot's WorkPro puppet service needs JuziBot's own Wechaty build (WECHATY_MODULE=@juzi/wechaty):
+  // its objects must not meet upstream wechaty's, so the whole build is loaded by name
+  const { WechatyBuilder } = (await import(config.WECHATY_MODULE)) as { WechatyBuilder: typeof Builder }
   const bot = WechatyBuilder.build({
     name: 'commerce-safety-bot',
     puppet: config.WECHATY_PUPPET as never,

@@ -30,6 +30,10 @@ export interface OutboundMessage {
   text?: string
   image?: InboundImage & { name: string }
   mentionIds: string[]
+  /** the outbox row being sent (a channel that sends in parts remembers its progress by it) */
+  outboxId?: number
+  /** the inbound message this answers, if any (a channel may reply in that message's thread) */
+  causeMessageId?: string
 }
 
 /** When a channel may send next: per-channel pacing on an injected clock. */
