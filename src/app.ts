@@ -12,11 +12,18 @@ import { OutboxSender } from './outbox-sender.js'
 import { syncGroups } from './services/directory.js'
 import { KeyedQueue, Batcher } from './chat/concurrency.js'
 import { buildHttp } from './http/server.js'
+import { Scheduler } from './scheduler.js'
+import { jobs as scheduledJobs } from '../schedules/index.js'
+import type { Job } from '../schedules/types.js'
+import { seedContentLibrary } from './services/content.js'
+import { recordGroupAccounts } from './services/pushes.js'
 
 export interface App {
   http: FastifyInstance
   router: Router
   sender: OutboxSender
+  /** scheduled jobs (started by start() when SCHEDULES_ENABLED); tests fire jobs through it */
+  scheduler: Scheduler
   channel: Channel
   simulator?: Simulator
   db: Db
@@ -47,6 +54,8 @@ export interface AppDeps {
   maxConcurrentMessages?: number
   /** this process alone uses the database (embedded PGlite with its lock) */
   exclusiveDatabase?: boolean
+  /** the scheduled jobs; default: schedules/index.ts */
+  jobs?: Job[]
 }
 
 export function dbSimStore(db: Db): SimStore {
@@ -81,16 +90,29 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const simulator = deps.channel ? undefined : new Simulator({ botName: config.BOT_NAME, logger, store: dbSimStore(db) })
   const channel = deps.channel ?? simulator!.channel
   const metrics = createMetrics(db)
+  const instanceId = deps.instanceId ?? randomUUID()
   const sender = new OutboxSender({
     metrics: metrics.sender,
     db,
     channel,
     clock,
     logger: logger.child({ component: 'outbox' }),
-    instanceId: deps.instanceId ?? randomUUID(),
+    instanceId,
+    quietHours: config.QUIET_HOURS,
+    dailyCap: deps.channel ? config.SEND_DAILY_CAP : undefined,
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
     pollMs: deps.pollMs,
     exclusive: deps.exclusiveDatabase,
+  })
+  const scheduler = new Scheduler({
+    db,
+    config,
+    clock,
+    logger: logger.child({ component: 'scheduler' }),
+    jobs: deps.jobs ?? scheduledJobs,
+    instanceId,
+    kick: () => sender.kick(),
+    channel,
   })
   const router = createRouter({
     db,
@@ -161,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     metrics,
     accepting: () => accepting,
     onDirectoryChange: () => router.directoryChanged(),
+    onOutbox: () => sender.kick(),
   })
   let started = false
   let closing: Promise<void> | undefined
@@ -168,7 +191,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   async function syncChannelGroups() {
     if (!channel.listGroups) return
     try {
-      const n = await syncGroups(db, channel.name, await channel.listGroups())
+      const list = await channel.listGroups()
+      const n = await syncGroups(db, channel.name, list)
+      const account = channel.account()
+      if (account) await recordGroupAccounts(db, channel.name, account, list, clock.now())
       logger.debug({ groups: n }, 'group chats recorded')
     } catch (err) {
       logger.warn({ err }, 'could not record the group chats')
@@ -178,6 +204,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     http,
     router,
     sender,
+    scheduler,
     channel,
     simulator,
     db,
@@ -189,6 +216,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       sender.start()
       started = true
       await syncChannelGroups()
+      await seedContentLibrary(db, clock.now())
+      await scheduler.start()
     },
     close() {
       return (closing ??= (async () => {
@@ -196,6 +225,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         await http.close()
         // messages already taken finish (their answers go to the outbox)
         while (inFlight.size) await Promise.allSettled([...inFlight])
+        await scheduler.stop()
         await sender.stop()
         if (started) {
           if (simulator) await simulator.stop()

@@ -1,10 +1,13 @@
-import { and, eq, inArray, lt, lte, or, sql } from 'drizzle-orm'
+import { and, count, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import { schema, type Db } from '../db/client.js'
 import type { Clock } from './core/clock.js'
 import type { Channel } from './channels/types.js'
 import { loadAttachment } from './services/attachments.js'
 import type { SenderMetrics } from './metrics.js'
+import { PRIORITY } from './services/outbox.js'
+import { isQuiet, parseQuietHours, shanghaiDayStart, type QuietHours } from './core/quiet-hours.js'
+import { splitUtf8 } from './channels/wecom/robot.js'
 
 type OutboxRow = typeof schema.outbox.$inferSelect
 
@@ -24,6 +27,10 @@ export interface SenderOptions {
   exclusive?: boolean
   /** counters for /metrics */
   metrics?: SenderMetrics
+  /** normal pushes wait out these hours ('21:00-08:00', Asia/Shanghai); replies and urgent ones go at once */
+  quietHours?: string
+  /** sends a Shanghai day for this account (counted in the outbox, so a restart keeps counting); past it normal pushes wait for the next day */
+  dailyCap?: number
 }
 
 export function backoffMs(attempts: number): number {
@@ -45,8 +52,31 @@ export class OutboxSender {
   private idleResolve: (() => void) | null = null
   sent = 0
   failed = 0
+  private readonly quiet: QuietHours | null
+  /** today's sends for the daily cap: the Shanghai day start (ms) and the count */
+  private capDay = 0
+  private capCount = 0
 
-  constructor(private readonly o: SenderOptions) {}
+  constructor(private readonly o: SenderOptions) {
+    this.quiet = parseQuietHours(o.quietHours)
+  }
+
+  /** Normal pushes may go now: outside quiet hours and under the daily cap. */
+  private async normalAllowed(account: string, now: Date): Promise<boolean> {
+    if (isQuiet(this.quiet, now)) return false
+    if (this.o.dailyCap === undefined) return true
+    const day = shanghaiDayStart(now).getTime()
+    if (day !== this.capDay) {
+      const { outbox } = schema
+      const [r] = await this.o.db
+        .select({ n: count() })
+        .from(outbox)
+        .where(and(eq(outbox.account, account), eq(outbox.status, 'sent'), gte(outbox.sentAt, new Date(day))))
+      this.capDay = day
+      this.capCount = Number(r.n)
+    }
+    return this.capCount < this.o.dailyCap
+  }
 
   start(): void {
     this.stopped = false
@@ -136,10 +166,11 @@ export class OutboxSender {
     if (!account) return 0
     const now = this.o.clock.now()
     const { outbox } = schema
+    const normalOk = await this.normalAllowed(account, now)
     const due = this.o.db
       .select({ id: outbox.id })
       .from(outbox)
-      .where(and(eq(outbox.account, account), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+      .where(and(eq(outbox.account, account), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now), normalOk ? undefined : lt(outbox.priority, PRIORITY.normal)))
       .orderBy(outbox.priority, outbox.id)
       .limit(this.o.batch ?? 50)
       .for('update', { skipLocked: true })
@@ -173,6 +204,7 @@ export class OutboxSender {
         this.o.channel.pacer.record(row.chatId, this.o.clock.now())
         sentIds.push(row.id)
         this.sent++
+        this.capCount++
         this.o.metrics?.sent(row.priority)
       } catch (err) {
         await flush()
@@ -194,7 +226,13 @@ export class OutboxSender {
       const a = await loadAttachment(this.o.db, row.imageSha256)
       if (a) image = { ...a, name: `${row.imageSha256.slice(0, 12)}.${a.mime.split('/')[1] ?? 'png'}` }
     }
-    await this.o.channel.send({ chatId: row.chatId, isGroup: row.isGroup, text: row.text ?? undefined, image, mentionIds: row.mentionIds })
+    // a text longer than the channel takes goes out in parts, in order, mentions on the first
+    const limit = this.o.channel.maxTextBytes
+    const parts = row.text && limit && Buffer.byteLength(row.text) > limit ? splitUtf8(row.text, limit) : [row.text ?? undefined]
+    for (let i = 0; i < parts.length; i++) {
+      const last = i === parts.length - 1
+      await this.o.channel.send({ chatId: row.chatId, isGroup: row.isGroup, text: parts[i], image: last ? image : undefined, mentionIds: i === 0 ? row.mentionIds : [] })
+    }
   }
 
   private async fail(row: OutboxRow, err: unknown): Promise<void> {

@@ -1,3 +1,5 @@
 export * from './directory.js'
 export * from './hazards.js'
 export * from './audit.js'
+export * from './content.js'
+export * from './schedules.js'
