@@ -188,8 +188,10 @@ export class OutboxSender {
     }
     for (let i = 0; i < batch.length; i++) {
       const row = batch[i]
-      const wait = this.o.channel.pacer.delay(row.chatId, this.o.clock.now())
-      if (wait > 0 || this.stopping) {
+      // the batch is sorted by priority: once the daily cap stops a normal push, the rest are normal too
+      const capped = row.priority === PRIORITY.normal && this.o.dailyCap !== undefined && this.capCount >= this.o.dailyCap
+      const wait = capped ? 0 : this.o.channel.pacer.delay(row.chatId, this.o.clock.now())
+      if (wait > 0 || capped || this.stopping) {
         await flush()
         const rest = batch.slice(i).map((r) => r.id)
         await this.o.db

@@ -52,6 +52,8 @@ export interface DateRange {
 export interface DateOverride extends DateRange {
   key: string
   year: number
+  /** 'default': seeded for a year the libraries do not cover; 'bureau' (or absent): set by the bureau */
+  source?: 'default' | 'bureau'
 }
 export interface KeyPeriod extends DateRange {
   key: PeriodKey
@@ -147,7 +149,7 @@ export function keyPeriods(year: number, overrides: DateOverride[] = []): KeyPer
       year,
       start: r.start,
       end: r.end,
-      source: o ? 'bureau' : lib ? 'library' : 'default',
+      source: o ? (o.source === 'default' ? 'default' : 'bureau') : lib ? 'library' : 'default',
       ...(key === 'spring_festival' ? { anchor: lunarNewYear(year) } : {}),
     })
   }

@@ -52,7 +52,7 @@ export async function seedContentLibrary(tx: Tx, now: Date): Promise<void> {
 }
 
 export async function calendarOverrides(tx: Tx): Promise<DateOverride[]> {
-  return tx.select({ key: calendarDates.key, year: calendarDates.year, start: calendarDates.start, end: calendarDates.end }).from(calendarDates)
+  return tx.select({ key: calendarDates.key, year: calendarDates.year, start: calendarDates.start, end: calendarDates.end, source: calendarDates.source }).from(calendarDates)
 }
 
 export async function itemByKey(tx: Tx, key: string): Promise<ContentItem | null> {
