@@ -52,6 +52,8 @@ export class OutboxSender {
   private idleResolve: (() => void) | null = null
   sent = 0
   failed = 0
+  /** set when the last drain stopped for the channel's pacing: when the next send may go */
+  pacedUntil: Date | null = null
   private readonly quiet: QuietHours | null
   /** today's sends for the daily cap: the Shanghai day start (ms) and the count */
   private capDay = 0
@@ -166,13 +168,22 @@ export class OutboxSender {
     if (!account) return 0
     const now = this.o.clock.now()
     const { outbox } = schema
+    // an account-wide pacer says how many may go now: claim no more (claiming 50 to send one costs far more)
+    const capacity = this.o.channel.pacer.capacity?.(now)
+    if (capacity === 0) {
+      const wait = this.o.channel.pacer.delay('', now)
+      this.pacedUntil = new Date(now.getTime() + wait)
+      this.later(wait)
+      return 0
+    }
+    this.pacedUntil = null
     const normalOk = await this.normalAllowed(account, now)
     const due = this.o.db
       .select({ id: outbox.id })
       .from(outbox)
       .where(and(eq(outbox.account, account), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now), normalOk ? undefined : lt(outbox.priority, PRIORITY.normal)))
       .orderBy(outbox.priority, outbox.id)
-      .limit(this.o.batch ?? 50)
+      .limit(Math.min(this.o.batch ?? 50, capacity ?? Infinity))
       .for('update', { skipLocked: true })
     const batch = await this.o.db
       .update(outbox)
@@ -198,7 +209,10 @@ export class OutboxSender {
           .update(schema.outbox)
           .set({ status: 'pending', claimedBy: null, attempts: sql`${schema.outbox.attempts} - 1`, nextAttemptAt: new Date(this.o.clock.now().getTime() + wait) })
           .where(inArray(schema.outbox.id, rest))
-        if (wait > 0 && !this.stopping) this.later(wait)
+        if (wait > 0 && !this.stopping) {
+          this.pacedUntil = new Date(this.o.clock.now().getTime() + wait)
+          this.later(wait)
+        }
         return i
       }
       try {

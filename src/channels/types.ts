@@ -37,6 +37,8 @@ export interface Pacer {
   /** ms to wait before sending to chatId at `now`; 0 = now */
   delay(chatId: string, now: Date): number
   record(chatId: string, now: Date): void
+  /** for a pacer of the whole account: how many sends may go at `now` (0: wait `delay('', now)`) */
+  capacity?(now: Date): number
 }
 
 export const noPacing: Pacer = { delay: () => 0, record: () => {} }
@@ -61,7 +63,8 @@ export function intervalPacer(opts: {
   const recent: number[] = []
   let day = ''
   let count = 0
-  return {
+  const pacer: Pacer = {
+    capacity: (now) => (pacer.delay('', now) > 0 ? 0 : 1),
     delay(_chatId, now) {
       const t = now.getTime()
       const local = new Date(t + 8 * 3600_000)
@@ -90,6 +93,7 @@ export function intervalPacer(opts: {
       }
     },
   }
+  return pacer
 }
 
 export interface Channel {
