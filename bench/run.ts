@@ -4,6 +4,7 @@
  *   npm run bench                      full size (echo 5,000; burst 5,000; steady 200/s for 15 s)
  *   BENCH_SIZE=smoke npm run bench     smoke size for CI (echo 500; burst 300; steady 200/s for 2 s)
  *   npm run bench -- --smoke           same
+ *   (section 3b: pushes to 1,000 groups, 100 in smoke, through one rate-limited account: bench/pushes.ts)
  *   npm run bench -- --profile         also samples the CPU during the burst (node:inspector) and prints it by package
  *   npm run bench -- --waits            also samples pg_stat_activity every 10 ms (what backends wait on; costs CPU)
  *
@@ -36,6 +37,7 @@ import type { OutboundMessage } from '../src/channels/types.js'
 import { OutboxSender } from '../src/outbox-sender.js'
 import { systemClock } from '../src/core/clock.js'
 import type { Outcome } from '../src/chat/router.js'
+import { pushesBench, printPushBench } from './pushes.js'
 
 // ---------------------------------------------------------------- sizes and targets
 
@@ -754,6 +756,10 @@ async function main() {
     printObserved(steady.obs)
     printWaits(steady.waits)
 
+    heading(`3b. pushes: 3 messages each to ${SMOKE ? 100 : 1000} groups through one account limited to 40/min (simulated channel clock)`)
+    const pushes = await pushesBench(db, { smoke: SMOKE })
+    printPushBench(pushes, line)
+
     heading('4. summary')
     const ratio = burst.inboundRate / echo.rate
     line('bare Wechaty echo', `${fmt(echo.rate)} messages/s`)
@@ -770,6 +776,7 @@ async function main() {
     if (WAITS) line('backends waiting on row locks (burst)', `${fmt(locked * 100, 0)}%`)
     const mem = process.memoryUsage()
     line('memory at end', `RSS ${mb(mem.rss)} (peak ${mb(Math.max(rssPeak, mem.rss))}), heap used ${mb(mem.heapUsed)}`)
+    line('pushes: completion / minimum', `${fmt(pushes.ratio, 4)}  target ≤ 1.05   ${mark(pushes.ratio <= 1.05 && pushes.violations === 0 && pushes.starved === 0)}  (${pushes.violations} limit violations, ${pushes.starved} starved; sender ${ms(pushes.cpuMsPerMessage)} CPU per message)`)
     line('wall time', `${fmt((performance.now() - started) / 1000, 1)} s; ${loadLine()}`)
     const lost = [
       burst.committed !== SIZE.burst || burst.replies !== SIZE.burst ? `burst: ${burst.committed} committed, ${burst.replies} replied of ${SIZE.burst}` : '',

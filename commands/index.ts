@@ -12,6 +12,7 @@ import query from './query.js'
 import mine from './mine.js'
 import overdue from './overdue.js'
 import groupStatus from './group-status.js'
+import warn from './warn.js'
 
 /** Every chat command, in the order help lists them. */
 export const commands: CommandDef<never>[] = [
@@ -25,6 +26,7 @@ export const commands: CommandDef<never>[] = [
   mine,
   overdue,
   groupStatus,
+  warn,
   registerGroup,
   bind,
   help,

@@ -15,11 +15,18 @@ import { buildHttp } from './http/server.js'
 import { createWecomChannels } from './channels/wecom/index.js'
 import { wecomAdminRoutes } from './http/wecom-admin-routes.js'
 import { groupEndpoint, type GroupEndpoint } from './channels/endpoints.js'
+import { Scheduler } from './scheduler.js'
+import { jobs as scheduledJobs } from '../schedules/index.js'
+import type { Job } from '../schedules/types.js'
+import { seedContentLibrary } from './services/content.js'
+import { recordGroupAccounts } from './services/pushes.js'
 
 export interface App {
   http: FastifyInstance
   router: Router
   sender: OutboxSender
+  /** scheduled jobs (started by start() when SCHEDULES_ENABLED); tests fire jobs through it */
+  scheduler: Scheduler
   channel: Channel
   /** every channel, the primary first; each account has its own outbox sender (same order) */
   channels: Channel[]
@@ -59,6 +66,8 @@ export interface AppDeps {
   maxConcurrentMessages?: number
   /** this process alone uses the database (embedded PGlite with its lock) */
   exclusiveDatabase?: boolean
+  /** the scheduled jobs; default: schedules/index.ts */
+  jobs?: Job[]
 }
 
 export function dbSimStore(db: Db): SimStore {
@@ -109,6 +118,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         clock,
         logger: logger.child({ component: 'outbox', channel: c.name }),
         instanceId,
+        quietHours: config.QUIET_HOURS,
+        // a real puppet's account has a daily cap; the simulator and WeCom's official APIs have their own limits
+        dailyCap: c === deps.channel ? config.SEND_DAILY_CAP : undefined,
         maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
         pollMs: deps.pollMs,
         exclusive: deps.exclusiveDatabase,
@@ -116,14 +128,25 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   )
   const sender = senders[0]
   const byName = new Map(channels.map((c) => [c.name, c] as const))
+  const kickAll = () => {
+    for (const s of senders) s.kick()
+  }
+  const scheduler = new Scheduler({
+    db,
+    config,
+    clock,
+    logger: logger.child({ component: 'scheduler' }),
+    jobs: deps.jobs ?? scheduledJobs,
+    instanceId,
+    kick: kickAll,
+    channel,
+  })
   const router = createRouter({
     db,
     config,
     clock,
     logger: logger.child({ component: 'router' }),
-    onOutbox: () => {
-      for (const s of senders) s.kick()
-    },
+    onOutbox: kickAll,
     sendDirect: (m, text) => (byName.get(m.channel) ?? channel).send({ chatId: m.chatId, isGroup: m.isGroup, text, mentionIds: m.isGroup ? [m.senderId] : [] }),
     onOutcome: (command, outcome) => metrics.commands.inc({ command, outcome }),
     onLimit: (kind) => metrics.limitsExceeded.inc({ kind }),
@@ -189,6 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     metrics,
     accepting: () => accepting,
     onDirectoryChange: () => router.directoryChanged(),
+    onOutbox: kickAll,
   })
   if (wecom.routes) await http.register(wecom.routes)
   await http.register(wecomAdminRoutes({ db, config, clock, simulatorMode: !!simulator }))
@@ -199,7 +223,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     for (const c of channels) {
       if (!c.listGroups) continue
       try {
-        const n = await syncGroups(db, c.name, await c.listGroups())
+        const list = await c.listGroups()
+        const n = await syncGroups(db, c.name, list)
+        const account = c.account()
+        if (account) await recordGroupAccounts(db, c.name, account, list, clock.now())
         logger.debug({ groups: n, channel: c.name }, 'group chats recorded')
       } catch (err) {
         logger.warn({ err, channel: c.name }, 'could not record the group chats')
@@ -210,6 +237,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     http,
     router,
     sender,
+    scheduler,
     channel,
     channels,
     senders,
@@ -225,6 +253,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       for (const s of senders) s.start()
       started = true
       await syncChannelGroups()
+      await seedContentLibrary(db, clock.now())
+      await scheduler.start()
     },
     close() {
       return (closing ??= (async () => {
@@ -232,6 +262,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         await http.close()
         // messages already taken finish (their answers go to the outbox)
         while (inFlight.size) await Promise.allSettled([...inFlight])
+        await scheduler.stop()
         await Promise.all(senders.map((s) => s.stop()))
         if (started) {
           for (const c of channels.slice(1)) await c.stop()

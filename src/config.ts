@@ -1,10 +1,13 @@
 import { z } from 'zod'
+import { validate as validateCron } from 'node-cron'
 import { ROLES, type Role } from './core/permissions.js'
 import { wecomConfigShape, checkWecomConfig } from './channels/wecom/config.js'
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((v) => v === '1' || v === 'true' || v === 'yes')
+
+const cronExpr = z.string().refine((s) => validateCron(s), 'not a valid cron expression (node-cron: [sec] min hour day month weekday)')
 
 const tokenList = z
   .string()
@@ -49,6 +52,30 @@ export const configSchema = z.object({
   IMAGE_MAX_MB: z.coerce.number().positive().max(1024).default(10),
   PHOTOS_PER_REPORT_MAX: z.coerce.number().int().min(1).max(100).default(9),
   ATTACHMENTS_MAX_TOTAL_MB: z.coerce.number().min(0).default(20_480),
+  /** scheduled pushes (tips, cases, key periods, deadlines, summary); off for tests that don't want them */
+  SCHEDULES_ENABLED: bool.default(true),
+  /** staff group of the bureau (群名或群 id) that gets the weekly summary; distinct from LEADERS_GROUP */
+  BUREAU_GROUP: z.string().default('局机关工作群'),
+  CRON_SAFETY_TIPS: cronExpr.default('0 30 9 * * 2,5'),
+  CRON_WARNING_CASES: cronExpr.default('0 0 10 * * 3'),
+  CRON_KEY_PERIODS: cronExpr.default('0 0 9 * * *'),
+  CRON_DUTY_ROSTER: cronExpr.default('0 0 16 * * *'),
+  CRON_HAZARD_DEADLINES: cronExpr.default('0 0 9 * * *'),
+  CRON_WEEKLY_SUMMARY: cronExpr.default('0 30 8 * * 1'),
+  /** key-period reminders go this many days before the period starts */
+  PERIOD_REMINDER_DAYS: z.coerce.number().int().min(0).max(30).default(3),
+  /** overdue days before escalation to the responsible officer, then to the leaders' group; majors sooner */
+  ESCALATE_OFFICER_DAYS: z.coerce.number().int().min(1).max(365).default(3),
+  ESCALATE_LEADERS_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  ESCALATE_MAJOR_OFFICER_DAYS: z.coerce.number().int().min(0).max(365).default(1),
+  ESCALATE_MAJOR_LEADERS_DAYS: z.coerce.number().int().min(0).max(365).default(3),
+  /** normal pushes wait out these hours (Asia/Shanghai); replies and urgent messages go at once */
+  QUIET_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$|^off$/, 'HH:MM-HH:MM, e.g. 21:00-08:00, or off')
+    .default('21:00-08:00'),
+  /** random delay inside each send slot of a real puppet (ms, below the slot); unset: half of SEND_MIN_INTERVAL_MS */
+  SEND_JITTER_MS: z.coerce.number().int().min(0).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...wecomConfigShape,
 }).superRefine(checkWecomConfig)
@@ -70,5 +97,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Defaults for tests and embedding. */
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
-  return { ...configSchema.parse({}), LOG_LEVEL: 'silent', ...overrides }
+  return { ...configSchema.parse({}), LOG_LEVEL: 'silent', SCHEDULES_ENABLED: false, ...overrides }
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, lte, or, sql } from 'drizzle-orm'
+import { and, count, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import { schema, type Db } from '../db/client.js'
 import type { Clock } from './core/clock.js'
@@ -6,6 +6,9 @@ import type { Channel } from './channels/types.js'
 import { SendError } from './channels/send-error.js'
 import { loadAttachment } from './services/attachments.js'
 import type { SenderMetrics } from './metrics.js'
+import { PRIORITY } from './services/outbox.js'
+import { isQuiet, parseQuietHours, shanghaiDayStart, type QuietHours } from './core/quiet-hours.js'
+import { splitUtf8 } from './channels/wecom/robot.js'
 
 type OutboxRow = typeof schema.outbox.$inferSelect
 
@@ -25,6 +28,10 @@ export interface SenderOptions {
   exclusive?: boolean
   /** counters for /metrics */
   metrics?: SenderMetrics
+  /** normal pushes wait out these hours ('21:00-08:00', Asia/Shanghai); replies and urgent ones go at once */
+  quietHours?: string
+  /** sends a Shanghai day for this account (counted in the outbox, so a restart keeps counting); past it normal pushes wait for the next day */
+  dailyCap?: number
 }
 
 export function backoffMs(attempts: number): number {
@@ -46,8 +53,33 @@ export class OutboxSender {
   private idleResolve: (() => void) | null = null
   sent = 0
   failed = 0
+  /** set when the last drain stopped for the channel's pacing: when the next send may go */
+  pacedUntil: Date | null = null
+  private readonly quiet: QuietHours | null
+  /** today's sends for the daily cap: the Shanghai day start (ms) and the count */
+  private capDay = 0
+  private capCount = 0
 
-  constructor(private readonly o: SenderOptions) {}
+  constructor(private readonly o: SenderOptions) {
+    this.quiet = parseQuietHours(o.quietHours)
+  }
+
+  /** Normal pushes may go now: outside quiet hours and under the daily cap. */
+  private async normalAllowed(account: string, now: Date): Promise<boolean> {
+    if (isQuiet(this.quiet, now)) return false
+    if (this.o.dailyCap === undefined) return true
+    const day = shanghaiDayStart(now).getTime()
+    if (day !== this.capDay) {
+      const { outbox } = schema
+      const [r] = await this.o.db
+        .select({ n: count() })
+        .from(outbox)
+        .where(and(eq(outbox.account, account), eq(outbox.status, 'sent'), gte(outbox.sentAt, new Date(day))))
+      this.capDay = day
+      this.capCount = Number(r.n)
+    }
+    return this.capCount < this.o.dailyCap
+  }
 
   start(): void {
     this.stopped = false
@@ -137,12 +169,22 @@ export class OutboxSender {
     if (!account) return 0
     const now = this.o.clock.now()
     const { outbox } = schema
+    // an account-wide pacer says how many may go now: claim no more (claiming 50 to send one costs far more)
+    const capacity = this.o.channel.pacer.capacity?.(now)
+    if (capacity === 0) {
+      const wait = this.o.channel.pacer.delay('', now)
+      this.pacedUntil = new Date(now.getTime() + wait)
+      this.later(wait)
+      return 0
+    }
+    this.pacedUntil = null
+    const normalOk = await this.normalAllowed(account, now)
     const due = this.o.db
       .select({ id: outbox.id })
       .from(outbox)
-      .where(and(eq(outbox.account, account), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+      .where(and(eq(outbox.account, account), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now), normalOk ? undefined : lt(outbox.priority, PRIORITY.normal)))
       .orderBy(outbox.priority, outbox.id)
-      .limit(this.o.batch ?? 50)
+      .limit(Math.min(this.o.batch ?? 50, capacity ?? Infinity))
       .for('update', { skipLocked: true })
     const batch = await this.o.db
       .update(outbox)
@@ -158,15 +200,20 @@ export class OutboxSender {
     }
     for (let i = 0; i < batch.length; i++) {
       const row = batch[i]
-      const wait = this.o.channel.pacer.delay(row.chatId, this.o.clock.now())
-      if (wait > 0 || this.stopping) {
+      // the batch is sorted by priority: once the daily cap stops a normal push, the rest are normal too
+      const capped = row.priority === PRIORITY.normal && this.o.dailyCap !== undefined && this.capCount >= this.o.dailyCap
+      const wait = capped ? 0 : this.o.channel.pacer.delay(row.chatId, this.o.clock.now())
+      if (wait > 0 || capped || this.stopping) {
         await flush()
         const rest = batch.slice(i).map((r) => r.id)
         await this.o.db
           .update(schema.outbox)
           .set({ status: 'pending', claimedBy: null, attempts: sql`${schema.outbox.attempts} - 1`, nextAttemptAt: new Date(this.o.clock.now().getTime() + wait) })
           .where(inArray(schema.outbox.id, rest))
-        if (wait > 0 && !this.stopping) this.later(wait)
+        if (wait > 0 && !this.stopping) {
+          this.pacedUntil = new Date(this.o.clock.now().getTime() + wait)
+          this.later(wait)
+        }
         return i
       }
       try {
@@ -174,6 +221,7 @@ export class OutboxSender {
         this.o.channel.pacer.record(row.chatId, this.o.clock.now())
         sentIds.push(row.id)
         this.sent++
+        this.capCount++
         this.o.metrics?.sent(row.priority)
       } catch (err) {
         await flush()
@@ -195,15 +243,22 @@ export class OutboxSender {
       const a = await loadAttachment(this.o.db, row.imageSha256)
       if (a) image = { ...a, name: `${row.imageSha256.slice(0, 12)}.${a.mime.split('/')[1] ?? 'png'}` }
     }
-    await this.o.channel.send({
-      chatId: row.chatId,
-      isGroup: row.isGroup,
-      text: row.text ?? undefined,
-      image,
-      mentionIds: row.mentionIds,
-      outboxId: row.id,
-      causeMessageId: row.causeMessageId ?? undefined,
-    })
+    // a text longer than the channel takes goes out in parts, in order, mentions on the first (a channel that
+    // splits by itself, resuming after a failed part, declares no maxTextBytes)
+    const limit = this.o.channel.maxTextBytes
+    const parts = row.text && limit && Buffer.byteLength(row.text) > limit ? splitUtf8(row.text, limit) : [row.text ?? undefined]
+    for (let i = 0; i < parts.length; i++) {
+      const last = i === parts.length - 1
+      await this.o.channel.send({
+        chatId: row.chatId,
+        isGroup: row.isGroup,
+        text: parts[i],
+        image: last ? image : undefined,
+        mentionIds: i === 0 ? row.mentionIds : [],
+        outboxId: row.id,
+        causeMessageId: row.causeMessageId ?? undefined,
+      })
+    }
   }
 
   private async fail(row: OutboxRow, err: unknown): Promise<void> {

@@ -24,5 +24,5 @@ export async function realPuppetChannel(config: AppConfig, logger: Logger): Prom
   bot.on('logout', (user) => logger.warn({ user: user.name() }, 'logged out'))
   bot.on('error', (err) => logger.error({ err }, 'wechaty error'))
   const min = config.SEND_MIN_INTERVAL_MS ?? 1500
-  return wechatyChannel(bot, { pacer: intervalPacer({ minIntervalMs: min, jitterMs: Math.max(500, min), dailyCap: config.SEND_DAILY_CAP }), logger })
+  return wechatyChannel(bot, { pacer: intervalPacer({ minIntervalMs: min, jitterMs: config.SEND_JITTER_MS ?? Math.max(500, min), dailyCap: config.SEND_DAILY_CAP }), logger })
 }

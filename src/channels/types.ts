@@ -41,34 +41,63 @@ export interface Pacer {
   /** ms to wait before sending to chatId at `now`; 0 = now */
   delay(chatId: string, now: Date): number
   record(chatId: string, now: Date): void
+  /** for a pacer of the whole account: how many sends may go at `now` (0: wait `delay('', now)`) */
+  capacity?(now: Date): number
 }
 
 export const noPacing: Pacer = { delay: () => 0, record: () => {} }
 
 /**
- * Personal-WeChat puppets: at least `minIntervalMs` between sends, jittered within `jitterMs`,
- * and at most `dailyCap` sends a day.
+ * Personal-WeChat puppets: one send per slot of `minIntervalMs + jitterMs`, each at a random point inside the
+ * first `jitterMs` of its slot, so jitter stays inside the pacing interval (never slows the rate) and
+ * consecutive sends are at least `minIntervalMs` apart; optionally at most `limit.count` sends in any sliding
+ * `limit.windowMs`; at most `dailyCap` sends a Shanghai day.
  */
-export function intervalPacer(opts: { minIntervalMs: number; jitterMs: number; dailyCap: number; random?: () => number }): Pacer {
+export function intervalPacer(opts: {
+  minIntervalMs: number
+  jitterMs: number
+  dailyCap: number
+  random?: () => number
+  limit?: { count: number; windowMs: number }
+}): Pacer {
   const random = opts.random ?? Math.random
-  let nextAt = 0
+  const slot = opts.minIntervalMs + opts.jitterMs
+  let nextSlot = 0
+  let planned: { slot: number; at: number } | null = null
+  const recent: number[] = []
   let day = ''
   let count = 0
-  return {
+  const pacer: Pacer = {
+    capacity: (now) => (pacer.delay('', now) > 0 ? 0 : 1),
     delay(_chatId, now) {
-      const d = now.toISOString().slice(0, 10)
+      const t = now.getTime()
+      const local = new Date(t + 8 * 3600_000)
+      const d = local.toISOString().slice(0, 10)
       if (d !== day) {
         day = d
         count = 0
       }
-      if (count >= opts.dailyCap) return Date.parse(d + 'T00:00:00Z') + 86_400_000 - now.getTime()
-      return Math.max(0, nextAt - now.getTime())
+      if (count >= opts.dailyCap) return Date.parse(d + 'T00:00:00Z') - 8 * 3600_000 + 86_400_000 - t
+      if (!planned) {
+        const s = Math.max(nextSlot, t)
+        planned = { slot: s, at: s + Math.floor(random() * opts.jitterMs) }
+      }
+      let at = planned.at
+      if (opts.limit && recent.length >= opts.limit.count) at = Math.max(at, recent[recent.length - opts.limit.count] + opts.limit.windowMs)
+      return Math.max(0, at - t)
     },
     record(_chatId, now) {
+      const t = now.getTime()
       count++
-      nextAt = now.getTime() + opts.minIntervalMs + Math.floor(random() * opts.jitterMs)
+      nextSlot = Math.max((planned?.slot ?? t) + slot, t + opts.minIntervalMs)
+      planned = null
+      if (opts.limit) {
+        recent.push(t)
+        if (recent.length > opts.limit.count) recent.splice(0, recent.length - opts.limit.count)
+      }
     },
   }
+  return pacer
 }
 
 export interface Channel {
@@ -76,6 +105,8 @@ export interface Channel {
   /** the logged-in account; undefined until logged in */
   account(): string | undefined
   readonly pacer: Pacer
+  /** longest text one message may carry (UTF-8 bytes); the sender splits longer ones */
+  readonly maxTextBytes?: number
   send(msg: OutboundMessage): Promise<void>
   onMessage(handler: (m: InboundMessage) => Promise<void>): void
   /** the group chats the account is in, so groups nobody has written in yet (the leaders' group) are known */

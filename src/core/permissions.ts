@@ -28,6 +28,8 @@ export const ACTIONS = [
   'admin.manage',
   'privacy.export',
   'privacy.erase',
+  'content.manage',
+  'alert.weather',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
@@ -55,6 +57,7 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'hazard.transfer_result': 'jurisdiction',
     'hazard.view': 'jurisdiction',
     'admin.read': 'jurisdiction',
+    'alert.weather': 'jurisdiction',
   },
   leader: {
     help: 'all',
@@ -67,6 +70,8 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'hazard.transfer_result': 'all',
     'hazard.view': 'all',
     'admin.read': 'all',
+    'content.manage': 'all',
+    'alert.weather': 'all',
   },
   admin: Object.fromEntries(ACTIONS.map((a) => [a, 'all'])) as Record<Action, Reach>,
   association: { help: 'all', bind: 'all', 'hazard.report': 'all', 'hazard.view': 'jurisdiction', 'admin.read': 'jurisdiction' },
@@ -112,6 +117,7 @@ const REFUSALS: Partial<Record<Action, string>> = {
   'hazard.transfer_result': '只有监管人员可以登记移交结果',
   'hazard.rectify': '只有隐患所属单位可以报整改',
   'group.register': '只有监管人员可以登记本群',
+  'alert.weather': '只有监管人员可以发布天气预警',
 }
 
 export function authorize(actor: Actor, action: Action, target?: Target): Decision {

@@ -14,6 +14,7 @@ import { adminRoutes } from './admin-routes.js'
 import { simRoutes } from './sim-routes.js'
 import { opsRoutes } from './ops-routes.js'
 import { privacyRoutes, auditPersonalDataReads } from './privacy-routes.js'
+import { contentRoutes } from './content-routes.js'
 import type { Metrics } from '../metrics.js'
 
 const STATUS: Partial<Record<ErrorCode, number>> = { not_found: 404, forbidden: 403, conflict: 409, invalid_state: 409 }
@@ -27,6 +28,8 @@ export async function buildHttp(deps: {
   simulator?: Simulator
   onDirectoryChange?: () => void
   metrics: Metrics
+  /** wakes the outbox sender after a route wrote rows */
+  onOutbox?: () => void
   /** false once shutting down: readiness answers 503 */
   accepting?: () => boolean
 }): Promise<FastifyInstance> {
@@ -79,6 +82,9 @@ export async function buildHttp(deps: {
   await app.register(privacyRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }))
   await app.register(
     adminRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }),
+  )
+  await app.register(
+    contentRoutes({ db: deps.db, config: deps.config, clock: deps.clock, channel: deps.channel, simulatorMode: !!deps.simulator, onOutbox: deps.onOutbox }),
   )
   if (deps.simulator) {
     await app.register(simRoutes({ sim: deps.simulator, config: deps.config }))

@@ -120,6 +120,7 @@ const MAY: Record<Role, Action[]> = {
     'hazard.transfer_result',
     'hazard.view',
     'admin.read',
+    'alert.weather',
   ],
   leader: [
     'help',
@@ -132,6 +133,8 @@ const MAY: Record<Role, Action[]> = {
     'hazard.transfer_result',
     'hazard.view',
     'admin.read',
+    'content.manage',
+    'alert.weather',
   ],
   admin: [...ACTIONS],
   association: ['help', 'bind', 'hazard.report', 'hazard.view', 'admin.read'],

@@ -1,0 +1,82 @@
+import type { SeedItem, TipRow } from './types.js'
+
+/** 安全提示：按行业、时段和重点分类打标签。industries/seasons 为空表示不限。 */
+const ROWS: TipRow[] = [
+  // 餐饮燃气
+  ['catering-gas-alarm', '燃气报警器要能响', '后厨须安装可燃气体报警器并与切断阀联动。每月按一次测试键，确认能报警、能切断；报警器不得断电、遮挡。', ['catering'], [], ['gas']],
+  ['catering-gas-hose', '燃气软管定期换', '燃气软管不超过2米，不得穿墙、穿门窗，两端用管卡固定。发现老化、龟裂、鼓包立即更换，一般18个月必须更换。', ['catering'], [], ['gas']],
+  ['catering-gas-cylinder', '液化气钢瓶规范存放', '钢瓶应放在通风良好的独立气瓶间，不得放地下室、半地下室；使用中钢瓶与灶具保持1米以上，空瓶重瓶分开，严禁倒卧、加热、倒残液。', ['catering'], [], ['gas']],
+  ['catering-gas-smell', '闻到燃气味怎么办', '立即关闭阀门、打开门窗，不开关电器、不打电话、不点火，人员撤到室外后再拨打燃气抢修或119。', ['catering'], [], ['gas']],
+  ['catering-gas-valve', '下班关阀', '每天营业结束，关闭灶前阀和总阀，检查火已熄灭，值班人员签字确认。', ['catering'], [], ['gas']],
+  ['catering-pipe-to-gas', '瓶改管、气改电', '具备条件的餐饮单位应推进“瓶改管”“气改电”，从源头减少钢瓶使用风险。改造须由有资质单位施工。', ['catering'], [], ['gas']],
+  ['catering-kitchen-hood', '烟道油污及时清', '厨房排油烟罩每天清洗，烟道每季度至少专业清洗一次并留存记录，油污是火灾的燃料。', ['catering'], [], ['fire']],
+  ['catering-oil-fire', '油锅起火别用水', '油锅起火，立即关火，用锅盖或灭火毯盖住，切勿用水浇。后厨应配灭火毯和灭火器，员工要会用。', ['catering'], [], ['fire']],
+  ['catering-alcohol-fuel', '醇基燃料要合规', '醇基燃料须使用合格产品和专用灶具，储存不超过1天用量，远离火源；严禁在使用中添加燃料，严禁与液化气混放。', ['catering'], [], ['alcohol_fuel', 'gas']],
+  ['catering-alcohol-storage', '醇基燃料储存', '醇基燃料桶应放在阴凉通风处，单独存放并设置明显标识；泄漏时先断火源，用沙土吸附，不得用水冲。', ['catering'], [], ['alcohol_fuel']],
+  ['catering-exit', '饭店安全出口不能锁', '营业期间安全出口、疏散通道严禁上锁、堵塞；包间多的饭店要设置疏散指示标志，员工要熟悉疏散路线。', ['catering'], [], ['fire']],
+  // 成品油
+  ['oil-unloading', '卸油作业守规程', '卸油前静置15分钟、接好静电接地，卸油时专人监护，严禁同时加油、严禁使用手机。', ['refined_oil'], [], ['hazardous']],
+  ['oil-no-phone', '加油区禁烟禁火', '加油区严禁吸烟、使用明火和接打手机；提醒顾客熄火加油，不得向塑料桶直接加注汽油。', ['refined_oil'], [], ['hazardous', 'fire']],
+  ['oil-bulk-sale', '散装汽油实名登记', '散装汽油销售须查验身份证件和公安机关证明，登记去向，严禁向无证明人员销售。', ['refined_oil'], [], ['hazardous']],
+  ['oil-vapor-recovery', '油气回收要运行', '油气回收装置要正常运行，定期检测密闭性；储罐、管线渗漏检测记录要完整。', ['refined_oil'], [], ['hazardous']],
+  ['oil-lightning', '防雷防静电检测', '加油站防雷防静电设施每半年检测一次，雨季前必须完成，检测报告存档备查。', ['refined_oil'], ['flood_season'], ['hazardous', 'electrical']],
+  ['oil-emergency-drill', '加油站应急演练', '每季度至少组织一次火灾、泄漏应急演练，灭火毯、灭火器、沙箱在位可用。', ['refined_oil'], [], ['fire', 'hazardous']],
+  // 报废机动车
+  ['scrap-fuel-drain', '先抽油再拆解', '报废车辆拆解前必须先抽排燃油、润滑油、冷却液，回收的废油密闭存放，拆解区严禁烟火。', ['scrap_vehicle'], [], ['hazardous', 'fire']],
+  ['scrap-airbag', '安全气囊单独处理', '未引爆的安全气囊应先拆除或引爆处理，不得直接切割，防止爆炸伤人。', ['scrap_vehicle'], [], ['hazardous']],
+  ['scrap-cutting', '切割作业看周边', '气割、电焊切割车体前，清理周边油污和可燃物，配好灭火器，办理动火审批，专人监护。', ['scrap_vehicle'], [], ['hot_work', 'fire']],
+  ['scrap-battery', '动力电池防起火', '新能源汽车动力电池要单独存放在专用区域，防止挤压、浸水，发现鼓包、冒烟立即隔离。', ['scrap_vehicle'], [], ['electrical', 'fire']],
+  ['scrap-crane', '起重设备持证操作', '厂内起重机、叉车属于特种设备，须定期检验，操作人员持证上岗，严禁超载吊运。', ['scrap_vehicle'], [], ['special_equipment']],
+  // 商场综合体
+  ['mall-exits', '疏散通道保持畅通', '商场综合体营业期间疏散通道、安全出口严禁占用、堵塞、上锁；常闭式防火门保持关闭。', ['mall'], [], ['fire']],
+  ['mall-fire-control-room', '消防控制室双人值班', '消防控制室实行24小时双人值班，值班人员持证上岗，熟悉报警处置程序，不得擅自关停消防设施。', ['mall'], [], ['fire']],
+  ['mall-sprinkler', '消防设施每月查', '每月检查喷淋、烟感、消火栓、应急照明和疏散指示，发现故障当日报修，维保记录要齐全。', ['mall'], [], ['fire']],
+  ['mall-decoration', '装修施工防火', '商户装修使用不燃、难燃材料，施工现场动火须审批并专人监护，不得在营业时间动火。', ['mall'], [], ['fire', 'hot_work']],
+  ['mall-escalator', '扶梯电梯安全', '自动扶梯、电梯要按期检验，紧急停止按钮标识清楚；高峰时段安排专人值守，提示乘梯安全。', ['mall'], [], ['special_equipment']],
+  ['mall-crowd', '大客流防踩踏', '节假日促销活动要评估客流，设置限流和分流措施，制定防踩踏预案并安排疏导人员。', ['mall'], ['spring_festival', 'national_day', 'labour_day', 'new_year'], ['fire']],
+  ['mall-manager-training', '消防安全管理人要培训', '大型商业综合体消防安全管理人要参加培训，掌握“一懂三会”，每半年组织一次全员疏散演练。', ['mall'], [], ['fire']],
+  // 展览
+  ['expo-plan', '办展先报安全方案', '举办展会须制定安全工作方案和应急预案；大型群众性活动须依法取得公安机关安全许可。', ['exhibition'], [], ['fire']],
+  ['expo-booth', '展台搭建要牢固', '特装展台搭建使用合格材料，结构经过计算，高度超过规定的要有设计和验收，撤展时防止倒塌伤人。', ['exhibition'], [], ['building']],
+  ['expo-electrical', '展馆临时用电', '展位临时用电由专业电工接线，严禁私拉乱接，闭馆后切断展位电源。', ['exhibition'], [], ['electrical']],
+  ['expo-crowd', '展会人流管控', '展会开幕和周末高峰要控制入场人数，安全出口设专人值守，保持疏散通道宽度。', ['exhibition'], [], ['fire']],
+  // 老字号、县域商业、外贸
+  ['brand-old-building', '老店老房查结构', '老字号门店多在老旧建筑内，要检查墙体裂缝、梁柱变形和屋面漏雨，发现问题请专业机构鉴定。', ['time_honoured'], [], ['building']],
+  ['brand-wood-fire', '老店木结构防火', '木结构、砖木结构门店严禁使用明火取暖，电线穿管保护，配齐灭火器。', ['time_honoured'], ['winter_fire'], ['fire', 'electrical']],
+  ['county-store-wiring', '乡镇超市用电检查', '乡镇商超要检查电线老化、插座超负荷，货架与照明灯具保持安全距离，严禁“三合一”场所住人。', ['county_commerce'], [], ['electrical', 'fire']],
+  ['county-ebike', '电动车不进店充电', '电动自行车严禁在营业场所、疏散通道和楼梯间停放、充电，电池不得带入室内。', ['county_commerce', 'mall'], [], ['electrical', 'fire']],
+  ['county-warehouse', '仓库防火', '仓库物品分类分垛存放，堆垛与灯具、墙、柱保持间距，仓库内严禁住人、严禁吸烟。', ['county_commerce', 'foreign_trade'], [], ['fire']],
+  ['trade-hazardous-goods', '外贸危险货物', '出口货物涉及危险化学品的，要如实申报、规范包装和标志，不得混入普通货物存放运输。', ['foreign_trade'], [], ['hazardous']],
+  ['trade-forklift', '仓储叉车管理', '仓储叉车属于特种设备，须登记检验，司机持证；严禁载人、严禁超载超速。', ['foreign_trade'], [], ['special_equipment']],
+  // 通用：特种设备、房屋、电气、动火
+  ['general-special-equipment', '特种设备三件事', '电梯、锅炉、压力容器等特种设备：一要登记，二要定期检验，三要持证操作。过期未检的不得使用。', [], [], ['special_equipment']],
+  ['general-boiler', '锅炉压力容器', '锅炉、压力容器的安全阀、压力表要定期校验，水位、压力异常立即停用，严禁超压运行。', [], ['winter_fire'], ['special_equipment']],
+  ['general-building-change', '不得擅改房屋结构', '装修改造不得拆改承重墙、梁柱，不得随意加层、开挖地下室；经营用自建房要做安全鉴定。', [], [], ['building']],
+  ['general-signboard', '招牌广告牌要牢固', '户外招牌、广告牌定期检查支架锈蚀和固定情况，大风来临前加固或拆除。', [], [], ['building']],
+  ['general-wiring', '电气线路不私拉', '电线不得私拉乱接、不得直接敷设在可燃物上，大功率电器使用专用线路，配电箱前不堆物。', [], [], ['electrical']],
+  ['general-leakage', '漏电保护器每月试', '配电箱漏电保护器每月按一次试验按钮，跳闸说明正常；不跳闸要立即更换。', [], [], ['electrical']],
+  ['general-hot-work', '动火作业要审批', '电焊、气割等动火作业要办动火审批，清除周围可燃物，配备灭火器，专人监护，作业后检查30分钟。', [], [], ['hot_work', 'fire']],
+  ['general-welder', '焊工必须持证', '电焊、气焊作业人员须持特种作业操作证，无证人员不得动火作业。', [], [], ['hot_work']],
+  ['general-extinguisher', '灭火器会用吗', '灭火器使用口诀：一提、二拔、三握、四喷，对准火焰根部。每月检查压力表指针在绿区。', [], [], ['fire']],
+  ['general-responsibility', '全员安全生产责任制', '主要负责人是安全生产第一责任人。每个岗位都要有安全职责，并签字落实到人。', [], [], ['fire']],
+  ['general-self-check', '自查自改常态化', '每周对照自查清单检查一次，发现隐患及时整改；整改不了的，在群里发“#隐患 描述”并附照片上报。', [], [], ['fire']],
+  // 季节与时段
+  ['winter-heating', '冬季取暖防火', '取暖不得使用大功率电暖器接插线板，不得用明火取暖；电暖器远离可燃物，人走断电。', [], ['winter_fire', 'freezing'], ['heating', 'fire', 'electrical']],
+  ['winter-coal-gas', '防一氧化碳中毒', '燃煤、燃气取暖要保持通风，烟道畅通，安装一氧化碳报警器；门店内严禁住人生火。', [], ['winter_fire', 'freezing'], ['heating', 'gas']],
+  ['winter-fire-season', '冬春火灾防控', '冬春季节天干物燥，用火用电用气增多。请全面检查消防设施，清理可燃杂物，落实夜间巡查。', [], ['winter_fire'], ['fire']],
+  ['winter-ice-roof', '冰雪压顶防坍塌', '大跨度屋面、彩钢板棚在积雪后要及时清扫，发现变形、异响立即疏散人员。', [], ['freezing'], ['building']],
+  ['winter-slippery', '防滑防冻', '门前台阶、坡道结冰要及时清除、铺设防滑垫；室外消火栓、水管做好防冻保温。', [], ['freezing'], ['fire']],
+  ['summer-heat-work', '高温作业防中暑', '高温天气调整作业时间，避开中午高温时段，备足防暑降温用品，出现头晕恶心立即停工休息。', [], ['summer_heat'], ['heat']],
+  ['summer-heat-oil', '高温天加油站', '高温时段加强油罐、油管检查，控制卸油时间，防止油气积聚；车辆不得长时间暴晒后直接加满。', ['refined_oil'], ['summer_heat'], ['heat', 'hazardous']],
+  ['summer-heat-electrical', '夏季用电高峰', '空调等用电负荷大，检查线路和空开是否过热，冷库、冰柜电源线不得老化破损。', [], ['summer_heat'], ['heat', 'electrical']],
+  ['summer-cylinder-sun', '钢瓶防晒', '液化气钢瓶严禁在阳光下暴晒、严禁靠近热源，气瓶间保持通风降温。', ['catering'], ['summer_heat'], ['heat', 'gas']],
+  ['flood-basement', '汛期防地下室进水', '汛期检查地下室、地下车库的挡水板、沙袋和排水泵，暴雨时停止地下空间经营并疏散人员。', [], ['flood_season'], ['flood']],
+  ['flood-electrical', '雨天防触电', '暴雨后检查配电箱、插座是否进水，进水后先断电再处理；户外广告灯箱要防漏电。', [], ['flood_season'], ['flood', 'electrical']],
+  ['flood-oil', '加油站防汛', '汛期加油站要检查油罐区排水、防止雨水倒灌；雷雨天气暂停卸油作业。', ['refined_oil'], ['flood_season'], ['flood', 'hazardous']],
+  ['holiday-duty', '节日期间24小时值班', '节假日期间落实24小时值班和领导带班，值班电话保持畅通，遇突发情况第一时间报告。', [], ['spring_festival', 'national_day', 'labour_day', 'new_year'], ['fire']],
+  ['holiday-fireworks', '春节烟花爆竹', '商场、饭店门前严禁燃放烟花爆竹，不得存放、销售非法烟花爆竹；顾客燃放时远离建筑物。', [], ['spring_festival'], ['fire']],
+  ['safety-month', '安全生产月', '六月是安全生产月。请组织一次全员安全培训和应急演练，对照清单开展一次全面自查。', [], ['safety_month'], ['fire']],
+  ['two-sessions', '两会期间安全稳定', '两会期间要求各单位加强隐患排查和值班值守，确保不发生安全事故。', [], ['two_sessions_provincial', 'two_sessions_national'], ['fire']],
+]
+
+export const tips: SeedItem[] = ROWS.map(([key, title, body, industries, seasons, focus]) => ({ key: `tip:${key}`, kind: 'tip', title, body, industries, seasons, focus }))

@@ -1,0 +1,14 @@
+import { formatDate, formatDateTime } from '../src/core/clock.js'
+import { daysBetween } from '../src/core/calendar.js'
+
+/** Shared period helpers for jobs: one period per Shanghai day, or per fire (minute) for jobs that may fire more often. */
+export const byDay = (now: Date): string => formatDate(now)
+export const byMinute = (now: Date): string => formatDateTime(now)
+
+/** A missed period is worth catching up when it is at most `days` old (0: only today). */
+export function withinDays(days: number) {
+  return (period: string, now: Date): boolean => {
+    const d = daysBetween(period.slice(0, 10), formatDate(now))
+    return d >= 0 && d <= days
+  }
+}

@@ -1,0 +1,97 @@
+import { lt, sql } from 'drizzle-orm'
+import { schema } from '../db/client.js'
+import type { Job } from './types.js'
+import { byDay, withinDays } from './periods.js'
+import { CATEGORIES, type Category } from '../src/core/domain.js'
+import { formatDate } from '../src/core/clock.js'
+import { namedGroup, pushToGroups } from '../src/services/pushes.js'
+import { storeAttachment } from '../src/services/attachments.js'
+
+const { hazards } = schema
+
+export interface WeeklySummary {
+  from: Date
+  to: Date
+  created: number
+  closed: number
+  open: number
+  overdue: number
+  /** closed ÷ all hazards so far, 0–1 (null with none) */
+  rectificationRate: number | null
+  byCategory: { category: string; label: string; created: number; closed: number; open: number }[]
+}
+
+/** The figures of the week before `now` (pure database reads). */
+export async function weeklyFigures(db: Parameters<Job['run']>[0]['db'], now: Date): Promise<WeeklySummary> {
+  const from = new Date(now.getTime() - 7 * 86_400_000)
+  const iso = (d: Date) => d.toISOString()
+  const rows = await db
+    .select({
+      category: hazards.category,
+      created: sql<number>`count(*) filter (where ${hazards.createdAt} >= ${iso(from)}::timestamptz and ${hazards.createdAt} < ${iso(now)}::timestamptz)`,
+      closed: sql<number>`count(*) filter (where ${hazards.closedAt} >= ${iso(from)}::timestamptz and ${hazards.closedAt} < ${iso(now)}::timestamptz)`,
+      open: sql<number>`count(*) filter (where ${hazards.status} <> 'closed')`,
+      overdue: sql<number>`count(*) filter (where ${hazards.status} in ('reported','rectifying') and ${hazards.deadline} < ${iso(now)}::timestamptz)`,
+      total: sql<number>`count(*)`,
+      closedAll: sql<number>`count(*) filter (where ${hazards.status} = 'closed')`,
+    })
+    .from(hazards)
+    .where(lt(hazards.createdAt, now))
+    .groupBy(hazards.category)
+  const sum = (k: 'created' | 'closed' | 'open' | 'overdue' | 'total' | 'closedAll') => rows.reduce((a, r) => a + Number(r[k]), 0)
+  const total = sum('total')
+  return {
+    from,
+    to: now,
+    created: sum('created'),
+    closed: sum('closed'),
+    open: sum('open'),
+    overdue: sum('overdue'),
+    rectificationRate: total ? sum('closedAll') / total : null,
+    byCategory: rows
+      .map((r) => ({ category: r.category, label: CATEGORIES[r.category as Category] ?? r.category, created: Number(r.created), closed: Number(r.closed), open: Number(r.open) }))
+      .filter((r) => r.created || r.closed || r.open)
+      .sort((a, b) => b.open - a.open || b.created - a.created),
+  }
+}
+
+export function summaryText(s: WeeklySummary): string {
+  const rate = s.rectificationRate === null ? '—' : `${Math.round(s.rectificationRate * 1000) / 10}%`
+  return [
+    `【安全隐患周报】${formatDate(s.from)} 至 ${formatDate(new Date(s.to.getTime() - 1))}`,
+    `新增 ${s.created} 条，销号 ${s.closed} 条`,
+    `未销号 ${s.open} 条，其中逾期 ${s.overdue} 条`,
+    `整改率（累计销号/累计隐患）：${rate}`,
+    s.byCategory.length ? '按类别：' + s.byCategory.map((c) => `${c.label} 新增${c.created} 销号${c.closed} 未销号${c.open}`).join('；') : '本周无隐患记录。',
+  ].join('\n')
+}
+
+export interface WeeklySummaryDeps {
+  /** the console adds a chart image: PNG bytes for the figures, or null to send the text alone */
+  renderChart?: (s: WeeklySummary) => Promise<{ bytes: Buffer; mime: string } | null>
+}
+
+/** A weekly summary to the bureau staff group (BUREAU_GROUP), plain text plus an optional chart. */
+export function weeklySummaryJob(deps: WeeklySummaryDeps = {}): Job {
+  return {
+    name: 'weekly-summary',
+    cron: (c) => c.CRON_WEEKLY_SUMMARY,
+    period: byDay,
+    catchUp: withinDays(2),
+    async run(ctx, now) {
+      const bureau = await namedGroup(ctx.db, ctx.config.BUREAU_GROUP)
+      if (!bureau) {
+        ctx.logger.warn({ group: ctx.config.BUREAU_GROUP }, 'bureau group not found: weekly summary not sent (set BUREAU_GROUP)')
+        return
+      }
+      const s = await weeklyFigures(ctx.db, now)
+      const chart = deps.renderChart ? await deps.renderChart(s) : null
+      const imageSha256 = chart ? await storeAttachment(ctx.db, chart.bytes, chart.mime) : undefined
+      const { sent } = await pushToGroups(ctx.db, [bureau], summaryText(s), 'normal', now, { imageSha256 })
+      if (sent.length) ctx.kick()
+      else ctx.logger.warn({ group: bureau.name }, 'no account sits in the bureau group: weekly summary not sent')
+    },
+  }
+}
+
+export default weeklySummaryJob()

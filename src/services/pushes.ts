@@ -1,0 +1,106 @@
+import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { schema, type Tx } from '../../db/client.js'
+import { PRIORITY, type Priority } from './outbox.js'
+
+const { groups, groupAccounts } = schema
+
+export interface PushTarget {
+  id: number
+  channel: string
+  externalId: string
+  name: string
+  townshipId: number | null
+  industries: string[]
+  registered: boolean
+  /** the channel account that sits in the group; null when no instance has seen it */
+  account: string | null
+}
+
+const targetColumns = {
+  id: groups.id,
+  channel: groups.channel,
+  externalId: groups.externalId,
+  name: groups.name,
+  townshipId: groups.townshipId,
+  industries: groups.industries,
+  registered: groups.registered,
+  account: groupAccounts.account,
+}
+
+/**
+ * Registered groups a push reaches, with the account that sends to each. `townshipId`: a township's groups
+ * plus the city-wide ones; undefined: every registered group.
+ */
+export async function targetGroups(tx: Tx, scope: { townshipId?: number } = {}): Promise<PushTarget[]> {
+  const where: SQL[] = [eq(groups.registered, true)]
+  if (scope.townshipId !== undefined) where.push(or(isNull(groups.townshipId), eq(groups.townshipId, scope.townshipId))!)
+  return tx
+    .select(targetColumns)
+    .from(groups)
+    .leftJoin(groupAccounts, and(eq(groupAccounts.channel, groups.channel), eq(groupAccounts.chatId, groups.externalId)))
+    .where(and(...where))
+    .orderBy(groups.id)
+}
+
+/** A group by name or chat id (the leaders' or bureau group), registered or not. */
+export async function namedGroup(tx: Tx, nameOrId: string): Promise<PushTarget | null> {
+  const [g] = await tx
+    .select(targetColumns)
+    .from(groups)
+    .leftJoin(groupAccounts, and(eq(groupAccounts.channel, groups.channel), eq(groupAccounts.chatId, groups.externalId)))
+    .where(or(eq(groups.externalId, nameOrId), eq(groups.name, nameOrId)))
+    .orderBy(sql`${groups.externalId} = ${nameOrId} desc`)
+    .limit(1)
+  return g ?? null
+}
+
+/** Writes one message per group to the outbox; groups no account sits in are returned, not sent. */
+export async function pushToGroups(
+  tx: Tx,
+  targets: PushTarget[],
+  text: string | ((g: PushTarget) => string | null),
+  priority: Priority,
+  now: Date,
+  opts: { fallbackAccount?: string; imageSha256?: string } = {},
+): Promise<{ sent: PushTarget[]; unreachable: PushTarget[] }> {
+  const sent: PushTarget[] = []
+  const unreachable: PushTarget[] = []
+  const rows: (typeof schema.outbox.$inferInsert)[] = []
+  for (const g of targets) {
+    const account = g.account ?? opts.fallbackAccount
+    if (!account) {
+      unreachable.push(g)
+      continue
+    }
+    const t = typeof text === 'function' ? text(g) : text
+    if (t === null) continue
+    const row = { channel: g.channel, account, chatId: g.externalId, isGroup: true, priority: PRIORITY[priority], nextAttemptAt: now, createdAt: now }
+    rows.push({ ...row, text: t })
+    if (opts.imageSha256) rows.push({ ...row, imageSha256: opts.imageSha256 })
+    sent.push(g)
+  }
+  // one statement per push, however many groups (a tip to a thousand groups is one insert)
+  for (let i = 0; i < rows.length; i += 1000) await tx.insert(schema.outbox).values(rows.slice(i, i + 1000))
+  return { sent, unreachable }
+}
+
+/** Records which groups a channel account sits in (one statement), so pushes name the account that can send. */
+export async function recordGroupAccounts(tx: Tx, channel: string, account: string, chats: { id: string }[], now: Date): Promise<void> {
+  if (!chats.length) return
+  const ids = [...new Set(chats.map((c) => c.id))]
+  await tx
+    .insert(groupAccounts)
+    .values(ids.map((chatId) => ({ channel, chatId, account, seenAt: now })))
+    .onConflictDoUpdate({ target: [groupAccounts.channel, groupAccounts.chatId], set: { account, seenAt: now } })
+}
+
+export async function townshipName(tx: Tx, id: number | null): Promise<string> {
+  if (id === null) return '全市'
+  const [t] = await tx.select({ name: schema.jurisdictions.name }).from(schema.jurisdictions).where(inArray(schema.jurisdictions.id, [id]))
+  return t?.name ?? '全市'
+}
+
+/** Fills {placeholders} of a content template. */
+export function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m)
+}
