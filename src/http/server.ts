@@ -12,6 +12,7 @@ import type { Simulator } from '../channels/simulator.js'
 import { adminRoutes } from './admin-routes.js'
 import { simRoutes } from './sim-routes.js'
 import { opsRoutes } from './ops-routes.js'
+import { noticeRoutes } from './notice-routes.js'
 import type { Metrics } from '../metrics.js'
 
 const STATUS: Partial<Record<ErrorCode, number>> = { not_found: 404, forbidden: 403, conflict: 409, invalid_state: 409 }
@@ -27,6 +28,8 @@ export async function buildHttp(deps: {
   metrics: Metrics
   /** false once shutting down: readiness answers 503 */
   accepting?: () => boolean
+  /** an API call wrote outbox rows: wake the sender */
+  onOutbox?: () => void
 }): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 16 * 1024 * 1024 })
   app.setValidatorCompiler(validatorCompiler)
@@ -57,6 +60,9 @@ export async function buildHttp(deps: {
 
   await app.register(
     adminRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }),
+  )
+  await app.register(
+    noticeRoutes({ db: deps.db, config: deps.config, clock: deps.clock, channel: deps.channel, simulatorMode: !!deps.simulator, onOutbox: deps.onOutbox }),
   )
   if (deps.simulator) {
     await app.register(simRoutes({ sim: deps.simulator, config: deps.config }))
