@@ -19,8 +19,8 @@ export function acknowledger(ctx: ChatContext): Acknowledger {
 }
 
 /**
- * 收到 without a command word. In a group it acknowledges the latest notice there that asks for it and the
- * sender has not acknowledged; in a direct chat, the latest task sent to the sender. In a group with nothing
+ * 收到 without a command word. In a group it acknowledges the latest notice there (of the last ACK_OPEN_DAYS)
+ * that asks for it and the sender has not acknowledged; in a direct chat, the latest task sent to the sender. In a group with nothing
  * open it is not taken (chatter stays silent); in a direct chat it gets an answer.
  */
 const ackReply: AwaitedReply = {
@@ -37,7 +37,8 @@ const ackReply: AwaitedReply = {
       return true
     }
     if (ctx.group) {
-      const notice = await openNoticeFor(ctx.tx, ctx.group.id, ctx.msg.channel, ctx.msg.senderId)
+      const since = new Date(ctx.now.getTime() - ctx.config.ACK_OPEN_DAYS * 86_400_000)
+      const notice = await openNoticeFor(ctx.tx, ctx.group.id, ctx.msg.channel, ctx.msg.senderId, since)
       if (notice && (await recordAck(ctx.tx, notice.id, acknowledger(ctx), ctx.now))) {
         await ctx.reply(`已确认收到通知 ${notice.code}。`)
         return true

@@ -49,10 +49,17 @@ function decodeImage(img: { base64: string; mime: string }): { bytes: Buffer; mi
 export function noticeRoutes(deps: { db: Db; config: AppConfig; clock: Clock; channel: Channel; simulatorMode: boolean; onOutbox?: () => void }): FastifyPluginAsyncZod {
   const { db, config, clock, channel, simulatorMode } = deps
   const can = (a: Parameters<typeof requireAction>[0]) => requireAction(a, config, simulatorMode)
-  const sender = (): Sender => ({
+  // without the member list a notice still goes out; only its acknowledgement rate is unknown
+  const sender = (req: FastifyRequest): Sender => ({
     channel: channel.name,
     account: channel.account(),
-    listMembers: channel.listMembers?.bind(channel),
+    listMembers: channel.listMembers
+      ? (id) =>
+          channel.listMembers!(id).catch((err: unknown) => {
+            req.log.warn({ err, groupId: id }, 'could not list group members')
+            return []
+          })
+      : undefined,
   })
 
   return async (app) => {
@@ -80,7 +87,7 @@ export function noticeRoutes(deps: { db: Db; config: AppConfig; clock: Clock; ch
         const b = req.body
         const r = await createNotice(
           db,
-          sender(),
+          sender(req),
           {
             text: b.text,
             image: b.image ? decodeImage(b.image) : undefined,
@@ -135,7 +142,7 @@ export function noticeRoutes(deps: { db: Db; config: AppConfig; clock: Clock; ch
         const b = req.body
         const r = await createTask(
           db,
-          sender(),
+          sender(req),
           { text: b.text, deadline: b.deadline, targets: { officers: b.officers, townships: b.townships, sections: b.sections } },
           who(req),
           clock.now(),

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, isNotNull, lte, sql, or, arrayOverlaps } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, isNull, isNotNull, lte, sql, or, arrayOverlaps } from 'drizzle-orm'
 import { schema, type Db, type Tx } from '../../db/client.js'
 import type { ChatMember, NoticeTargets } from '../../db/schema/notices.js'
 import { AppError } from '../core/errors.js'
@@ -205,8 +205,11 @@ export async function recordAck(tx: Tx, noticeId: number, who: Acknowledger, now
   return r.length > 0
 }
 
-/** The latest notice sent to this group that asks for acknowledgement and this sender has not acknowledged. */
-export async function openNoticeFor(tx: Tx, groupId: number, channel: string, externalId: string): Promise<NoticeRow | null> {
+/**
+ * The latest notice sent to this group since `since` that asks for acknowledgement and this sender has not
+ * acknowledged.
+ */
+export async function openNoticeFor(tx: Tx, groupId: number, channel: string, externalId: string, since: Date): Promise<NoticeRow | null> {
   const [r] = await tx
     .select({ notice: notices })
     .from(noticeDeliveries)
@@ -215,7 +218,7 @@ export async function openNoticeFor(tx: Tx, groupId: number, channel: string, ex
       noticeAcks,
       and(eq(noticeAcks.noticeId, notices.id), eq(noticeAcks.channel, channel), eq(noticeAcks.externalId, externalId)),
     )
-    .where(and(eq(noticeDeliveries.groupId, groupId), isNotNull(noticeDeliveries.deliveredAt), eq(notices.requiresAck, true), isNull(noticeAcks.id)))
+    .where(and(eq(noticeDeliveries.groupId, groupId), gte(noticeDeliveries.deliveredAt, since), eq(notices.requiresAck, true), isNull(noticeAcks.id)))
     .orderBy(desc(noticeDeliveries.deliveredAt), desc(notices.id))
     .limit(1)
   return r?.notice ?? null

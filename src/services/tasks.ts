@@ -232,7 +232,7 @@ export async function remindTasks(db: Db, now: Date, beforeHours: number): Promi
   const soon = new Date(now.getTime() + beforeHours * 3600_000)
   const today = formatDate(now)
   const open = and(ne(taskAssignees.status, 'done'), isNotNull(taskAssignees.externalId))
-  let n = 0
+  let n = await deliverToNewlyBound(db, now, soon, today)
   const before = await db
     .select({ id: taskAssignees.id })
     .from(taskAssignees)
@@ -254,6 +254,42 @@ export async function remindTasks(db: Db, now: Date, beforeHours: number): Promi
     n += await remindOne(db, now, and(eq(taskAssignees.id, id), open, notToday)!, { overdueRemindedOn: today }, (t) => {
       const days = Math.max(1, Math.ceil((now.getTime() - t.deadline.getTime()) / 86_400_000))
       return `【逾期】督办任务 ${t.code} 已超期 ${days} 天（期限 ${formatDateTime(t.deadline)}）：\n${truncate(t.text, 40)}\n请尽快办结，发：完成 ${t.code} 办理情况`
+    })
+  }
+  return n
+}
+
+/**
+ * Assignees who had bound no chat identity when the task was assigned get it once they have; the task
+ * message then stands for a reminder already due.
+ */
+async function deliverToNewlyBound(db: Db, now: Date, soon: Date, today: string): Promise<number> {
+  const waiting = await db
+    .select({ id: taskAssignees.id, identity: identities.externalId, task: tasks })
+    .from(taskAssignees)
+    .innerJoin(tasks, eq(tasks.id, taskAssignees.taskId))
+    .innerJoin(identities, and(eq(identities.personId, taskAssignees.personId), eq(identities.channel, tasks.channel)))
+    .where(and(isNull(taskAssignees.externalId), ne(taskAssignees.status, 'done')))
+    .orderBy(asc(taskAssignees.id), desc(identities.boundAt))
+  let n = 0
+  const seen = new Set<number>()
+  for (const w of waiting) {
+    if (seen.has(w.id)) continue
+    seen.add(w.id)
+    n += await db.transaction(async (tx) => {
+      const [a] = await tx
+        .update(taskAssignees)
+        .set({
+          externalId: w.identity,
+          deliveredAt: now,
+          remindedBeforeAt: w.task.deadline <= soon ? now : null,
+          overdueRemindedOn: w.task.deadline < now ? today : null,
+        })
+        .where(and(eq(taskAssignees.id, w.id), isNull(taskAssignees.externalId)))
+        .returning()
+      if (!a) return 0
+      await enqueue(tx, { channel: w.task.channel, account: w.task.account, chatId: w.identity, isGroup: false, priority: 'normal', text: taskMessage(w.task) }, now)
+      return 1
     })
   }
   return n

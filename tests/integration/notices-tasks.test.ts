@@ -21,6 +21,7 @@ describe('notices with acknowledgement, officers’ tasks and dead letters, thro
   let s: Seed
   let g2: string
   let ctx: JobContext
+  let firstNotice: string
   useSeededApp(
     (app, seed) => {
       t = app
@@ -67,6 +68,7 @@ describe('notices with acknowledgement, officers’ tasks and dead letters, thro
     expect(r.statusCode).toBe(201)
     const { code, groups } = r.json()
     expect(code).toMatch(/^N\d+$/)
+    firstNotice = code
     expect(groups).toEqual(['城关商户安全群', '红山商户安全群'])
     const sent1 = texts(s.group)
     expect(sent1).toHaveLength(1)
@@ -232,15 +234,23 @@ describe('notices with acknowledgement, officers’ tasks and dead letters, thro
 
     // reminders: a day before the deadline, then once a day while overdue; never to who is done
     const deadline = new Date(status.deadline)
+    // 孙强 binds a chat identity later: the next run hands him the task, once
+    t.app.simulator!.createContact({ id: 'sun', name: '孙强' })
+    await t.database.db.insert(schema.identities).values({ channel: 'wechaty', externalId: 'sun', displayName: '孙强', personId: silent.id, boundAt: t.clock.now() })
     t.clock.set(deadline.getTime() - 30 * HOUR)
     await runJob(taskReminders)
+    await runJob(taskReminders)
     expect(texts('dm:officer2')).toEqual([])
+    const late = texts('dm:sun')
+    expect(late).toHaveLength(1)
+    expect(late[0]).toContain(`【督办任务 ${code}】`)
     t.clock.set(deadline.getTime() - 20 * HOUR)
     await runJob(taskReminders)
     await runJob(taskReminders)
     const before = texts('dm:officer2')
     expect(before).toHaveLength(1)
     expect(before[0]).toContain(`【提醒】督办任务 ${code} 将于 2026-12-30 23:59 到期`)
+    expect(texts('dm:sun')).toHaveLength(1)
     // after the deadline, before 09:00: not yet; from 09:00 once that day
     t.clock.set(deadline.getTime() + 3 * HOUR)
     await runJob(taskReminders)
@@ -255,9 +265,11 @@ describe('notices with acknowledgement, officers’ tasks and dead letters, thro
     t.clock.advance(24 * HOUR)
     await runJob(taskReminders)
     expect(texts('dm:officer2')).toHaveLength(1)
+    expect(texts('dm:sun')).toHaveLength(2)
     expect(texts('dm:officer')).toEqual([])
     const later = (await api('GET', `/api/tasks/${code}`)).json()
     expect(later.summary).toMatchObject({ done: 1, overdue: 2 })
+    expect(later.summary.total).toBe(3)
     expect(later.overdue).toBe(true)
     const audit = await t.database.db.select().from(schema.auditLog).where(and(eq(schema.auditLog.action, 'task.create'), eq(schema.auditLog.targetId, code)))
     expect(audit).toHaveLength(1)
@@ -339,5 +351,12 @@ describe('notices with acknowledgement, officers’ tasks and dead letters, thro
     expect(texts(s.group)).toEqual(['@张老板 没有找到通知 N99999，请检查编号'])
     expect(await t.say('owner', undefined, '收到 R99999')).toBe('refused')
     expect(texts('dm:owner')).toEqual(['没有找到督办任务 R99999，请检查编号'])
+    // after ACK_OPEN_DAYS a plain 收到 is chatter again; 确认 with the code still counts
+    t.clock.advance((t.config.ACK_OPEN_DAYS + 1) * 24 * HOUR)
+    texts(g2)
+    expect(await t.say('staff2', g2, '收到')).toBe('ignored')
+    expect(await t.say('staff2', g2, `#确认 ${firstNotice}`)).toBe('handled')
+    expect(texts(g2)).toEqual([`@小刘 已确认收到通知 ${firstNotice}。`])
+    expect((await api('GET', `/api/notices/${firstNotice}`)).json().ack.acknowledged).toBe(4)
   })
 })
