@@ -359,4 +359,16 @@ describe('notices with acknowledgement, officers’ tasks and dead letters, thro
     expect(texts(g2)).toEqual([`@小刘 已确认收到通知 ${firstNotice}。`])
     expect((await api('GET', `/api/notices/${firstNotice}`)).json().ack.acknowledged).toBe(4)
   })
+
+  it('when several notices are open in a group, then each 收到 acknowledges the latest one not yet acknowledged', async () => {
+    const send = async (text: string) => (await api('POST', '/api/notices', { text, targets: { groups: [g2] }, requiresAck: true })).json().code as string
+    const first = await send('请各单位本周五前上报自查情况。')
+    t.clock.advance(60_000)
+    const second = await send('请各单位检查燃气报警器是否正常。')
+    texts(g2)
+    expect(await t.say('staff2', g2, '收到')).toBe('handled')
+    expect(await t.say('staff2', g2, '收到。')).toBe('handled')
+    expect(await t.say('staff2', g2, '收到')).toBe('ignored')
+    expect(texts(g2)).toEqual([`@小刘 已确认收到通知 ${second}。`, `@小刘 已确认收到通知 ${first}。`])
+  })
 })
