@@ -14,6 +14,7 @@ import overdue from './overdue.js'
 import groupStatus from './group-status.js'
 import confirm from './confirm.js'
 import completeTask, { taskFiles } from './complete-task.js'
+import myTasks from './my-tasks.js'
 import ackReply from './ack-reply.js'
 
 /** Every chat command, in the order help lists them. */
@@ -30,6 +31,7 @@ export const commands: CommandDef<never>[] = [
   groupStatus,
   confirm,
   completeTask,
+  myTasks,
   registerGroup,
   bind,
   help,

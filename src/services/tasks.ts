@@ -158,6 +158,18 @@ export async function acknowledgeLatestTask(tx: Tx, personId: number | null, now
   return ackText(r.t)
 }
 
+/** 我的任务: this person's tasks not done yet, the soonest due first. */
+export async function openTasksOf(tx: Tx, personId: number | null, limit: number) {
+  if (personId === null) return []
+  return tx
+    .select({ code: tasks.code, text: tasks.text, deadline: tasks.deadline, status: taskAssignees.status })
+    .from(taskAssignees)
+    .innerJoin(tasks, eq(tasks.id, taskAssignees.taskId))
+    .where(and(eq(taskAssignees.personId, personId), ne(taskAssignees.status, 'done')))
+    .orderBy(asc(tasks.deadline), asc(tasks.id))
+    .limit(limit)
+}
+
 /** 完成 R7 说明: marks this person's part done. */
 export async function completeTask(tx: Tx, code: string, personId: number | null, note: string, now: Date) {
   const task = await taskByCode(tx, code)

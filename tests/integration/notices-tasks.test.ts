@@ -216,12 +216,18 @@ describe('notices with acknowledgement, officers’ tasks and dead letters, thro
     expect(await t.say('officer', undefined, '完成 R99999 检查完了')).toBe('refused')
     expect(texts('dm:officer')[0]).toContain('没有找到督办任务 R99999')
 
+    expect(await t.say('officer2', g2, '#我的任务')).toBe('handled')
+    expect(texts(g2)[0]).toMatch(new RegExp(`您未完成的督办任务：\\n${code}　办理中　期限 2026-12-30 23:59\\n　请于本周内`))
+    expect(await t.say('owner', s.group, '#我的任务')).toBe('refused')
+    texts(s.group)
     expect(await t.say('officer', undefined, `完成 ${code.toLowerCase()} 已检查辖区加油站12家，发现问题3处已督促整改`)).toBe('handled')
     expect(texts('dm:officer')[0]).toContain(`已登记 ${code} 完成`)
     expect(await t.photo('officer', undefined)).toBe('photo')
     expect(texts('dm:officer')).toEqual([`${code} 已收到附件 1 个。`])
     expect(await t.say('officer', undefined, `完成 ${code} 再报一次`)).toBe('refused')
     expect(texts('dm:officer')[0]).toContain(`您已报告过 ${code} 完成`)
+    expect(await t.say('officer', undefined, '我的任务')).toBe('handled')
+    expect(texts('dm:officer')).toEqual(['您没有未完成的督办任务。'])
 
     const status = (await api('GET', `/api/tasks/${code}`, undefined, VIEWER)).json()
     expect(status.summary).toEqual({ total: 3, assigned: 1, acknowledged: 1, done: 1, overdue: 0 })

@@ -219,6 +219,8 @@ const ROWS: Row[] = [
   { text: '#完成 R7', cmd: 'complete_task', error: '请写办理情况' },
   { text: '#完成 Y12 已换软管', cmd: 'complete_task', error: '#整改 Y12' },
   { text: '#完成 检查完了', cmd: 'complete_task', error: '不是任务编号' },
+  { text: '#我的任务', cmd: 'my_tasks', value: {} },
+  { text: '@安全助手 督办任务', cmd: 'my_tasks', value: {} },
 
   // ---- chatter, unknown words, other people's mentions ----
   { text: '今天中午吃什么', cmd: 'ignored' },
