@@ -20,8 +20,8 @@ export function acknowledger(ctx: ChatContext): Acknowledger {
 
 /**
  * 收到 without a command word. In a group it acknowledges the latest notice there (of the last ACK_OPEN_DAYS)
- * that asks for it and the sender has not acknowledged; in a direct chat, the latest task sent to the sender. In a group with nothing
- * open it is not taken (chatter stays silent); in a direct chat it gets an answer.
+ * that asks for it and the sender has not acknowledged; in a direct chat, the latest task sent to the sender.
+ * In a group with nothing open it is not taken (chatter stays silent); in a direct chat it gets an answer.
  */
 const ackReply: AwaitedReply = {
   name: 'ack',
