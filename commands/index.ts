@@ -13,6 +13,10 @@ import mine from './mine.js'
 import overdue from './overdue.js'
 import groupStatus from './group-status.js'
 import warn from './warn.js'
+import confirm from './confirm.js'
+import completeTask, { taskFiles } from './complete-task.js'
+import myTasks from './my-tasks.js'
+import ackReply from './ack-reply.js'
 
 /** Every chat command, in the order help lists them. */
 export const commands: CommandDef<never>[] = [
@@ -27,16 +31,19 @@ export const commands: CommandDef<never>[] = [
   overdue,
   groupStatus,
   warn,
+  confirm,
+  completeTask,
+  myTasks,
   registerGroup,
   bind,
   help,
 ] as CommandDef<never>[]
 
 /** Texts taken without a command word because the bot waits for them (checklist answers, 收到 …). */
-export const awaitedReplies: AwaitedReply[] = []
+export const awaitedReplies: AwaitedReply[] = [ackReply]
 
 /** Photos and files taken for an open slot other than a hazard's photos. */
-export const awaitedImages: AwaitedImage[] = []
+export const awaitedImages: AwaitedImage[] = [taskFiles]
 
 /** Command words, longest first, so 移交结果 wins over 移交 and 报隐患 over 隐患. */
 const WORDS = commands

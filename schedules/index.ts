@@ -5,6 +5,9 @@ import keyPeriods from './key-periods.js'
 import dutyRoster from './duty-roster.js'
 import hazardDeadlines from './hazard-deadlines.js'
 import weeklySummary from './weekly-summary.js'
+import dueNotices from './notices.js'
+import ackReminders from './ack-reminders.js'
+import taskReminders from './task-reminders.js'
 
 /** Every scheduled job; the runner (src/scheduler.ts) fires each on its cron expression. */
-export const jobs: Job[] = [safetyTips, warningCases, keyPeriods, dutyRoster, hazardDeadlines, weeklySummary]
+export const jobs: Job[] = [safetyTips, warningCases, keyPeriods, dutyRoster, hazardDeadlines, weeklySummary, dueNotices, ackReminders, taskReminders]

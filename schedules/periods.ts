@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime } from '../src/core/clock.js'
+import { formatDate, formatDateTime, shanghaiParts } from '../src/core/clock.js'
 import { daysBetween } from '../src/core/calendar.js'
 
 /** Shared period helpers for jobs: one period per Shanghai day, or per fire (minute) for jobs that may fire more often. */
@@ -11,4 +11,12 @@ export function withinDays(days: number) {
     const d = daysBetween(period.slice(0, 10), formatDate(now))
     return d >= 0 && d <= days
   }
+}
+
+const pad = (n: number) => String(n).padStart(2, '0')
+
+/** The Shanghai minute of `now`, truncated to a multiple of `step` minutes: '2026-11-28T09:10'. */
+export function minuteSlot(now: Date, step = 1): string {
+  const p = shanghaiParts(now)
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute - (p.minute % step))}`
 }

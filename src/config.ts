@@ -42,6 +42,12 @@ export const configSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   SEND_MIN_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
   SEND_DAILY_CAP: z.coerce.number().int().min(1).default(2000),
+  /** hours after a notice went out before those who have not acknowledged it are reminded, once */
+  ACK_REMIND_HOURS: z.coerce.number().min(0.1).max(720).default(24),
+  /** days after a notice went out during which a plain 收到 in its group acknowledges it (确认 N12 works any time) */
+  ACK_OPEN_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  /** hours before an officers' task is due when its assignees who are not done are reminded */
+  TASK_REMIND_BEFORE_HOURS: z.coerce.number().min(0.1).max(720).default(24),
   DEMO_DATA: bool.default(false),
   /** bearer token for GET /metrics; unset: loopback clients only */
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),

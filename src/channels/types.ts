@@ -111,6 +111,8 @@ export interface Channel {
   onMessage(handler: (m: InboundMessage) => Promise<void>): void
   /** the group chats the account is in, so groups nobody has written in yet (the leaders' group) are known */
   listGroups?(): Promise<{ id: string; name: string }[]>
+  /** the members of a group chat, the bot left out: who is expected to acknowledge a notice */
+  listMembers?(groupId: string): Promise<{ id: string; name: string }[]>
   start(): Promise<void>
   stop(): Promise<void>
 }

@@ -77,6 +77,12 @@ export function wechatyChannel(bot: WechatyInterface, opts: { pacer: Pacer; logg
       const all = await bot.Room.findAll()
       return Promise.all(all.map(async (r) => ({ id: r.id, name: await r.topic() })))
     },
+    async listMembers(groupId) {
+      const room = await rooms(groupId)
+      if (!room) return []
+      const self = bot.isLoggedIn ? bot.currentUser.id : undefined
+      return (await room.memberAll()).filter((c) => c.id !== self).map((c) => ({ id: c.id, name: c.name() }))
+    },
     async send(out: OutboundMessage) {
       const target = out.isGroup ? await rooms(out.chatId) : await contact(out.chatId)
       if (!target) throw new Error(`chat not found: ${out.chatId}`)

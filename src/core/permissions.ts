@@ -30,6 +30,14 @@ export const ACTIONS = [
   'privacy.erase',
   'content.manage',
   'alert.weather',
+  'notice.send',
+  'notice.view',
+  'notice.ack',
+  'task.assign',
+  'task.view',
+  'task.complete',
+  'outbox.view',
+  'outbox.manage',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
@@ -37,13 +45,14 @@ export type Action = (typeof ACTIONS)[number]
 export type Reach = 'all' | 'jurisdiction' | 'own_business' | 'own_report'
 
 const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
-  public: { help: 'all', bind: 'all', 'hazard.report': 'all', 'hazard.view': 'own_report' },
+  public: { help: 'all', bind: 'all', 'hazard.report': 'all', 'hazard.view': 'own_report', 'notice.ack': 'all' },
   member: {
     help: 'all',
     bind: 'all',
     'hazard.report': 'all',
     'hazard.rectify': 'own_business',
     'hazard.view': 'own_business',
+    'notice.ack': 'all',
   },
   officer: {
     help: 'all',
@@ -58,6 +67,8 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'hazard.view': 'jurisdiction',
     'admin.read': 'jurisdiction',
     'alert.weather': 'jurisdiction',
+    'notice.ack': 'all',
+    'task.complete': 'all',
   },
   leader: {
     help: 'all',
@@ -72,10 +83,17 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'admin.read': 'all',
     'content.manage': 'all',
     'alert.weather': 'all',
+    'notice.send': 'all',
+    'notice.view': 'all',
+    'notice.ack': 'all',
+    'task.assign': 'all',
+    'task.view': 'all',
+    'task.complete': 'all',
+    'outbox.view': 'all',
   },
   admin: Object.fromEntries(ACTIONS.map((a) => [a, 'all'])) as Record<Action, Reach>,
-  association: { help: 'all', bind: 'all', 'hazard.report': 'all', 'hazard.view': 'jurisdiction', 'admin.read': 'jurisdiction' },
-  viewer: { help: 'all', bind: 'all', 'hazard.view': 'all', 'admin.read': 'all' },
+  association: { help: 'all', bind: 'all', 'hazard.report': 'all', 'hazard.view': 'jurisdiction', 'admin.read': 'jurisdiction', 'notice.ack': 'all' },
+  viewer: { help: 'all', bind: 'all', 'hazard.view': 'all', 'admin.read': 'all', 'notice.ack': 'all', 'notice.view': 'all', 'task.view': 'all', 'outbox.view': 'all' },
 }
 
 export interface Actor {
@@ -118,6 +136,7 @@ const REFUSALS: Partial<Record<Action, string>> = {
   'hazard.rectify': '只有隐患所属单位可以报整改',
   'group.register': '只有监管人员可以登记本群',
   'alert.weather': '只有监管人员可以发布天气预警',
+  'task.complete': '只有监管人员可以报告督办任务完成',
 }
 
 export function authorize(actor: Actor, action: Action, target?: Target): Decision {

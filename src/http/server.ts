@@ -15,6 +15,7 @@ import { simRoutes } from './sim-routes.js'
 import { opsRoutes } from './ops-routes.js'
 import { privacyRoutes, auditPersonalDataReads } from './privacy-routes.js'
 import { contentRoutes } from './content-routes.js'
+import { noticeRoutes } from './notice-routes.js'
 import type { Metrics } from '../metrics.js'
 
 const STATUS: Partial<Record<ErrorCode, number>> = { not_found: 404, forbidden: 403, conflict: 409, invalid_state: 409 }
@@ -85,6 +86,7 @@ export async function buildHttp(deps: {
   )
   await app.register(
     contentRoutes({ db: deps.db, config: deps.config, clock: deps.clock, channel: deps.channel, simulatorMode: !!deps.simulator, onOutbox: deps.onOutbox }),
+    noticeRoutes({ db: deps.db, config: deps.config, clock: deps.clock, channel: deps.channel, simulatorMode: !!deps.simulator, onOutbox: deps.onOutbox }),
   )
   if (deps.simulator) {
     await app.register(simRoutes({ sim: deps.simulator, config: deps.config }))

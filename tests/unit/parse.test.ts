@@ -207,6 +207,21 @@ const ROWS: Row[] = [
   { text: '#绑定', cmd: 'bind', error: '请写上管理员发给您的绑定码' },
   { text: '#绑定 张老板', cmd: 'bind', error: '请写上管理员发给您的绑定码' },
 
+  // ---- confirm (a notice) ----
+  { text: '#确认 N12', cmd: 'confirm', value: { code: 'N12' } },
+  { text: '@安全助手 确认收到 n12。', cmd: 'confirm', value: { code: 'N12' } },
+  { text: '#确认', cmd: 'confirm', error: '请写通知编号' },
+  { text: '#确认 Y12', cmd: 'confirm', error: '“Y12”不是通知编号（N开头）' },
+
+  // ---- complete_task (an officers' task) ----
+  { text: '#完成 R7 已检查加油站12家', cmd: 'complete_task', value: { code: 'R7', note: '已检查加油站12家' } },
+  { text: '#办结 ｒ７ 已全部整改到位', cmd: 'complete_task', value: { code: 'R7', note: '已全部整改到位' } },
+  { text: '#完成 R7', cmd: 'complete_task', error: '请写办理情况' },
+  { text: '#完成 Y12 已换软管', cmd: 'complete_task', error: '#整改 Y12' },
+  { text: '#完成 检查完了', cmd: 'complete_task', error: '不是任务编号' },
+  { text: '#我的任务', cmd: 'my_tasks', value: {} },
+  { text: '@安全助手 督办任务', cmd: 'my_tasks', value: {} },
+
   // ---- chatter, unknown words, other people's mentions ----
   { text: '今天中午吃什么', cmd: 'ignored' },
   { text: '大家注意后厨燃气安全', cmd: 'ignored' },

@@ -102,12 +102,19 @@ const SCOPED: [keyof typeof A, Action, keyof typeof T, Want][] = [
   ['viewer', 'admin.read', 'noTownship', 'allowed'],
   ['viewer', 'hazard.report', 'ownBusiness', { refused: '只读用户不能执行这个操作' }],
   ['viewer', 'hazard.verify', 'ownBusiness', { refused: '只读用户不能执行这个操作' }],
+  // notices and officers' tasks: anyone acknowledges; officers complete; the bureau sends, assigns and reads
+  ['member', 'task.complete', 'ownBusiness', { refused: '只有监管人员可以报告督办任务完成' }],
+  ['public', 'notice.ack', 'othersReport', 'allowed'],
+  ['officer', 'task.complete', 'otherTownship', 'allowed'],
+  ['officer', 'notice.send', 'ownBusiness', { refused: '监管人员不能执行这个操作' }],
+  ['viewer', 'outbox.manage', 'noTownship', { refused: '只读用户不能执行这个操作' }],
+  ['leader', 'outbox.manage', 'noTownship', { refused: '局领导不能执行这个操作' }],
 ]
 
 /** The coarse check (no target) that chat uses before parsing: what each role may do at all. */
 const MAY: Record<Role, Action[]> = {
-  public: ['help', 'bind', 'hazard.report', 'hazard.view'],
-  member: ['help', 'bind', 'hazard.report', 'hazard.rectify', 'hazard.view'],
+  public: ['help', 'bind', 'hazard.report', 'hazard.view', 'notice.ack'],
+  member: ['help', 'bind', 'hazard.report', 'hazard.rectify', 'hazard.view', 'notice.ack'],
   officer: [
     'help',
     'bind',
@@ -121,6 +128,8 @@ const MAY: Record<Role, Action[]> = {
     'hazard.view',
     'admin.read',
     'alert.weather',
+    'notice.ack',
+    'task.complete',
   ],
   leader: [
     'help',
@@ -135,10 +144,17 @@ const MAY: Record<Role, Action[]> = {
     'admin.read',
     'content.manage',
     'alert.weather',
+    'notice.send',
+    'notice.view',
+    'notice.ack',
+    'task.assign',
+    'task.view',
+    'task.complete',
+    'outbox.view',
   ],
   admin: [...ACTIONS],
-  association: ['help', 'bind', 'hazard.report', 'hazard.view', 'admin.read'],
-  viewer: ['help', 'bind', 'hazard.view', 'admin.read'],
+  association: ['help', 'bind', 'hazard.report', 'hazard.view', 'admin.read', 'notice.ack'],
+  viewer: ['help', 'bind', 'hazard.view', 'admin.read', 'notice.ack', 'notice.view', 'task.view', 'outbox.view'],
 }
 
 describe('permissions: role × action × scope', () => {

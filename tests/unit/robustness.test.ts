@@ -39,6 +39,11 @@ const VALID = [
   '#绑定 382915',
   '#帮助',
   '/help',
+  '#确认 N12',
+  '@安全助手 确认收到 N3',
+  '#完成 R7 已检查辖区加油站12家',
+  '#办结 R8 办理情况：已全部整改到位',
+  '#我的任务',
 ]
 const WORDS = commands.flatMap((c) => c.words)
 const PHRASES = [
@@ -218,6 +223,10 @@ function badValue(command: string, v: Record<string, unknown>): string | null {
       return Array.isArray(v.industries) && v.industries.every((x) => INDUSTRY_KEYS.includes(x)) ? null : 'industries'
     case 'bind':
       return /^[A-Z0-9]{4,12}$/.test(v.code as string) ? null : 'code'
+    case 'confirm':
+      return /^N\d{1,9}$/.test(v.code as string) ? null : 'code'
+    case 'complete_task':
+      return !/^R\d{1,9}$/.test(v.code as string) ? 'code' : len(v.note as string) < 2 ? 'note' : null
     default:
       return typeof v === 'object' && v !== null ? null : 'value'
   }
@@ -286,7 +295,7 @@ describe('robustness: random and mutated messages through classify → matchComm
     expect(stats.unknown).toBeGreaterThan(1000)
     expect(stats.long).toBe(MESSAGES / 500)
     for (const c of commands) expect(stats.ok.get(c.name) ?? 0, `${c.name} parsed ok`).toBeGreaterThan(20)
-    for (const c of commands.filter((x) => !['mine', 'overdue', 'group_status', 'help'].includes(x.name))) {
+    for (const c of commands.filter((x) => !['mine', 'overdue', 'group_status', 'help', 'my_tasks'].includes(x.name))) {
       expect(stats.error.get(c.name) ?? 0, `${c.name} refused with usage`).toBeGreaterThan(20)
     }
     console.info(
