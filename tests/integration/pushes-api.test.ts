@@ -9,6 +9,8 @@ import { seedContentLibrary, pickForGroups } from '../../src/services/content.js
 import { targetGroups } from '../../src/services/pushes.js'
 import { jobs } from '../../schedules/index.js'
 import type { Channel } from '../../src/channels/types.js'
+import { Scheduler } from '../../src/scheduler.js'
+import { systemClock } from '../../src/core/clock.js'
 
 const ADMIN = { authorization: 'Bearer admin-token-0123456789' }
 const VIEWER = { authorization: 'Bearer viewer-token-0123456789' }
@@ -158,6 +160,21 @@ describe('pushes: content API, weather alerts, job claims and delivery rules', (
       expect(await t.app.scheduler.catchUp(t.clock.now())).toEqual([])
       const later = new Date('2026-11-30T10:00:00+08:00')
       expect((await t.app.scheduler.catchUp(later)).sort()).toEqual(['hazard-deadlines', 'key-periods', 'weekly-summary'])
+    })
+
+    it('when schedules are on, then node-cron fires the jobs on their expressions and stop() ends them', async () => {
+      const periods: string[] = []
+      const everySecond = { name: 'every-second', cron: '* * * * * *', period: (d: Date) => d.toISOString().slice(0, 19), async run(_: unknown, now: Date) {
+        periods.push(now.toISOString())
+      } }
+      const runner = new Scheduler({ db: t.database.db, config: { ...t.config, SCHEDULES_ENABLED: true }, clock: systemClock, logger: pino({ level: 'silent' }), jobs: [everySecond], instanceId: 'cron-test', kick: () => {} })
+      await runner.start()
+      for (let i = 0; i < 60 && periods.length < 2; i++) await new Promise((r) => setTimeout(r, 50))
+      await runner.stop()
+      const n = periods.length
+      expect(n).toBeGreaterThanOrEqual(2)
+      await new Promise((r) => setTimeout(r, 1200))
+      expect(periods.length).toBe(n)
     })
 
     it('when a job fails, then its claim is rolled back and a later fire runs it', async () => {
