@@ -42,8 +42,8 @@ const SCRUBS: [RegExp, string][] = [
   [/([a-z][a-z0-9+.-]*:\/\/[^:/\s"@]+:)[^@\s"/]+@/gi, '$1***@'],
   // bearer tokens in free text
   [/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, '$1***'],
-  // mainland mobile numbers: 138****1234
-  [/(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, '$1****$2'],
+  // mainland mobile numbers: 138****1234 (not a JSON number value, which masking would make invalid)
+  [/(?<!\d)(?<!":)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, '$1****$2'],
 ]
 
 /** Masks secrets and phone numbers in one line of text. */

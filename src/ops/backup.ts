@@ -266,6 +266,16 @@ export async function restoreDatabase(database: Database, input: Readable, opts:
   const db = database.db
   const current = await databaseLevel((q) => raw(db, q), MIGRATIONS_FOLDER)
   if (isNewer(current, code)) throw new SchemaTooNewError(current, code)
+  const full = await nonEmptyTables(db, await catalog(db))
+  if (full.length && !opts.force) {
+    throw new RestoreError(
+      'not_empty',
+      `目标数据库不是空的（${full.slice(0, 5).join('、')}${full.length > 5 ? ' 等' : ''} 表中已有数据），未做任何改动。\n` +
+        `如确定要用备份覆盖其中全部数据，请加 --force 重新执行。\n` +
+        `The target database is not empty (rows in ${full.slice(0, 5).join(', ')}${full.length > 5 ? ', …' : ''}); nothing was changed.\n` +
+        `To replace all its data with the backup, run again with --force.`,
+    )
+  }
   // the rows fit the schema they were taken from; later migrations run over them afterwards
   if (header.schema.count > current.count) {
     const cut = truncatedMigrations(MIGRATIONS_FOLDER, header.schema.count)
@@ -276,16 +286,6 @@ export async function restoreDatabase(database: Database, input: Readable, opts:
     }
   }
   const cat = await catalog(db)
-  const full = await nonEmptyTables(db, cat)
-  if (full.length && !opts.force) {
-    throw new RestoreError(
-      'not_empty',
-      `目标数据库不是空的（${full.slice(0, 5).join('、')}${full.length > 5 ? ' 等' : ''} 表中已有数据），未做任何改动。\n` +
-        `如确定要用备份覆盖其中全部数据，请加 --force 重新执行。\n` +
-        `The target database is not empty (rows in ${full.slice(0, 5).join(', ')}${full.length > 5 ? ', …' : ''}); nothing was changed.\n` +
-        `To replace all its data with the backup, run again with --force.`,
-    )
-  }
   const rows: Record<string, number> = {}
   await db.transaction(async (tx) => {
     if (full.length) {

@@ -43,6 +43,8 @@ describe('logs never carry secrets or full phone numbers', () => {
 
   it('when numbers are not phone numbers (ids, timestamps), then they are left alone', () => {
     expect(scrub('{"time":1795899429798,"id":12345678901234}')).toBe('{"time":1795899429798,"id":12345678901234}')
+    // a number value keeps the line valid JSON; the same digits in text are masked
+    expect(scrub('{"bytes":15000000000,"msg":"size 15000000000"}')).toBe('{"bytes":15000000000,"msg":"size 150****0000"}')
     expect(maskPhone('13912345678')).toBe('139****5678')
     expect(maskPhone(null)).toBeNull()
   })
