@@ -12,7 +12,8 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { desc, eq, inArray } from 'drizzle-orm'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import { storeAttachment } from '../../src/services/attachments.js'
 import pino from 'pino'
 import { schema } from '../../db/client.js'
 import { buildApp, type App } from '../../src/app.js'
@@ -30,6 +31,7 @@ const KEYS = {
   limit: '11111111-aaaa-4bbb-8ccc-000000000002',
   dead: '11111111-aaaa-4bbb-8ccc-000000000003',
   split: '11111111-aaaa-4bbb-8ccc-000000000004',
+  image: '11111111-aaaa-4bbb-8ccc-000000000005',
 }
 
 const clock = new ManualClock('2026-11-20T02:00:00Z')
@@ -233,6 +235,26 @@ describe('group robot in the outbox', () => {
     expect(row.lastError).toContain('93000')
     expect(row.lastError).toContain('invalid webhook key')
     expect(row.lastError).not.toContain(KEYS.dead)
+  })
+
+  it('a picture goes as base64 with its md5; one over 2 MB is a dead letter with the reason', async () => {
+    const png = Buffer.concat([Buffer.from(PNG_1PX, 'base64'), Buffer.from('#robot')])
+    const big = Buffer.concat([Buffer.from(PNG_1PX, 'base64'), Buffer.alloc(2 * 1024 * 1024)])
+    await database.db.transaction(async (tx) => {
+      for (const [text, bytes] of [['现场照片', png], ['太大的照片', big]] as const) {
+        const sha = await storeAttachment(tx, bytes, 'image/png')
+        await enqueue(tx, { channel: ROBOT_CHANNEL, account: ROBOT_ACCOUNT, chatId: 'rg-image', isGroup: true, priority: 'normal', text, imageSha256: sha }, clock.now())
+      }
+    })
+    await settle()
+    const hits = fake.ofKey(KEYS.image)
+    // the row that cannot go whole sends nothing
+    expect(hits.map((h) => h.body.msgtype)).toEqual(['text', 'image'])
+    expect(Buffer.from(hits[1].body.image!.base64, 'base64').equals(png)).toBe(true)
+    expect(hits[1].body.image!.md5).toBe(createHash('md5').update(png).digest('hex'))
+    const rows = await rowsOf('rg-image')
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'dead'])
+    expect(rows[1].lastError).toContain('2 MB')
   })
 
   it('a group with no webhook key is a dead letter naming the cause', async () => {

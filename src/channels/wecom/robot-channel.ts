@@ -86,11 +86,12 @@ export class RobotPush {
     }
     if (out.image) messages.push({ type: 'image', bytes: out.image.bytes })
     if (!messages.length) throw new SendError('nothing to send to a group robot', { permanent: true })
+    // refuse the whole row before anything is sent when a part of it cannot go (a picture over 2 MB, …)
     const counts = messages.map((m) => {
       try {
         return robotPayloads(m).length
-      } catch {
-        return 1 // the sender refuses it with the reason
+      } catch (err) {
+        throw new SendError(`refused before sending: ${(err as Error).message}`, { permanent: true })
       }
     })
     const id = out.outboxId
