@@ -12,6 +12,12 @@ import query from './query.js'
 import mine from './mine.js'
 import overdue from './overdue.js'
 import groupStatus from './group-status.js'
+import selfcheck from './selfcheck.js'
+import selfcheckAnswer from './selfcheck-answer.js'
+import signup from './signup.js'
+import checkin from './checkin.js'
+import responsibility from './responsibility.js'
+import responsibilityFile from './responsibility-file.js'
 
 /** Every chat command, in the order help lists them. */
 export const commands: CommandDef<never>[] = [
@@ -25,16 +31,20 @@ export const commands: CommandDef<never>[] = [
   mine,
   overdue,
   groupStatus,
+  selfcheck,
+  signup,
+  checkin,
+  responsibility,
   registerGroup,
   bind,
   help,
 ] as CommandDef<never>[]
 
 /** Texts taken without a command word because the bot waits for them (checklist answers, 收到 …). */
-export const awaitedReplies: AwaitedReply[] = []
+export const awaitedReplies: AwaitedReply[] = [selfcheckAnswer]
 
 /** Photos and files taken for an open slot other than a hazard's photos. */
-export const awaitedImages: AwaitedImage[] = []
+export const awaitedImages: AwaitedImage[] = [responsibilityFile]
 
 /** Command words, longest first, so 移交结果 wins over 移交 and 报隐患 over 隐患. */
 const WORDS = commands

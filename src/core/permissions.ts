@@ -26,6 +26,13 @@ export const ACTIONS = [
   'hazard.view',
   'admin.read',
   'admin.manage',
+  'selfcheck.run',
+  'training.join',
+  'responsibility.submit',
+  'responsibility.verify',
+  'programme.read',
+  'programme.manage',
+  'commendation.publish',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
@@ -40,6 +47,9 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'hazard.report': 'all',
     'hazard.rectify': 'own_business',
     'hazard.view': 'own_business',
+    'selfcheck.run': 'own_business',
+    'training.join': 'all',
+    'responsibility.submit': 'own_business',
   },
   officer: {
     help: 'all',
@@ -53,6 +63,10 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'hazard.transfer_result': 'jurisdiction',
     'hazard.view': 'jurisdiction',
     'admin.read': 'jurisdiction',
+    'training.join': 'all',
+    'responsibility.verify': 'jurisdiction',
+    'programme.read': 'jurisdiction',
+    'programme.manage': 'jurisdiction',
   },
   leader: {
     help: 'all',
@@ -65,10 +79,15 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'hazard.transfer_result': 'all',
     'hazard.view': 'all',
     'admin.read': 'all',
+    'training.join': 'all',
+    'responsibility.verify': 'all',
+    'programme.read': 'all',
+    'programme.manage': 'all',
+    'commendation.publish': 'all',
   },
   admin: Object.fromEntries(ACTIONS.map((a) => [a, 'all'])) as Record<Action, Reach>,
   association: { help: 'all', bind: 'all', 'hazard.report': 'all', 'hazard.view': 'jurisdiction', 'admin.read': 'jurisdiction' },
-  viewer: { help: 'all', bind: 'all', 'hazard.view': 'all', 'admin.read': 'all' },
+  viewer: { help: 'all', bind: 'all', 'hazard.view': 'all', 'admin.read': 'all', 'programme.read': 'all' },
 }
 
 export interface Actor {
@@ -110,6 +129,11 @@ const REFUSALS: Partial<Record<Action, string>> = {
   'hazard.transfer_result': '只有监管人员可以登记移交结果',
   'hazard.rectify': '只有隐患所属单位可以报整改',
   'group.register': '只有监管人员可以登记本群',
+  'selfcheck.run': '只有绑定了单位的经营主体可以自查',
+  'responsibility.submit': '只有绑定了单位的经营主体可以报送责任制',
+  'responsibility.verify': '只有监管人员可以核验责任制',
+  'training.join': '请先绑定身份再报名培训：#绑定 绑定码',
+  'commendation.publish': '只有局领导可以发布通报表扬',
 }
 
 export function authorize(actor: Actor, action: Action, target?: Target): Decision {
