@@ -86,7 +86,14 @@ export function parseChecklistAnswer(raw: string, total: number, previous: Recor
   }
 
   // '第3项' → '3'; ranges '3-5' '3至5' → '3,4,5'
-  text = text.replace(new RegExp(`第\\s*(${NUM})\\s*(?:项|条|个)?`, 'g'), '$1')
+  // '第15项' names one item: never split it into 1 and 5
+  let named: number | null = null
+  text = text.replace(new RegExp(`第\\s*(${NUM})\\s*(?:项|条|个)?`, 'g'), (_m, n: string) => {
+    const v = toNumber(n)
+    if (v !== null && v > total && named === null) named = v
+    return n
+  })
+  if (named !== null) return { ok: false, error: `没有第${named}项（共${total}项）。\n${CHECKLIST_USAGE}` }
   const range = new RegExp(`(${NUM})\\s*(?:-|~|至|到)\\s*(${NUM})`, 'g')
   let rangeError: string | null = null
   text = text.replace(range, (_m, a: string, b: string) => {
