@@ -233,4 +233,50 @@ describe('programmes through the chat: self-check, training, responsibility syst
     expect(refused.statusCode).toBe(409)
     expect(refused.json().message).toContain('不再给予政策支持')
   })
+
+  it('when an exhibition is filed without the police permit, then it is listed as missing and approval waits for it', async () => {
+    const h = t.app.http
+    const pdf = (s: string) => ({ name: `${s}.pdf`, mime: 'application/pdf', base64: Buffer.from(`%PDF ${s}`).toString('base64') })
+    const filed = await h.inject({
+      method: 'POST',
+      url: '/api/exhibitions',
+      headers: ADMIN,
+      payload: { name: '2026凌源年货博览会', organiser: '凌源会展公司', venue: '体育馆', startsOn: '2026-12-20', endsOn: '2026-12-25', largePublicEvent: true, documents: { safety_plan: pdf('安全方案'), emergency_plan: pdf('应急预案') } },
+    })
+    expect(filed.statusCode).toBe(201)
+    const e = filed.json()
+    expect(e.missing).toEqual(['公安机关大型群众性活动安全许可'])
+    const early = await h.inject({ method: 'POST', url: `/api/exhibitions/${e.id}/decision`, headers: ADMIN, payload: { decision: 'approved' } })
+    expect(early.statusCode).toBe(409)
+    expect(early.json().message).toContain('缺公安机关大型群众性活动安全许可')
+    const permit = await h.inject({ method: 'PUT', url: `/api/exhibitions/${e.id}/documents/police_permit`, headers: ADMIN, payload: pdf('安全许可') })
+    expect(permit.json().missing).toEqual([])
+    const ok = await h.inject({ method: 'POST', url: `/api/exhibitions/${e.id}/decision`, headers: ADMIN, payload: { decision: 'approved', note: '材料齐全' } })
+    expect(ok.statusCode).toBe(200)
+    expect(ok.json()).toMatchObject({ decision: 'approved', decidedBy: '管理员' })
+  })
+
+  it('when restaurants record their fuel and conversion, then progress counts 瓶改管 and 气改电', async () => {
+    const h = t.app.http
+    const put = (id: number, payload: object) => h.inject({ method: 'PUT', url: `/api/gas-conversions/${id}`, headers: ADMIN, payload })
+    expect((await put(s.shop.id, { fuel: 'piped_gas', plan: 'bottle_to_pipe', status: 'converted', convertedOn: '2026-09-01' })).statusCode).toBe(200)
+    expect((await put(s.other.id, { fuel: 'bottled_lpg', plan: 'gas_to_electric', status: 'in_progress' })).statusCode).toBe(200)
+    const noDate = await put(s.other.id, { fuel: 'electric', plan: 'gas_to_electric', status: 'converted' })
+    expect(noDate.statusCode).toBe(400)
+    expect(noDate.json().message).toContain('完成日期')
+    const p = (await h.inject({ url: '/api/gas-conversions', headers: VIEWER })).json()
+    expect(p.bottleToPipe).toEqual({ planned: 1, converted: 1 })
+    expect(p.gasToElectric).toEqual({ planned: 1, converted: 0 })
+    expect(p.rate).toBe(0.5)
+  })
+
+  it('when a leader commends a business with a good record, then the commendation is pushed to the groups', async () => {
+    const r = await t.app.http.inject({ method: 'POST', url: '/api/commendations', headers: LEADER, payload: { title: '11月安全生产先进单位', businessIds: [s.shop.id] } })
+    expect(r.statusCode).toBe(201)
+    expect(r.json().notifiedGroups).toContain('城关商户安全群')
+    await t.settle()
+    const said = texts(s.group).join('\n')
+    expect(said).toContain('【通报表扬】11月安全生产先进单位')
+    expect(said).toContain('城关老街饭店')
+  })
 })
