@@ -81,7 +81,8 @@ export function parseChecklistAnswer(raw: string, total: number, previous: Recor
 
   if (ALL_PASS.test(text) || ALL_FAIL.test(text)) {
     const pass = ALL_PASS.test(text)
-    for (let i = 1; i <= total; i++) answers[i] = pass
+    // after a partial answer, 全部合格 speaks for the items still open
+    for (let i = 1; i <= total; i++) if (!(i in previous)) answers[i] = pass
     return finish(answers, total)
   }
 
@@ -159,6 +160,6 @@ export function parseChecklistAnswer(raw: string, total: number, previous: Recor
 export function looksLikeChecklistAnswer(raw: string): boolean {
   const t = normalize(raw).toLowerCase()
   if (t.length > 300) return false
-  if (ALL_PASS.test(t) || ALL_FAIL.test(t)) return true
+  if (ALL_PASS.test(t) || ALL_FAIL.test(t) || REST_PASS.test(t) || REST_FAIL.test(t)) return true
   return new RegExp(`(?:${NUM})\\s*(?:项|条)?\\s*[.:)、]?\\s*(?:${VERDICT})`, 'i').test(t) || /^除/.test(t)
 }

@@ -94,6 +94,8 @@ describe('checklist answers (what businesses type after 自查)', () => {
     const prev = first.ok ? first.answers : {}
     const second = parseChecklistAnswer('5不合格 其余合格', N, prev)
     expect(second).toMatchObject({ ok: true, complete: true, failed: [3, 5] })
+    expect(parseChecklistAnswer('全部合格', N, prev)).toMatchObject({ ok: true, complete: true, failed: [3] })
+    expect(parseChecklistAnswer('剩下的都合格', N, prev)).toMatchObject({ ok: true, complete: true, failed: [3] })
     const third = parseChecklistAnswer('4是5是', N, prev)
     expect(third).toMatchObject({ ok: true, complete: false, missing: [6, 7, 8, 9, 10, 11] })
   })
@@ -105,7 +107,7 @@ describe('checklist answers (what businesses type after 自查)', () => {
   })
 
   it('when chatter passes by, then only answer-shaped texts are tried', () => {
-    for (const t of ['全部合格', '3、5不合格', '1是2否', '第三项不合格', '除3外都合格', '都没问题']) expect(looksLikeChecklistAnswer(t), t).toBe(true)
+    for (const t of ['全部合格', '3、5不合格', '1是2否', '第三项不合格', '除3外都合格', '都没问题', '其余都合格', '剩下的都合格']) expect(looksLikeChecklistAnswer(t), t).toBe(true)
     for (const t of ['好的', '收到', '今天几点开会', '谢谢李科长', '明天下午检查']) expect(looksLikeChecklistAnswer(t), t).toBe(false)
   })
 })
