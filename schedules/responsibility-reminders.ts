@@ -3,7 +3,7 @@ import { formatDate } from '../src/core/clock.js'
 import { truncate } from '../src/core/text.js'
 import { RESPONSIBILITY_LABELS } from '../src/core/responsibility.js'
 import { responsibilityTable } from '../src/services/programmes/responsibility.js'
-import { groupsFor, postToGroups } from '../src/services/programmes/delivery.js'
+import { groupsFor, postToGroups, coveredBy } from '../src/services/programmes/delivery.js'
 
 /** Days before a class's deadline when reminders start. */
 export const RESPONSIBILITY_WARN_DAYS = 60
@@ -26,7 +26,7 @@ const responsibilityReminders: Job = {
         tx,
         await groupsFor(tx),
         (g) => {
-          const mine = due.filter((b) => (g.townshipId === null || b.townshipId === g.townshipId) && (!g.industries.length || g.industries.includes(b.industry)))
+          const mine = coveredBy(g, due)
           if (!mine.length) return null
           const lines = mine.slice(0, 15).map((b) => `${b.name}：${RESPONSIBILITY_LABELS[b.status]}，${b.late ? '已逾期' : '期限'} ${b.deadline}`)
           return truncate(

@@ -3,7 +3,7 @@ import { formatDate } from '../src/core/clock.js'
 import { truncate } from '../src/core/text.js'
 import { businessesWithoutSelfCheck } from '../src/services/programmes/selfchecks.js'
 import { checklistForIndustry } from '../db/checklists/index.js'
-import { groupsFor, postToGroups } from '../src/services/programmes/delivery.js'
+import { groupsFor, postToGroups, coveredBy } from '../src/services/programmes/delivery.js'
 
 /** Names listed in one reminder; the rest are counted. */
 const MAX_NAMES = 20
@@ -23,7 +23,7 @@ const selfcheckReminders: Job = {
         tx,
         groups,
         (g) => {
-          const mine = missing.filter((b) => (g.townshipId === null || b.townshipId === g.townshipId) && (!g.industries.length || g.industries.includes(b.industry)))
+          const mine = coveredBy(g, missing)
           if (!mine.length) return null
           const names = mine.slice(0, MAX_NAMES).map((b) => b.name).join('、')
           const more = mine.length > MAX_NAMES ? ` 等${mine.length}家` : ''

@@ -57,3 +57,8 @@ export async function postToGroups(
   }
   return sent
 }
+
+/** The items of a list (businesses …) a group covers: its township (or the whole city) and its industries. */
+export function coveredBy<T extends { townshipId: number | null; industry: string }>(g: GroupTarget, list: T[]): T[] {
+  return list.filter((b) => (g.townshipId === null || b.townshipId === g.townshipId) && (!g.industries.length || g.industries.includes(b.industry)))
+}
