@@ -62,7 +62,7 @@ async function saveFile(tx: Tx, f: FileInput): Promise<string> {
 }
 
 /** The admin API of the plan's programmes: self-checks, training, responsibility systems, targets, inspections … */
-export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock; simulatorMode: boolean; account?: () => string | undefined }): FastifyPluginAsyncZod {
+export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock; simulatorMode: boolean; account?: () => string | undefined; onOutbox?: () => void }): FastifyPluginAsyncZod {
   const { db, config, clock, simulatorMode } = deps
   const can = (a: Parameters<typeof requireAction>[0]) => requireAction(a, config, simulatorMode)
   const audit = (tx: Tx, req: FastifyRequest, action: string, targetType: string, targetId: string | number | null, detail?: Record<string, unknown>) => {
@@ -119,6 +119,7 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
           await audit(tx, req, 'training.create', 'training', r.training.id, { topic: b.topic })
           return r
         })
+        deps.onOutbox?.()
         return reply.code(201).send({ ...result.training, notifiedGroups: result.notifiedGroups })
       },
     )
@@ -412,6 +413,7 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
           await audit(tx, req, 'commendation.publish', 'commendation', r.id, { businessIds: r.businessIds })
           return r
         })
+        deps.onOutbox?.()
         return reply.code(201).send(row)
       },
     )

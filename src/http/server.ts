@@ -28,6 +28,8 @@ export async function buildHttp(deps: {
   metrics: Metrics
   /** false once shutting down: readiness answers 503 */
   accepting?: () => boolean
+  /** wakes the outbox sender after a request wrote outbound messages */
+  onOutbox?: () => void
 }): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 16 * 1024 * 1024 })
   app.setValidatorCompiler(validatorCompiler)
@@ -60,7 +62,7 @@ export async function buildHttp(deps: {
     adminRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }),
   )
   await app.register(
-    programmeRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, account: () => deps.channel.account() }),
+    programmeRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, account: () => deps.channel.account(), onOutbox: deps.onOutbox }),
   )
   if (deps.simulator) {
     await app.register(simRoutes({ sim: deps.simulator, config: deps.config }))
