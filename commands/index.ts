@@ -18,6 +18,7 @@ import signup from './signup.js'
 import checkin from './checkin.js'
 import responsibility from './responsibility.js'
 import responsibilityFile from './responsibility-file.js'
+import commend from './commend.js'
 
 /** Every chat command, in the order help lists them. */
 export const commands: CommandDef<never>[] = [
@@ -35,6 +36,7 @@ export const commands: CommandDef<never>[] = [
   signup,
   checkin,
   responsibility,
+  commend,
   registerGroup,
   bind,
   help,

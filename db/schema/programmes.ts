@@ -17,7 +17,8 @@ export const selfChecks = pgTable(
     items: jsonb('items').$type<string[]>().notNull(),
     /** item number (1-based) → true passed, false failed */
     answers: jsonb('answers').$type<Record<string, boolean>>().notNull().default({}),
-    status: text('status', { enum: ['open', 'done'] }).notNull().default('open'),
+    /** 'abandoned': a newer self-check of the same business was started before this one was answered */
+    status: text('status', { enum: ['open', 'done', 'abandoned'] }).notNull().default('open'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
   },

@@ -32,6 +32,9 @@ describe('programmes through the chat: self-check, training, responsibility syst
   const outboxTexts = async () => (await t.database.db.select().from(schema.outbox)).map((o) => o.text ?? '')
 
   it('when a business self-checks its gas and fails two items, then each failed item becomes a hazard linked to the check', async () => {
+    // a check started and left for another one is abandoned, never counted as done
+    expect(await t.say('owner', s.group, '#自查 用电')).toBe('handled')
+    expect(texts(s.group)[0]).toContain('【用电安全自查】')
     expect(await t.say('owner', s.group, '#自查 燃气')).toBe('handled')
     const [list] = texts(s.group)
     expect(list).toContain('【餐饮燃气安全自查】城关老街饭店')
@@ -53,8 +56,12 @@ describe('programmes through the chat: self-check, training, responsibility syst
     expect(done).toMatch(/Y\d+（第5项）/)
 
     const db = t.database.db
-    const [check] = await db.select().from(schema.selfChecks).where(eq(schema.selfChecks.businessId, s.shop.id))
-    expect(check.status).toBe('done')
+    const checks = await db.select().from(schema.selfChecks).where(eq(schema.selfChecks.businessId, s.shop.id)).orderBy(schema.selfChecks.id)
+    expect(checks.map((c) => [c.checklistKey, c.status])).toEqual([
+      ['electrical', 'abandoned'],
+      ['gas', 'done'],
+    ])
+    const check = checks[1]
     const findings = await db.select().from(schema.selfCheckFindings).where(eq(schema.selfCheckFindings.selfCheckId, check.id))
     expect(findings.map((f) => f.itemNo).sort()).toEqual([3, 5])
     const hs = await db.select().from(schema.hazards).where(inArray(schema.hazards.id, findings.map((f) => f.hazardId)))
@@ -278,5 +285,15 @@ describe('programmes through the chat: self-check, training, responsibility syst
     const said = texts(s.group).join('\n')
     expect(said).toContain('【通报表扬】11月安全生产先进单位')
     expect(said).toContain('城关老街饭店')
+
+    // in the chat: leaders only, and never an excluded business
+    expect(await t.say('officer', s.group, '#表扬 城关老街饭店')).toBe('refused')
+    expect(texts(s.group)[0]).toContain('监管人员不能执行这个操作')
+    expect(await t.say('leader', s.group, '#表扬 红山羊汤馆')).toBe('refused')
+    expect(texts(s.group)[0]).toContain('不再给予政策支持')
+    expect(await t.say('leader', s.group, '#表扬 城关老街饭店 标题:年度自查自改先进单位')).toBe('handled')
+    const chat = texts(s.group)
+    expect(chat.some((x) => x.includes('已发布通报表扬“年度自查自改先进单位”'))).toBe(true)
+    expect(chat.some((x) => x.startsWith('【通报表扬】年度自查自改先进单位'))).toBe(true)
   })
 })

@@ -44,6 +44,10 @@ export async function startSelfCheck(tx: Tx, actor: ChatActor, group: GroupRow |
   check(actor, 'selfcheck.run')
   const business = await memberBusiness(tx, actor, group)
   const list = pickChecklist(word, business.industry)
+  await tx
+    .update(selfChecks)
+    .set({ status: 'abandoned' })
+    .where(and(eq(selfChecks.businessId, business.id), eq(selfChecks.status, 'open')))
   const [row] = await tx
     .insert(selfChecks)
     .values({ businessId: business.id, personId: actor.personId, checklistKey: list.key, title: list.title, items: list.items.map((i) => i.text), startedAt: now })
