@@ -296,4 +296,24 @@ describe('programmes through the chat: self-check, training, responsibility syst
     expect(chat.some((x) => x.includes('已发布通报表扬“年度自查自改先进单位”'))).toBe(true)
     expect(chat.some((x) => x.startsWith('【通报表扬】年度自查自改先进单位'))).toBe(true)
   })
+
+  it('when people mistype programme commands, then they get a clear Chinese answer with the usage', async () => {
+    expect(await t.say('officer', s.group, '#自查 燃气')).toBe('refused')
+    expect(texts(s.group)[0]).toContain('监管人员不能执行这个操作')
+    expect(await t.say('passer', s.group, '#自查 燃气')).toBe('refused')
+    expect(texts(s.group)[0]).toContain('只有绑定了单位的经营主体可以自查')
+    expect(await t.say('owner', s.group, '#自查 火锅')).toBe('usage')
+    const unknown = texts(s.group)[0]
+    expect(unknown).toContain('没有“火锅”自查表')
+    expect(unknown).toContain('用法：自查')
+    expect(await t.say('owner', s.group, '#签到 abc')).toBe('usage')
+    expect(texts(s.group)[0]).toContain('请写老师公布的4位签到码')
+    expect(await t.say('owner', s.group, '#报名 P999')).toBe('refused')
+    expect(texts(s.group)[0]).toContain('没有找到培训 P999')
+    expect(await t.say('owner', s.group, '#责任制 随便')).toBe('usage')
+    expect(texts(s.group)[0]).toContain('责任制 已修订')
+    // already verified: nothing more to submit
+    expect(await t.say('owner', s.group, '#责任制 已修订')).toBe('refused')
+    expect(texts(s.group)[0]).toContain('已核验通过')
+  })
 })
