@@ -52,9 +52,13 @@ function target(
   }
 }
 
-/** Every dated target of the plan at `at`, computed from the records (milestones only from evidence). */
+/**
+ * Every dated target of the plan at `at`, computed from the records (milestones only from evidence). Once a
+ * deadline has passed, progress is what was done by the deadline: work done late does not turn missed into met.
+ */
 export async function planTargets(tx: Tx, at: Date): Promise<PlanTarget[]> {
   const out: PlanTarget[] = []
+  const by = (deadline: Date) => (at.getTime() < deadline.getTime() ? at : deadline)
   const planStart = yearStart(2024)
 
   const rs = await tx
@@ -66,7 +70,8 @@ export async function planTargets(tx: Tx, at: Date): Promise<PlanTarget[]> {
     [false, 2025, '其他商务生产经营单位全员安全生产责任制覆盖'],
   ] as const) {
     const list = rs.filter((r) => r.aboveQuota === aboveQuota)
-    const done = list.filter((r) => r.verifiedAt && r.verifiedAt.getTime() <= at.getTime()).length
+    const cut = by(yearEnd(year))
+    const done = list.filter((r) => r.verifiedAt && r.verifiedAt.getTime() <= cut.getTime()).length
     out.push(target({ key: `responsibility.${aboveQuota ? 'above_quota' : 'others'}`, title, kind: 'counted', done, required: list.length }, planStart, yearEnd(year), at))
   }
 
@@ -75,13 +80,14 @@ export async function planTargets(tx: Tx, at: Date): Promise<PlanTarget[]> {
     const def = MILESTONE_TARGETS[key]
     for (const year of PLAN_YEARS) {
       const proofs = milestones.filter((m) => m.targetKey === key && m.year === year && Date.parse(`${m.achievedOn}T00:00:00+08:00`) <= at.getTime())
+      const onTime = proofs.filter((m) => Date.parse(`${m.achievedOn}T00:00:00+08:00`) <= by(yearEnd(year)).getTime())
       out.push(
         target(
           {
             key: `${key}.${year}`,
             title: `${def.title}：${def.stages[year]}`,
             kind: 'milestone',
-            done: proofs.length ? 1 : 0,
+            done: onTime.length ? 1 : 0,
             required: 1,
             evidence: proofs.map((m) => ({ milestoneId: m.id, achievedOn: m.achievedOn, title: m.title, evidenceSha256: m.evidenceSha256 })),
           },
