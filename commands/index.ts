@@ -17,6 +17,13 @@ import confirm from './confirm.js'
 import completeTask, { taskFiles } from './complete-task.js'
 import myTasks from './my-tasks.js'
 import ackReply from './ack-reply.js'
+import selfcheck from './selfcheck.js'
+import selfcheckAnswer from './selfcheck-answer.js'
+import signup from './signup.js'
+import checkin from './checkin.js'
+import responsibility from './responsibility.js'
+import responsibilityFile from './responsibility-file.js'
+import commend from './commend.js'
 
 /** Every chat command, in the order help lists them. */
 export const commands: CommandDef<never>[] = [
@@ -34,16 +41,21 @@ export const commands: CommandDef<never>[] = [
   confirm,
   completeTask,
   myTasks,
+  selfcheck,
+  signup,
+  checkin,
+  responsibility,
+  commend,
   registerGroup,
   bind,
   help,
 ] as CommandDef<never>[]
 
 /** Texts taken without a command word because the bot waits for them (checklist answers, 收到 …). */
-export const awaitedReplies: AwaitedReply[] = [ackReply]
+export const awaitedReplies: AwaitedReply[] = [ackReply, selfcheckAnswer]
 
 /** Photos and files taken for an open slot other than a hazard's photos. */
-export const awaitedImages: AwaitedImage[] = [taskFiles]
+export const awaitedImages: AwaitedImage[] = [taskFiles, responsibilityFile]
 
 /** Command words, longest first, so 移交结果 wins over 移交 and 报隐患 over 隐患. */
 const WORDS = commands

@@ -8,6 +8,20 @@ import weeklySummary from './weekly-summary.js'
 import dueNotices from './notices.js'
 import ackReminders from './ack-reminders.js'
 import taskReminders from './task-reminders.js'
+import selfcheckReminders from './selfcheck-reminders.js'
+import responsibilityReminders from './responsibility-reminders.js'
 
 /** Every scheduled job; the runner (src/scheduler.ts) fires each on its cron expression. */
-export const jobs: Job[] = [safetyTips, warningCases, keyPeriods, dutyRoster, hazardDeadlines, weeklySummary, dueNotices, ackReminders, taskReminders]
+export const jobs: Job[] = [
+  safetyTips,
+  warningCases,
+  keyPeriods,
+  dutyRoster,
+  hazardDeadlines,
+  weeklySummary,
+  dueNotices,
+  ackReminders,
+  taskReminders,
+  selfcheckReminders,
+  responsibilityReminders,
+]

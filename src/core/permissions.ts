@@ -38,6 +38,13 @@ export const ACTIONS = [
   'task.complete',
   'outbox.view',
   'outbox.manage',
+  'selfcheck.run',
+  'training.join',
+  'responsibility.submit',
+  'responsibility.verify',
+  'programme.read',
+  'programme.manage',
+  'commendation.publish',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
@@ -53,6 +60,9 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'hazard.rectify': 'own_business',
     'hazard.view': 'own_business',
     'notice.ack': 'all',
+    'selfcheck.run': 'own_business',
+    'training.join': 'all',
+    'responsibility.submit': 'own_business',
   },
   officer: {
     help: 'all',
@@ -69,6 +79,10 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'alert.weather': 'jurisdiction',
     'notice.ack': 'all',
     'task.complete': 'all',
+    'training.join': 'all',
+    'responsibility.verify': 'jurisdiction',
+    'programme.read': 'jurisdiction',
+    'programme.manage': 'jurisdiction',
   },
   leader: {
     help: 'all',
@@ -90,10 +104,25 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'task.view': 'all',
     'task.complete': 'all',
     'outbox.view': 'all',
+    'training.join': 'all',
+    'responsibility.verify': 'all',
+    'programme.read': 'all',
+    'programme.manage': 'all',
+    'commendation.publish': 'all',
   },
   admin: Object.fromEntries(ACTIONS.map((a) => [a, 'all'])) as Record<Action, Reach>,
   association: { help: 'all', bind: 'all', 'hazard.report': 'all', 'hazard.view': 'jurisdiction', 'admin.read': 'jurisdiction', 'notice.ack': 'all' },
-  viewer: { help: 'all', bind: 'all', 'hazard.view': 'all', 'admin.read': 'all', 'notice.ack': 'all', 'notice.view': 'all', 'task.view': 'all', 'outbox.view': 'all' },
+  viewer: {
+    help: 'all',
+    bind: 'all',
+    'hazard.view': 'all',
+    'admin.read': 'all',
+    'notice.ack': 'all',
+    'notice.view': 'all',
+    'task.view': 'all',
+    'outbox.view': 'all',
+    'programme.read': 'all',
+  },
 }
 
 export interface Actor {
@@ -137,6 +166,11 @@ const REFUSALS: Partial<Record<Action, string>> = {
   'group.register': '只有监管人员可以登记本群',
   'alert.weather': '只有监管人员可以发布天气预警',
   'task.complete': '只有监管人员可以报告督办任务完成',
+  'selfcheck.run': '只有绑定了单位的经营主体可以自查',
+  'responsibility.submit': '只有绑定了单位的经营主体可以报送责任制',
+  'responsibility.verify': '只有监管人员可以核验责任制',
+  'training.join': '请先绑定身份再报名培训：#绑定 绑定码',
+  'commendation.publish': '只有局领导可以发布通报表扬',
 }
 
 export function authorize(actor: Actor, action: Action, target?: Target): Decision {

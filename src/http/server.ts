@@ -16,6 +16,7 @@ import { opsRoutes } from './ops-routes.js'
 import { privacyRoutes, auditPersonalDataReads } from './privacy-routes.js'
 import { contentRoutes } from './content-routes.js'
 import { noticeRoutes } from './notice-routes.js'
+import { programmeRoutes } from './programme-routes.js'
 import type { Metrics } from '../metrics.js'
 
 const STATUS: Partial<Record<ErrorCode, number>> = { not_found: 404, forbidden: 403, conflict: 409, invalid_state: 409 }
@@ -86,7 +87,12 @@ export async function buildHttp(deps: {
   )
   await app.register(
     contentRoutes({ db: deps.db, config: deps.config, clock: deps.clock, channel: deps.channel, simulatorMode: !!deps.simulator, onOutbox: deps.onOutbox }),
+  )
+  await app.register(
     noticeRoutes({ db: deps.db, config: deps.config, clock: deps.clock, channel: deps.channel, simulatorMode: !!deps.simulator, onOutbox: deps.onOutbox }),
+  )
+  await app.register(
+    programmeRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, account: () => deps.channel.account(), onOutbox: deps.onOutbox }),
   )
   if (deps.simulator) {
     await app.register(simRoutes({ sim: deps.simulator, config: deps.config }))

@@ -109,12 +109,21 @@ const SCOPED: [keyof typeof A, Action, keyof typeof T, Want][] = [
   ['officer', 'notice.send', 'ownBusiness', { refused: '监管人员不能执行这个操作' }],
   ['viewer', 'outbox.manage', 'noTownship', { refused: '只读用户不能执行这个操作' }],
   ['leader', 'outbox.manage', 'noTownship', { refused: '局领导不能执行这个操作' }],
+  // programmes: a business self-checks and submits for itself; an officer verifies in its township
+  ['member', 'selfcheck.run', 'ownBusiness', 'allowed'],
+  ['member', 'responsibility.submit', 'otherBusiness', { refused: '这不是您单位的隐患' }],
+  ['member', 'responsibility.verify', 'ownBusiness', { refused: '只有监管人员可以核验责任制' }],
+  ['officer', 'responsibility.verify', 'ownBusiness', 'allowed'],
+  ['officer', 'responsibility.verify', 'otherTownship', { refused: OUT }],
+  ['public', 'selfcheck.run', 'ownBusiness', { refused: '只有绑定了单位的经营主体可以自查' }],
+  ['officer', 'commendation.publish', 'noTownship', 'refused'],
+  ['viewer', 'programme.manage', 'noTownship', { refused: '只读用户不能执行这个操作' }],
 ]
 
 /** The coarse check (no target) that chat uses before parsing: what each role may do at all. */
 const MAY: Record<Role, Action[]> = {
   public: ['help', 'bind', 'hazard.report', 'hazard.view', 'notice.ack'],
-  member: ['help', 'bind', 'hazard.report', 'hazard.rectify', 'hazard.view', 'notice.ack'],
+  member: ['help', 'bind', 'hazard.report', 'hazard.rectify', 'hazard.view', 'notice.ack', 'selfcheck.run', 'training.join', 'responsibility.submit'],
   officer: [
     'help',
     'bind',
@@ -130,6 +139,10 @@ const MAY: Record<Role, Action[]> = {
     'alert.weather',
     'notice.ack',
     'task.complete',
+    'training.join',
+    'responsibility.verify',
+    'programme.read',
+    'programme.manage',
   ],
   leader: [
     'help',
@@ -151,10 +164,15 @@ const MAY: Record<Role, Action[]> = {
     'task.view',
     'task.complete',
     'outbox.view',
+    'training.join',
+    'responsibility.verify',
+    'programme.read',
+    'programme.manage',
+    'commendation.publish',
   ],
   admin: [...ACTIONS],
   association: ['help', 'bind', 'hazard.report', 'hazard.view', 'admin.read', 'notice.ack'],
-  viewer: ['help', 'bind', 'hazard.view', 'admin.read', 'notice.ack', 'notice.view', 'task.view', 'outbox.view'],
+  viewer: ['help', 'bind', 'hazard.view', 'admin.read', 'notice.ack', 'notice.view', 'task.view', 'outbox.view', 'programme.read'],
 }
 
 describe('permissions: role × action × scope', () => {
