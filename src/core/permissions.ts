@@ -26,6 +26,7 @@ export const ACTIONS = [
   'hazard.view',
   'admin.read',
   'admin.manage',
+  'audit.read',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
@@ -65,6 +66,7 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'hazard.transfer_result': 'all',
     'hazard.view': 'all',
     'admin.read': 'all',
+    'audit.read': 'all',
   },
   admin: Object.fromEntries(ACTIONS.map((a) => [a, 'all'])) as Record<Action, Reach>,
   association: { help: 'all', bind: 'all', 'hazard.report': 'all', 'hazard.view': 'jurisdiction', 'admin.read': 'jurisdiction' },

@@ -12,6 +12,8 @@ import type { Simulator } from '../channels/simulator.js'
 import { adminRoutes } from './admin-routes.js'
 import { simRoutes } from './sim-routes.js'
 import { opsRoutes } from './ops-routes.js'
+import { installConsoleAuth } from './console-auth.js'
+import { consoleRoutes } from './console-routes.js'
 import type { Metrics } from '../metrics.js'
 
 const STATUS: Partial<Record<ErrorCode, number>> = { not_found: 404, forbidden: 403, conflict: 409, invalid_state: 409 }
@@ -53,11 +55,15 @@ export async function buildHttp(deps: {
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
+  // before every route: console sessions count as API actors, and their state-changing requests need the CSRF token
+  await installConsoleAuth(app, { db: deps.db, config: deps.config, clock: deps.clock })
+
   await app.register(opsRoutes({ db: deps.db, config: deps.config, channel: deps.channel, metrics: deps.metrics, accepting: deps.accepting }))
 
   await app.register(
     adminRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }),
   )
+  await app.register(consoleRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }))
   if (deps.simulator) {
     await app.register(simRoutes({ sim: deps.simulator, config: deps.config }))
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/sim'))
