@@ -26,6 +26,7 @@ export const ACTIONS = [
   'hazard.view',
   'admin.read',
   'admin.manage',
+  'ledger.export',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
@@ -53,6 +54,7 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'hazard.transfer_result': 'jurisdiction',
     'hazard.view': 'jurisdiction',
     'admin.read': 'jurisdiction',
+    'ledger.export': 'jurisdiction',
   },
   leader: {
     help: 'all',
@@ -65,10 +67,11 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'hazard.transfer_result': 'all',
     'hazard.view': 'all',
     'admin.read': 'all',
+    'ledger.export': 'all',
   },
   admin: Object.fromEntries(ACTIONS.map((a) => [a, 'all'])) as Record<Action, Reach>,
   association: { help: 'all', bind: 'all', 'hazard.report': 'all', 'hazard.view': 'jurisdiction', 'admin.read': 'jurisdiction' },
-  viewer: { help: 'all', bind: 'all', 'hazard.view': 'all', 'admin.read': 'all' },
+  viewer: { help: 'all', bind: 'all', 'hazard.view': 'all', 'admin.read': 'all', 'ledger.export': 'all' },
 }
 
 export interface Actor {
