@@ -8,6 +8,10 @@ import { recordAudit } from '../services/audit.js'
 import { ledgerFilterSchema, ledgerPage, ledgerPageSchema, parseQuery } from '../services/ledger.js'
 import { overview, statsTable, statsTableSchema } from '../services/stats.js'
 import { ledgerCsv, ledgerXlsx, statsTableXlsx } from '../services/exports.js'
+import { importBusinesses, readTable } from '../services/import.js'
+import { AppError } from '../core/errors.js'
+import multipart from '@fastify/multipart'
+import { z } from 'zod'
 import { requireAction, actorOf, type ApiActor } from './auth.js'
 
 const secured = { security: [{ bearer: [] }] }
@@ -29,7 +33,14 @@ function given(q: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The ledger, statistics and exports: every route scoped to the actor; every export audited. */
-export function ledgerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; simulatorMode: boolean }): FastifyPluginAsyncZod {
+export function ledgerRoutes(deps: {
+  db: Db
+  config: AppConfig
+  clock: Clock
+  simulatorMode: boolean
+  /** businesses changed: chat caches must forget them */
+  onDirectoryChange?: () => void
+}): FastifyPluginAsyncZod {
   const { db, config, clock, simulatorMode } = deps
   const can = (a: Parameters<typeof requireAction>[0]) => requireAction(a, config, simulatorMode)
   const photoUrl = (req: FastifyRequest) => {
@@ -40,6 +51,9 @@ export function ledgerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; si
     recordAudit(db, { ...auditActor(actorOf(req)), action, targetType: 'ledger', detail, requestId: req.id }, clock.now())
 
   return async (app) => {
+    // in this plugin's scope only
+    await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 5 } })
+
     app.get(
       '/api/ledger',
       {
@@ -95,6 +109,36 @@ export function ledgerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; si
         await audit(req, 'stats.export', { format: 'xlsx', period: q.period, by: q.by })
         const name = `隐患统计表-${t.label}-${q.by === 'township' ? '按乡镇街' : '按行业'}.xlsx`
         return reply.type(XLSX).header('content-disposition', attachment(name)).send(await statsTableXlsx(t, now))
+      },
+    )
+
+    app.post(
+      '/api/businesses/import',
+      {
+        preHandler: can('admin.manage'),
+        schema: {
+          ...secured,
+          tags: ['directory'],
+          summary: '批量导入经营主体（multipart 字段 file：.xlsx 或 .csv；?dryRun=1 只校验）。全部通过才导入，否则逐行报告',
+          querystring: z.object({ dryRun: z.enum(['1', '0', 'true', 'false']).optional() }),
+        },
+      },
+      async (req, reply) => {
+        if (!req.isMultipart()) throw new AppError('usage', '请用 multipart/form-data 上传，文件放在 file 字段')
+        const part = await req.file()
+        if (!part || part.fieldname !== 'file') throw new AppError('usage', '没有收到文件：请把 .xlsx 或 .csv 文件放在 file 字段上传')
+        const bytes = await part.toBuffer()
+        const table = await readTable(bytes, part.filename)
+        const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true'
+        const a = actorOf(req)
+        const r = await importBusinesses(db, table, { dryRun, now: clock.now(), audit: { ...auditActor(a), requestId: req.id, fileName: part.filename } })
+        if (r.created) deps.onDirectoryChange?.()
+        const message = r.ok
+          ? dryRun
+            ? `校验通过：${r.valid} 个单位可以导入`
+            : `已导入 ${r.created} 个单位`
+          : `有 ${r.errors.length} 行需要修改（第 ${r.errors.slice(0, 5).map((e) => e.row).join('、')}${r.errors.length > 5 ? '…' : ''} 行），整批未导入`
+        return reply.code(r.ok ? 200 : 422).send({ ...r, message })
       },
     )
   }

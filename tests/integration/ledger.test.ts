@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { describe, it, expect } from 'vitest'
 import { eq } from 'drizzle-orm'
 import ExcelJS from 'exceljs'
@@ -125,6 +127,12 @@ describe('ledger, overview, statistics table and exports', () => {
     expect((await get('/api/ledger/export.csv', ASSOC)).statusCode).toBe(403)
     expect((await get('/api/stats/table.xlsx?period=2026', ASSOC)).statusCode).toBe(403)
     expect((await get('/api/ledger/export.csv', VIEWER)).statusCode).toBe(200)
+    // importing businesses takes the manage right
+    const form = new FormData()
+    form.append('file', new Blob(['单位名称,行业\n某饭店,餐饮\n']), 'a.csv')
+    const imp = await t.app.http.inject({ method: 'POST', url: '/api/businesses/import', payload: form, headers: bearer(VIEWER) })
+    expect(imp.statusCode).toBe(403)
+    expect((await t.app.http.inject({ method: 'POST', url: '/api/businesses/import', payload: form })).statusCode).toBe(401)
   })
 
   it('when an officer of another township asks, then it sees nothing of this township (ledger, totals, overview, table, export)', async () => {
@@ -275,5 +283,99 @@ describe('ledger, overview, statistics table and exports', () => {
         expect(seen, `${sort} ${order}`).toEqual(expected)
       }
     }
+  })
+})
+
+describe('importing businesses from Excel or CSV', () => {
+  let t: TestApp
+  let s: Seed
+  useSeededApp((app, seed) => {
+    t = app
+    s = seed
+  })
+  const sample = fs.readFileSync(path.join(import.meta.dirname, '../../docs/businesses-import-sample.csv'))
+  const upload = async (content: Buffer, filename: string, qs = '', remoteAddress = '127.0.0.1') => {
+    const form = new FormData()
+    form.append('file', new Blob([new Uint8Array(content)]), filename)
+    const r = await t.app.http.inject({ method: 'POST', url: `/api/businesses/import${qs}`, payload: form, remoteAddress })
+    return { status: r.statusCode, body: r.json() }
+  }
+  const businessCount = async () => (await t.database.db.select().from(schema.businesses)).length
+
+  it('when the sample CSV is checked with dryRun, then it passes and nothing is created', async () => {
+    const before = await businessCount()
+    const r = await upload(sample, '经营主体.csv', '?dryRun=1')
+    expect(r.body).toMatchObject({ ok: true, dryRun: true, created: 0, valid: 4, errors: [] })
+    expect(r.body.message).toContain('校验通过')
+    expect(await businessCount()).toBe(before)
+  })
+
+  it('when one row of an xlsx is bad, then nothing is created and the report names that row', async () => {
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('单位')
+    ws.addRow(['单位名称', '统一社会信用代码', '行业', '乡镇街', '地址', '限上单位'])
+    ws.addRow(['城关一号饭店', '', '餐饮', '城关街道', '', '否'])
+    ws.addRow(['城关二号饭店', '92211382MA0Y0A011X', '饭店', '城关街道', '', '否'])
+    ws.addRow(['城关三号饭店', '', '餐饮', '城关街道', '', ''])
+    const before = await businessCount()
+    const r = await upload(Buffer.from(await wb.xlsx.writeBuffer()), 'businesses.xlsx')
+    expect(r.status).toBe(422)
+    expect(r.body.ok).toBe(false)
+    expect(r.body.created).toBe(0)
+    expect(r.body.errors).toEqual([{ row: 3, message: expect.stringContaining('校验位') }])
+    expect(r.body.message).toContain('第 3')
+    expect(await businessCount()).toBe(before)
+  })
+
+  it('when rows repeat each other or the database, or name unknown industries and townships, then each row says why', async () => {
+    const csv = [
+      '名称,信用代码,行业,乡镇,限上单位',
+      '城关老街饭店,,餐饮,城关街道,否',
+      '新开饭店,,烧烤,城关街道,否',
+      '另一家饭店,,餐饮,月亮街道,是',
+      '重复饭店,,餐饮,,',
+      '重复饭店,,餐饮,,maybe',
+      ',,餐饮,,',
+    ].join('\n')
+    const r = await upload(Buffer.from(csv), 'x.csv')
+    expect(r.body.ok).toBe(false)
+    const byRow = Object.fromEntries(r.body.errors.map((e: { row: number; message: string }) => [e.row, e.message]))
+    expect(byRow[2]).toContain('已有同名单位')
+    expect(byRow[3]).toContain('行业“烧烤”不在目录里')
+    expect(byRow[4]).toContain('没有乡镇街“月亮街道”')
+    expect(byRow[6]).toContain('与第 5 行重复')
+    expect(byRow[6]).toContain('“是”或“否”')
+    expect(byRow[7]).toContain('单位名称不能为空')
+    expect(byRow[5]).toBeUndefined()
+  })
+
+  it('when the file is wrong (no name column, wrong type, empty, GBK CSV), then a Chinese answer says what to fix', async () => {
+    expect((await upload(Buffer.from('地址,行业\n某地,餐饮\n'), 'a.csv')).body.errors[0].message).toContain('表头缺少“单位名称”')
+    const xls = await upload(Buffer.from('not a spreadsheet'), 'a.xls')
+    expect(xls.status).toBe(400)
+    expect(xls.body.message).toContain('.xlsx')
+    expect((await upload(Buffer.from(''), 'a.csv')).body.errors[0].message).toContain('文件是空的')
+    const gbk = Buffer.from([...Buffer.from('\xb5\xa5\xce\xbb\xc3\xfb\xb3\xc6,\xd0\xd0\xd2\xb5\n', 'latin1'), ...Buffer.from('\xb9\xf0\xbb\xa8\xb7\xb9\xb5\xea,\xb2\xcd\xd2\xfb\n', 'latin1')])
+    const g = await upload(gbk, 'gbk.csv', '?dryRun=1')
+    expect(g.body).toMatchObject({ ok: true, valid: 1 })
+  })
+
+  it('when the sample CSV is imported, then every business exists with its township and flags, and the import is audited', async () => {
+    const r = await upload(sample, '经营主体.csv')
+    expect(r.status).toBe(200)
+    expect(r.body).toMatchObject({ ok: true, created: 4, errors: [] })
+    const [b] = await t.database.db.select().from(schema.businesses).where(eq(schema.businesses.name, '红山永兴加油站'))
+    expect(b).toMatchObject({ industry: 'refined_oil', townshipId: s.town2.id, aboveQuota: true, creditCode: '91211382MA0Y0B0222' })
+    const [q] = await t.database.db.select().from(schema.businesses).where(eq(schema.businesses.name, '城关“好日子”超市'))
+    expect(q).toMatchObject({ industry: 'mall', creditCode: null, aboveQuota: false })
+    const audits = await t.database.db.select().from(schema.auditLog).where(eq(schema.auditLog.action, 'business.import'))
+    expect(audits).toHaveLength(1)
+    expect(audits[0].detail).toEqual({ fileName: '经营主体.csv', created: 4 })
+    const again = await upload(sample, '经营主体.csv')
+    expect(again.body.errors).toHaveLength(4)
+  })
+
+  it('when a client that is neither loopback nor holds a token uploads, then 401', async () => {
+    expect((await upload(sample, 'a.csv', '', '10.0.0.9')).status).toBe(401)
   })
 })
