@@ -27,6 +27,7 @@ export const ACTIONS = [
   'admin.read',
   'admin.manage',
   'audit.read',
+  'ledger.export',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
@@ -54,6 +55,7 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'hazard.transfer_result': 'jurisdiction',
     'hazard.view': 'jurisdiction',
     'admin.read': 'jurisdiction',
+    'ledger.export': 'jurisdiction',
   },
   leader: {
     help: 'all',
@@ -67,10 +69,11 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'hazard.view': 'all',
     'admin.read': 'all',
     'audit.read': 'all',
+    'ledger.export': 'all',
   },
   admin: Object.fromEntries(ACTIONS.map((a) => [a, 'all'])) as Record<Action, Reach>,
   association: { help: 'all', bind: 'all', 'hazard.report': 'all', 'hazard.view': 'jurisdiction', 'admin.read': 'jurisdiction' },
-  viewer: { help: 'all', bind: 'all', 'hazard.view': 'all', 'admin.read': 'all' },
+  viewer: { help: 'all', bind: 'all', 'hazard.view': 'all', 'admin.read': 'all', 'ledger.export': 'all' },
 }
 
 export interface Actor {

@@ -14,6 +14,7 @@ import { simRoutes } from './sim-routes.js'
 import { opsRoutes } from './ops-routes.js'
 import { installConsoleAuth } from './console-auth.js'
 import { consoleRoutes } from './console-routes.js'
+import { ledgerRoutes } from './ledger-routes.js'
 import type { Metrics } from '../metrics.js'
 
 const STATUS: Partial<Record<ErrorCode, number>> = { not_found: 404, forbidden: 403, conflict: 409, invalid_state: 409 }
@@ -64,6 +65,7 @@ export async function buildHttp(deps: {
     adminRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }),
   )
   await app.register(consoleRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }))
+  await app.register(ledgerRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }))
   if (deps.simulator) {
     await app.register(simRoutes({ sim: deps.simulator, config: deps.config }))
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/sim'))

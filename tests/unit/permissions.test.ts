@@ -120,6 +120,7 @@ const MAY: Record<Role, Action[]> = {
     'hazard.transfer_result',
     'hazard.view',
     'admin.read',
+    'ledger.export',
   ],
   leader: [
     'help',
@@ -132,10 +133,11 @@ const MAY: Record<Role, Action[]> = {
     'hazard.transfer_result',
     'hazard.view',
     'admin.read',
+    'ledger.export',
   ],
   admin: [...ACTIONS],
   association: ['help', 'bind', 'hazard.report', 'hazard.view', 'admin.read'],
-  viewer: ['help', 'bind', 'hazard.view', 'admin.read'],
+  viewer: ['help', 'bind', 'hazard.view', 'admin.read', 'ledger.export'],
 }
 
 describe('permissions: role × action × scope', () => {
