@@ -23,7 +23,7 @@ export default defineConfig(
     languageOptions: {
       sourceType: 'script',
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'fetch', 'FormData', 'URLSearchParams', 'Node', 'console'].map((g) => [g, 'readonly']),
+        ['window', 'document', 'location', 'fetch', 'FormData', 'URLSearchParams', 'Node', 'console', 'getComputedStyle'].map((g) => [g, 'readonly']),
       ),
     },
   },

@@ -23,7 +23,10 @@ import { actorOf, apiActor, requireAction } from './auth.js'
 import { SESSION_COOKIE, sessionCookieOptions } from './console-auth.js'
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'console')
-const ECHARTS = createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js')
+const require = createRequire(import.meta.url)
+const ECHARTS = require.resolve('echarts/dist/echarts.min.js')
+/** A CJK font for machines without one (loaded by the browser only when no system font has the glyphs). */
+const FONT = path.join(path.dirname(require.resolve('@expo-google-fonts/noto-sans-sc/package.json')), '400Regular/NotoSansSC_400Regular.ttf')
 
 /** 专项行动 a hazard can be tagged with (DOMAIN.md). */
 export const CAMPAIGNS = ['冬春火灾防控', '消防安全集中除患攻坚大整治', '城镇燃气安全专项整治', '燃气和醇基燃料安全整治', '大跨度结构场所安全专项排查整治', '自建房安全整治']
@@ -37,6 +40,7 @@ const CSP = [
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
+  "font-src 'self'",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
@@ -48,6 +52,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   'console.js': { file: path.join(DIR, 'console.js'), type: 'text/javascript; charset=utf-8' },
   'console.css': { file: path.join(DIR, 'console.css'), type: 'text/css; charset=utf-8' },
   'echarts.min.js': { file: ECHARTS, type: 'text/javascript; charset=utf-8' },
+  'noto-sans-sc.ttf': { file: FONT, type: 'font/ttf' },
 }
 
 const code = z.object({ code: z.string().regex(/^[Yy]\d{1,10}$/, '编号形如 Y12') })
@@ -184,7 +189,7 @@ export function consoleRoutes(deps: { db: Db; config: AppConfig; clock: Clock; s
     app.get('/console/api/options', { preHandler: can('admin.read'), schema: { tags: ['console'], summary: '筛选项：乡镇街、行业、类别、状态、专项行动、部门' } }, async () => ({
       townships: await townships(db),
       industries: Object.entries(INDUSTRIES).map(([value, label]) => ({ value, label })),
-      categories: Object.values(CATEGORIES),
+      categories: Object.entries(CATEGORIES).map(([value, label]) => ({ value, label })),
       grades: Object.entries(GRADES).map(([value, label]) => ({ value, label })),
       statuses: Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label })),
       campaigns: CAMPAIGNS,

@@ -114,7 +114,7 @@
         h('td', {}, h('a', { href: `#/hazard/${i.code}`, 'data-testid': 'hazard-link' }, i.code)),
         h('td', {}, statusTag(i.status), i.overdue ? h('span', { class: 'tag overdue' }, '逾期') : null),
         h('td', {}, gradeTag(i.grade), i.listedSupervision ? h('span', { class: 'tag major' }, i.listedSupervision) : null),
-        h('td', {}, i.category),
+        h('td', {}, label(opts.categories, i.category)),
         h('td', { class: 'text', 'data-testid': 'ledger-business' }, i.businessName || '待认定'),
         h('td', {}, i.townshipName || ''),
         h('td', { class: 'text', 'data-testid': 'ledger-description' }, i.description),
@@ -147,22 +147,26 @@
         card('overdue', '逾期', s.overdue, s.overdue > 0),
         card('major', '重大（挂牌督办）', s.major, s.major > 0),
         card('closedThisMonth', '本月销号', s.closedThisMonth),
-        card('rectificationRate', '整改率', `${Math.round((s.rectificationRate || 0) * 1000) / 10}%`),
-        card('avgDaysToClose', '平均整改天数', s.avgDaysToClose == null ? '—' : Math.round(s.avgDaysToClose * 10) / 10),
+        card('rectificationRate', '整改率', s.rectificationRate == null ? '—' : `${s.rectificationRate}%`),
+        card('avgDaysToClose', '平均整改天数', s.avgDaysToClose == null ? '—' : s.avgDaysToClose),
       ),
       h('div', { class: 'charts' }, charts.map((c) => c.el)),
     )
     CHARTS.splice(0).forEach((c) => c.dispose())
     if (!window.echarts) return
+    // canvas text needs the page's fonts loaded (the bundled CJK one where the system has none)
+    await document.fonts.ready
+    const textStyle = { fontFamily: getComputedStyle(document.body).fontFamily }
     for (const c of charts) {
       const chart = window.echarts.init(c.el)
       CHARTS.push(chart)
+      chart.setOption({ textStyle })
       const data = s[c.key] || []
       if (c.key === 'byMonth') {
         chart.setOption({
           title: { text: c.title, textStyle: { fontSize: 14 } },
           tooltip: { trigger: 'axis' },
-          legend: { data: ['发现', '销号'], right: 0 },
+          legend: { data: ['发现', '销号'], top: 0, right: 0 },
           grid: { left: 36, right: 12, bottom: 28, top: 40 },
           xAxis: { type: 'category', data: data.map((d) => d.month) },
           yAxis: { type: 'value', minInterval: 1 },
@@ -177,7 +181,7 @@
           tooltip: { trigger: 'axis' },
           grid: { left: 90, right: 16, bottom: 24, top: 36 },
           xAxis: { type: 'value', minInterval: 1 },
-          yAxis: { type: 'category', data: data.map((d) => (c.key === 'byIndustry' ? industryLabel(d.name) : d.name)), inverse: true },
+          yAxis: { type: 'category', data: data.map((d) => d.name), inverse: true },
           series: [{ type: 'bar', data: data.map((d) => d.count), label: { show: true, position: 'right' } }],
         })
       }
@@ -186,7 +190,7 @@
 
   // ---- ledger ----
 
-  const SORTS = { code: '编号', createdAt: '上报时间', deadline: '期限', status: '状态', grade: '等级' }
+  const SORTS = { code: '编号', createdAt: '上报时间', deadline: '期限', status: '状态', grade: '等级', closedAt: '销号时间' }
 
   async function ledger(query) {
     const q = new URLSearchParams(query)
@@ -388,7 +392,7 @@
             ['单位', d.businessName || '待认定'],
             ['乡镇街', d.townshipName || ''],
             ['行业', industryLabel(d.industry)],
-            ['类别', d.category],
+            ['类别', label(opts.categories, d.category)],
             ['隐患描述', d.description],
             ['地点', d.place || ''],
             ['上报人', `${d.reporterName}${d.reporterKind === 'public' ? '（群众举报）' : ''}`],
@@ -527,13 +531,13 @@
           const errors = r.errors || []
           out.replaceChildren(
             errors.length
-              ? h('p', { class: 'error', 'data-testid': 'import-summary' }, `有 ${errors.length} 行有误，整个文件未导入。请改正后重新上传。`)
-              : h('p', { class: 'notice', 'data-testid': 'import-summary' }, dry ? `检查通过，可导入 ${r.created} 家（未写入）` : `已导入 ${r.created} 家经营主体`),
+              ? h('p', { class: 'error', 'data-testid': 'import-summary' }, `${r.message || `有 ${errors.length} 行有误，整批未导入`}。请改正后重新上传。`)
+              : h('p', { class: 'notice', 'data-testid': 'import-summary' }, r.message || (dry ? '检查通过（未写入）' : `已导入 ${r.created} 家经营主体`)),
             errors.length ? tableOf(['行号', '问题'], errors.map((x) => h('tr', { 'data-testid': 'import-error' }, h('td', {}, x.row), h('td', { class: 'text' }, x.message))), 'import-errors') : null,
           )
         },
       },
-      h('p', {}, '上传 Excel（.xlsx）或 CSV 文件，第一行为表头：名称、行业、乡镇街、统一社会信用代码、地址、限上单位。任一行有误则整个文件不导入，并逐行列出问题。'),
+      h('p', {}, '上传 Excel（.xlsx）或 CSV 文件，第一行为表头：单位名称、统一社会信用代码、行业、乡镇街、地址、限上单位。任一行有误则整个文件不导入，并逐行列出问题。'),
       h('div', { class: 'row' }, h('input', { type: 'file', name: 'file', accept: '.xlsx,.csv', required: true, 'data-testid': 'import-file' }), h('label', {}, '只检查不导入', h('input', { type: 'checkbox', name: 'dryRun' })), h('button', { type: 'submit', 'data-testid': 'import-submit' }, '上传')),
     )
     show(h('h1', {}, '导入经营主体'), form, out)
