@@ -161,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     metrics,
     accepting: () => accepting,
     onDirectoryChange: () => router.directoryChanged(),
+    onOutbox: () => sender.kick(),
   })
   let started = false
   let closing: Promise<void> | undefined

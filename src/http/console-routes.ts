@@ -11,9 +11,12 @@ import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
 import { AppError } from '../core/errors.js'
 import { authorize, ROLE_LABELS, type Action } from '../core/permissions.js'
+import type { Channel } from '../channels/types.js'
+import { tellGroup } from '../services/console-notify.js'
+import { formatDate } from '../core/clock.js'
 import { CATEGORIES, DEPARTMENTS, GRADES, INDUSTRIES, STATUS_LABELS, type Industry } from '../core/domain.js'
 import { matchDepartment, readDeadline } from '../core/parse.js'
-import { acceptHazard, check, getByCode, recordTransferResult, targetOf, timeline, transferHazard, verifyHazard, type Ctx } from '../services/hazards.js'
+import { acceptHazard, check, getByCode, recordTransferResult, targetOf, timeline, transferHazard, verifyHazard, type Ctx, type HazardRow } from '../services/hazards.js'
 import { issueBindCode } from '../services/directory.js'
 import { loadAttachment } from '../services/attachments.js'
 import { recordAudit } from '../services/audit.js'
@@ -92,7 +95,16 @@ const personBody = z.object({
   businessIds: z.array(z.number().int()).default([]),
 })
 
-export function consoleRoutes(deps: { db: Db; config: AppConfig; clock: Clock; simulatorMode: boolean; onDirectoryChange?: () => void }): FastifyPluginAsyncZod {
+export function consoleRoutes(deps: {
+  db: Db
+  config: AppConfig
+  clock: Clock
+  simulatorMode: boolean
+  onDirectoryChange?: () => void
+  /** to tell a hazard's group what was done here */
+  channel?: Pick<Channel, 'name' | 'account'>
+  onOutbox?: () => void
+}): FastifyPluginAsyncZod {
   const { db, config, clock, simulatorMode } = deps
   const can = (a: Action) => requireAction(a, config, simulatorMode)
   const hide = { hide: true }
@@ -247,15 +259,21 @@ export function consoleRoutes(deps: { db: Db; config: AppConfig; clock: Clock; s
       },
     )
 
-    /** Runs a hazard service in one transaction with its audit row, as the chat command would. */
-    const act = async (req: FastifyRequest, action: string, run: (c: Ctx) => Promise<{ id: number; code: string; status: string }>) => {
+    /**
+     * Runs a hazard service in one transaction with its audit row and the message to the hazard's group,
+     * as the chat command would.
+     */
+    const act = async (req: FastifyRequest, action: string, run: (c: Ctx) => Promise<HazardRow>, say: (h: HazardRow, by: string) => string) => {
       const a = actorOf(req)
       const now = clock.now()
-      return db.transaction(async (tx) => {
+      const r = await db.transaction(async (tx) => {
         const h = await run({ tx, actor: a, now })
         await recordAudit(tx, { ...auditActor(a), action, targetType: 'hazard', targetId: h.code, detail: { status: h.status, body: req.body as Record<string, unknown> }, requestId: req.id }, now)
-        return { ok: true, code: h.code, status: h.status }
+        const told = deps.channel ? await tellGroup(tx, deps.channel, h, say(h, a.name), now) : false
+        return { ok: true, code: h.code, status: h.status, told }
       })
+      if (r.told) deps.onOutbox?.()
+      return { ok: r.ok, code: r.code, status: r.status }
     }
 
     app.post(
@@ -272,8 +290,17 @@ export function consoleRoutes(deps: { db: Db; config: AppConfig; clock: Clock; s
       async (req) => {
         const d = req.body.deadline ? readDeadline(req.body.deadline) : null
         if (req.body.deadline && (d === 'invalid' || d === null)) throw new AppError('usage', '期限写法如：2026-12-31、7天、两周')
-        return act(req, 'hazard.accept', async (c) =>
-          (await acceptHazard(c, req.params.code, { deadline: d === 'invalid' ? null : d, responsible: req.body.responsible ?? null, business: req.body.business ?? null }, { general: config.DEADLINE_DAYS_GENERAL, major: config.DEADLINE_DAYS_MAJOR })).hazard,
+        let businessName = ''
+        return act(
+          req,
+          'hazard.accept',
+          async (c) => {
+            const r = await acceptHazard(c, req.params.code, { deadline: d === 'invalid' ? null : d, responsible: req.body.responsible ?? null, business: req.body.business ?? null }, { general: config.DEADLINE_DAYS_GENERAL, major: config.DEADLINE_DAYS_MAJOR })
+            businessName = r.businessName
+            return r.hazard
+          },
+          (h, by) =>
+            [`${by} 已在控制台受理 ${h.code}，单位：${businessName}`, `整改期限：${formatDate(h.deadline!)}　负责人：${h.responsibleName}`, `整改后请发：#整改 ${h.code} 整改措施，并附照片`].join('\n'),
         )
       },
     )
@@ -284,7 +311,16 @@ export function consoleRoutes(deps: { db: Db; config: AppConfig; clock: Clock; s
         preHandler: can('hazard.verify'),
         schema: { tags: ['console'], summary: '验收：通过即销号，不通过须写原因', params: code, body: z.object({ passed: z.boolean(), opinion: optText(500) }) },
       },
-      async (req) => act(req, req.body.passed ? 'hazard.verify_pass' : 'hazard.verify_fail', (c) => verifyHazard(c, req.params.code, req.body.passed, req.body.opinion ?? null)),
+      async (req) =>
+        act(
+          req,
+          req.body.passed ? 'hazard.verify_pass' : 'hazard.verify_fail',
+          (c) => verifyHazard(c, req.params.code, req.body.passed, req.body.opinion ?? null),
+          (h, by) =>
+            h.status === 'closed'
+              ? `${h.code} 验收通过，已销号。（${by}，控制台）`
+              : `${h.code} 验收不通过，退回整改。（${by}，控制台）\n原因：${req.body.opinion}\n整改后请再发：#整改 ${h.code} 措施`,
+        ),
     )
 
     app.post(
@@ -293,7 +329,13 @@ export function consoleRoutes(deps: { db: Db; config: AppConfig; clock: Clock; s
         preHandler: can('hazard.transfer'),
         schema: { tags: ['console'], summary: '移交执法部门', params: code, body: z.object({ department: z.string().trim().min(2).max(40), note: optText(500) }) },
       },
-      async (req) => act(req, 'hazard.transfer', (c) => transferHazard(c, req.params.code, matchDepartment(req.body.department) ?? req.body.department, req.body.note ?? null)),
+      async (req) =>
+        act(
+          req,
+          'hazard.transfer',
+          (c) => transferHazard(c, req.params.code, matchDepartment(req.body.department) ?? req.body.department, req.body.note ?? null),
+          (h, by) => `${h.code} 已由${by}移交 ${h.transferDepartment}。`,
+        ),
     )
 
     app.post(
@@ -302,7 +344,13 @@ export function consoleRoutes(deps: { db: Db; config: AppConfig; clock: Clock; s
         preHandler: can('hazard.transfer_result'),
         schema: { tags: ['console'], summary: '登记移交部门的处理结果', params: code, body: z.object({ result: z.string().trim().min(2).max(500) }) },
       },
-      async (req) => act(req, 'hazard.transfer_result', (c) => recordTransferResult(c, req.params.code, req.body.result)),
+      async (req) =>
+        act(
+          req,
+          'hazard.transfer_result',
+          (c) => recordTransferResult(c, req.params.code, req.body.result),
+          (h) => `${h.code} 移交部门（${h.transferDepartment}）的处理结果：${h.transferResult}`,
+        ),
     )
 
     // ---- businesses, people, bind codes, console accounts ----

@@ -27,6 +27,8 @@ export async function buildHttp(deps: {
   channel: Channel
   simulator?: Simulator
   onDirectoryChange?: () => void
+  /** outbox rows were committed: the sender may start at once */
+  onOutbox?: () => void
   metrics: Metrics
   /** false once shutting down: readiness answers 503 */
   accepting?: () => boolean
@@ -64,7 +66,7 @@ export async function buildHttp(deps: {
   await app.register(
     adminRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }),
   )
-  await app.register(consoleRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }))
+  await app.register(consoleRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange, channel: deps.channel, onOutbox: deps.onOutbox }))
   await app.register(ledgerRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }))
   if (deps.simulator) {
     await app.register(simRoutes({ sim: deps.simulator, config: deps.config }))

@@ -241,6 +241,11 @@ describe('console', () => {
       const accepted = await officer.call({ method: 'POST', url: `/console/api/hazards/${code}/accept`, payload: { deadline: '2026-12-31' } })
       expect(accepted.statusCode).toBe(200)
       expect(accepted.json()).toEqual({ ok: true, code, status: 'rectifying' })
+      // the group hears of it as if the officer had typed the command there, the reporter mentioned
+      await t.settle()
+      const told = t.botSaid(s.group).find((m) => m.text?.includes(`李明 已在控制台受理 ${code}`))
+      expect(told?.text).toContain('整改期限：2026-12-31')
+      expect(told?.mentionIds).toEqual(['owner'])
 
       // verifying before rectification: the same refusal as in the chat
       const early = await officer.call({ method: 'POST', url: `/console/api/hazards/${code}/verify`, payload: { passed: true } })
