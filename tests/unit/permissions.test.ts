@@ -134,6 +134,7 @@ const MAY: Record<Role, Action[]> = {
     'hazard.view',
     'admin.read',
     'ledger.export',
+    'audit.read',
   ],
   admin: [...ACTIONS],
   association: ['help', 'bind', 'hazard.report', 'hazard.view', 'admin.read'],
