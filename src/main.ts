@@ -60,6 +60,7 @@ async function main() {
     '商务安全生产群助手 已启动 / started',
     `  数据库 database: ${database.kind === 'pglite' ? 'PGlite ' + path.resolve(config.DATA_DIR) : 'PostgreSQL'}`,
     app.simulator ? `  模拟器 simulator: ${base}/sim` : `  渠道 channel: ${config.WECHATY_PUPPET}`,
+    `  控制台 console: ${base}/console （首个管理员 / first admin: npm run user:create -- <用户名> --role admin --name <姓名>）`,
     `  接口文档 API docs: ${base}/docs`,
     `  健康检查 health: ${base}/health`,
     app.simulator && !(config.DEMO_DATA || demoFlag) ? '  提示: 演示数据请用 npm start -- --demo 启动 / start with demo data: npm start -- --demo' : '',
