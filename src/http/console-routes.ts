@@ -13,6 +13,7 @@ import { AppError } from '../core/errors.js'
 import { authorize, ROLE_LABELS, type Action } from '../core/permissions.js'
 import type { Channel } from '../channels/types.js'
 import { tellGroup } from '../services/console-notify.js'
+import { ACTION_LABELS } from '../chat/format.js'
 import { formatDate } from '../core/clock.js'
 import { CATEGORIES, DEPARTMENTS, GRADES, INDUSTRIES, STATUS_LABELS, type Industry } from '../core/domain.js'
 import { matchDepartment, readDeadline } from '../core/parse.js'
@@ -206,6 +207,7 @@ export function consoleRoutes(deps: {
       statuses: Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label })),
       campaigns: CAMPAIGNS,
       departments: DEPARTMENTS.map(([name]) => name),
+      events: ACTION_LABELS,
       roles: Object.entries(ROLE_LABELS)
         .filter(([r]) => r !== 'public')
         .map(([value, label]) => ({ value, label })),

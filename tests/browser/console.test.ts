@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { launchChromium, watchPage } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
 import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
@@ -11,7 +12,6 @@ import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
  * The console in a real browser (Debian's Chromium via playwright-core) against the real app. Screenshots of
  * the overview and the ledger go to .ci/out/screenshots/.
  */
-const CHROMIUM = '/usr/bin/chromium'
 const SHOTS = path.resolve('.ci/out/screenshots')
 const XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"> "引号" \'单引号\' 🔥'
 const XSS_NAME = `<script>window.__xss=3</script> "老王's" 饭店 🔥`
@@ -42,7 +42,6 @@ describe('console in Chromium', () => {
   }
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: the browser tests need Debian's Chromium (apt-get install -y chromium)`)
     fs.mkdirSync(SHOTS, { recursive: true })
     t = await startTestApp({ clock: new ManualClock(Date.now()), config: { ADMIN_TOKENS: [{ token: 'browser-test-token-0123456789', role: 'admin', name: 'ops' }] } })
     s = await seedBasics(t)
@@ -65,22 +64,11 @@ describe('console in Chromium', () => {
 
     await t.app.http.listen({ port: 0, host: '127.0.0.1' })
     base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    })
+    browser = await launchChromium()
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true })
     page = await context.newPage()
-    page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`))
-    page.on('console', (m) => {
-      // the import's 422 (a file with a bad row, on purpose) is logged by Chromium as a failed resource
-      const expected = m.text().includes('status of 422') && m.location().url.includes('/api/businesses/import')
-      if (m.type() === 'error' && !expected) pageErrors.push(`console: ${m.text()} (${m.location().url})`)
-    })
-    page.on('dialog', (d) => {
-      pageErrors.push(`unexpected dialog: ${d.message()}`)
-      void d.dismiss()
-    })
+    // the import's 422 (a file with a bad row, on purpose) is logged by Chromium as a failed resource
+    watchPage(page, pageErrors, (m) => m.text().includes('status of 422') && m.location().url.includes('/api/businesses/import'))
   })
 
   afterAll(async () => {

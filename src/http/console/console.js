@@ -101,6 +101,18 @@
     location.hash = `#/${route}${qs ? '?' + qs : ''}`
   }
 
+  /** previous / next page of a listing answered as { total, page, pageSize } */
+  function pager(route, q, r) {
+    const page = r.page || 1
+    const pages = Math.max(1, Math.ceil(r.total / r.pageSize))
+    const link = (p, text) => {
+      const next = new URLSearchParams(q)
+      next.set('page', String(p))
+      return h('button', { class: 'secondary', disabled: p < 1 || p > pages || p === page, onclick: () => go(route, next), 'data-testid': `page-${text}` }, text)
+    }
+    return h('div', { class: 'pager' }, link(page - 1, '上一页'), h('span', {}, `第 ${page} / ${pages} 页`), link(page + 1, '下一页'))
+  }
+
   // ---- overview ----
 
   const CHARTS = []
@@ -207,7 +219,7 @@
           go('ledger', next)
         },
       },
-      field('状态', select('status', opts.statuses, q.get('status'), '全部')),
+      field('状态', select('status', [...opts.statuses, { value: 'overdue', label: '逾期' }], q.get('status'), '全部')),
       field('等级', select('grade', opts.grades, q.get('grade'), '全部')),
       field('类别', select('category', opts.categories, q.get('category'), '全部')),
       field('行业', select('industry', opts.industries, q.get('industry'), '全部')),
@@ -245,13 +257,6 @@
       const key = Object.keys(SORTS).find((k) => SORTS[k] === x)
       return key ? sortHead(key, x) : x
     })
-    const page = r.page || 1
-    const pages = Math.max(1, Math.ceil(r.total / r.pageSize))
-    const pageLink = (p, text) => {
-      const next = new URLSearchParams(q)
-      next.set('page', String(p))
-      return h('button', { class: 'secondary', disabled: p < 1 || p > pages || p === page, onclick: () => go('ledger', next), 'data-testid': `page-${text}` }, text)
-    }
     show(
       h('h1', {}, '隐患台账'),
       form,
@@ -263,21 +268,11 @@
         h('a', { class: 'button secondary', href: `/api/ledger/export.csv?${exportQs}`, download: '', 'data-testid': 'export-csv' }, '导出 CSV'),
       ),
       r.items.length ? tableOf(heads, t.rows, t.testid) : h('p', { class: 'hint', 'data-testid': 'ledger-empty' }, '没有符合条件的隐患'),
-      h('div', { class: 'pager' }, pageLink(page - 1, '上一页'), h('span', {}, `第 ${page} / ${pages} 页`), pageLink(page + 1, '下一页')),
+      pager('ledger', q, r),
     )
   }
 
   // ---- one hazard ----
-
-  const EVENT_LABELS = {
-    report: '上报',
-    accept: '受理',
-    rectify: '报整改',
-    verify_pass: '验收通过',
-    verify_fail: '验收不通过',
-    transfer: '移交',
-    transfer_result: '登记移交结果',
-  }
 
   async function hazard(codeText) {
     const d = await api('GET', `/console/api/hazards/${encodeURIComponent(codeText)}`)
@@ -422,7 +417,7 @@
             h(
               'li',
               { 'data-action': e.action },
-              h('strong', {}, `${fmtTime(e.at)} ${e.actorName} ${EVENT_LABELS[e.action] || e.action}`),
+              h('strong', {}, `${fmtTime(e.at)} ${e.actorName} ${opts.events[e.action] || e.action}`),
               e.toStatus && e.toStatus !== e.fromStatus ? ` → ${label(opts.statuses, e.toStatus)}` : '',
               e.data && e.data.deadline ? `，期限 ${fmtDate(e.data.deadline)}` : '',
               e.data && e.data.responsible ? `，负责人 ${e.data.responsible}` : '',
@@ -687,12 +682,6 @@
   async function auditPage(query) {
     const q = new URLSearchParams(query)
     const r = await api('GET', `/console/api/audit?${q}`)
-    const pages = Math.max(1, Math.ceil(r.total / r.pageSize))
-    const pageLink = (p, text) => {
-      const next = new URLSearchParams(q)
-      next.set('page', String(p))
-      return h('button', { class: 'secondary', disabled: p < 1 || p > pages || p === r.page, onclick: () => go('audit', next) }, text)
-    }
     show(
       h('h1', {}, '操作日志'),
       h(
@@ -722,7 +711,7 @@
         ),
         'audit-table',
       ),
-      h('div', { class: 'pager' }, pageLink(r.page - 1, '上一页'), h('span', {}, `第 ${r.page} / ${pages} 页`), pageLink(r.page + 1, '下一页')),
+      pager('audit', q, r),
     )
   }
 
