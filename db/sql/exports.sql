@@ -9,6 +9,8 @@ create index if not exists hazards_industry_created_idx on hazards (industry, cr
 --> statement-breakpoint
 create index if not exists hazards_overdue_idx on hazards (deadline) where status in ('reported', 'rectifying');
 --> statement-breakpoint
+create index if not exists hazards_closed_idx on hazards (closed_at) where closed_at is not null;
+--> statement-breakpoint
 create index if not exists hazards_campaign_idx on hazards (campaign, created_at) where campaign is not null;
 --> statement-breakpoint
 

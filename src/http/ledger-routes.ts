@@ -9,6 +9,7 @@ import { ledgerFilterSchema, ledgerPage, ledgerPageSchema, parseQuery } from '..
 import { overview, statsTable, statsTableSchema } from '../services/stats.js'
 import { ledgerCsv, ledgerXlsx, statsTableXlsx } from '../services/exports.js'
 import { importBusinesses, readTable } from '../services/import.js'
+import { weeklyChart, weeklyChartData } from '../services/charts.js'
 import { AppError } from '../core/errors.js'
 import multipart from '@fastify/multipart'
 import { z } from 'zod'
@@ -109,6 +110,15 @@ export function ledgerRoutes(deps: {
         await audit(req, 'stats.export', { format: 'xlsx', period: q.period, by: q.by })
         const name = `隐患统计表-${t.label}-${q.by === 'township' ? '按乡镇街' : '按行业'}.xlsx`
         return reply.type(XLSX).header('content-disposition', attachment(name)).send(await statsTableXlsx(t, now))
+      },
+    )
+
+    app.get(
+      '/api/charts/weekly.png',
+      { preHandler: can('admin.read'), schema: { ...secured, tags: ['stats'], summary: '本周隐患图（近七天发现/销号、类别），PNG' } },
+      async (req, reply) => {
+        const png = await weeklyChart(await weeklyChartData(db, actorOf(req), clock.now()))
+        return reply.type('image/png').header('cache-control', 'private, max-age=300').send(png)
       },
     )
 

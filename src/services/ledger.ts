@@ -281,6 +281,13 @@ export async function ledgerPage(tx: Tx, actor: Actor, q: LedgerPageQuery, now: 
   return { total, page: q.page, pageSize: q.pageSize, items: items.map(item) }
 }
 
+/** The export's SELECT (every column, photos included) in the filter's order; the bench runs it under COPY too. */
+export function ledgerExportSql(actor: Actor, f: LedgerFilter, now: Date): SQL {
+  const s = SORT_EXPR[f.sort]
+  const dir = f.order === 'asc' ? sql`asc` : sql`desc`
+  return sql`select ${columns(now, true)} ${FROM} where ${ledgerWhere(actor, f, now)} order by ${s.expr} ${dir}, hazards.id ${dir}`
+}
+
 interface DriverInternals {
   dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } }
   session: {
@@ -303,7 +310,7 @@ export async function* ledgerRows(tx: Tx, actor: Actor, f: LedgerFilter, now: Da
   const internals = tx as unknown as DriverInternals
   const unsafe = internals.session?.client?.unsafe
   if (unsafe) {
-    const q = internals.dialect.sqlToQuery(sql`select ${columns(now, true)} ${FROM} where ${where} order by ${s.expr} ${dir}, hazards.id ${dir}`)
+    const q = internals.dialect.sqlToQuery(ledgerExportSql(actor, f, now))
     for await (const chunk of unsafe.call(internals.session.client, q.sql, q.params).cursor(batch)) yield chunk.map(exportRow)
     return
   }

@@ -8,6 +8,7 @@ import type { Actor } from '../../src/core/permissions.js'
 import { ledgerPage, ledgerPageSchema, ledgerRows, ledgerFilterSchema } from '../../src/services/ledger.js'
 import { overview, statsTable } from '../../src/services/stats.js'
 import { LEDGER_HEADERS } from '../../src/services/exports.js'
+import { weeklyChartData } from '../../src/services/charts.js'
 import { useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
 import { seedLedger } from '../helpers/ledger-data.js'
 
@@ -114,7 +115,7 @@ describe('ledger, overview, statistics table and exports', () => {
   })
 
   it('when there is no token, a wrong one or a role without the right, then 401 or 403 on every route', async () => {
-    const routes = ['/api/ledger', '/api/ledger/export.csv', '/api/ledger/export.xlsx', '/api/stats/overview', '/api/stats/table?period=2026', '/api/stats/table.xlsx?period=2026']
+    const routes = ['/api/charts/weekly.png', '/api/ledger', '/api/ledger/export.csv', '/api/ledger/export.xlsx', '/api/stats/overview', '/api/stats/table?period=2026', '/api/stats/table.xlsx?period=2026']
     for (const url of routes) {
       expect((await t.app.http.inject({ method: 'GET', url })).statusCode, url).toBe(401)
       expect((await get(url, 'wrong-token-0123456789')).statusCode, url).toBe(401)
@@ -192,6 +193,19 @@ describe('ledger, overview, statistics table and exports', () => {
     await t.database.db.delete(schema.hazardEvents).where(eq(schema.hazardEvents.hazardId, Number(code.slice(1))))
     await t.database.db.delete(schema.hazards).where(eq(schema.hazards.code, code))
     expect((await get('/api/stats/overview')).json().total).toBe(before.total)
+  })
+
+  it('when the weekly chart is asked, then it counts the last seven Shanghai days and comes as a PNG', async () => {
+    const w = await weeklyChartData(t.database.db, admin, t.clock.now())
+    expect(w.title).toBe('本周隐患（11月14日—11月20日）')
+    expect(w.days.map((d) => d.label)).toEqual(['11/14', '11/15', '11/16', '11/17', '11/18', '11/19', '11/20'])
+    expect(w.days.map((d) => d.found)).toEqual([0, 0, 0, 0, 1, 1, 0])
+    expect(w.byCategory).toEqual(expect.arrayContaining([{ name: '消防', count: 1 }, { name: '其他', count: 1 }]))
+    expect((await weeklyChartData(t.database.db, officerOf(s.town2.id), t.clock.now())).days.every((d) => d.found === 0)).toBe(true)
+    const r = await get('/api/charts/weekly.png')
+    expect(r.statusCode).toBe(200)
+    expect(r.headers['content-type']).toBe('image/png')
+    expect([...r.rawPayload.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47])
   })
 
   it('when the statistics table for 2026Q3 is asked by township, then each figure matches the known ledger', async () => {
