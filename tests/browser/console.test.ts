@@ -145,6 +145,7 @@ describe('console in Chromium', () => {
     expect(await byTestId('notice').textContent()).toContain('已销号')
     expect(await byTestId('hazard-title').textContent()).toContain('已销号')
     expect(await byTestId('timeline').locator('li[data-action="verify_pass"]').textContent()).toContain('李明 验收通过')
+    await page.screenshot({ path: path.join(SHOTS, 'console-hazard.png'), fullPage: true })
   })
 
   it('when the hostile hazard is opened, then its text shows as typed and no script ran', async () => {
