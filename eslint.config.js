@@ -18,6 +18,16 @@ export default defineConfig(
     languageOptions: { globals: nodeGlobals },
   },
   {
+    // the console page's own script runs in the browser as a classic script
+    files: ['src/http/console/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'fetch', 'FormData', 'URLSearchParams', 'Node', 'console', 'getComputedStyle'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['**/*.ts'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -7,6 +7,7 @@
  *   (section 3b: pushes to 1,000 groups, 100 in smoke, through one rate-limited account: bench/pushes.ts)
  *   npm run bench -- --profile         also samples the CPU during the burst (node:inspector) and prints it by package
  *   npm run bench -- --waits            also samples pg_stat_activity every 10 ms (what backends wait on; costs CPU)
+ *   then the console bench (bench/console.ts: overview, ledger page, CSV vs COPY, xlsx memory; alone: npx tsx bench/console.ts)
  *
  * What-if switches (off by default; they change the wiring or the server setting, never src/, and are printed
  * in the header so their figures are not mistaken for the app's):
@@ -38,6 +39,7 @@ import { OutboxSender } from '../src/outbox-sender.js'
 import { systemClock } from '../src/core/clock.js'
 import type { Outcome } from '../src/chat/router.js'
 import { pushesBench, printPushBench } from './pushes.js'
+import { consoleBench } from './console.js'
 
 // ---------------------------------------------------------------- sizes and targets
 
@@ -784,6 +786,7 @@ async function main() {
       steady.obs.lat.total.n !== steady.n ? `steady: ${steady.obs.lat.total.n} of ${steady.n} replied` : '',
     ].filter(Boolean)
     if (lost.length) throw new Error(`reports were lost or refused: ${lost.join('; ')}`)
+    await consoleBench({ smoke: SMOKE })
   } finally {
     clearInterval(rssTimer)
     if (h) await h.app.close().catch((e) => console.error('app close failed:', e))

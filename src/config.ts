@@ -82,6 +82,12 @@ export const configSchema = z.object({
     .default('21:00-08:00'),
   /** random delay inside each send slot of a real puppet (ms, below the slot); unset: half of SEND_MIN_INTERVAL_MS */
   SEND_JITTER_MS: z.coerce.number().int().min(0).optional(),
+  /** console sign-in: session lifetime, Secure cookie (behind HTTPS), attempts per minute per address, lockout */
+  CONSOLE_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  CONSOLE_COOKIE_SECURE: bool.default(false),
+  CONSOLE_SIGNIN_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
+  CONSOLE_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  CONSOLE_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...wecomConfigShape,
 }).superRefine(checkWecomConfig)

@@ -70,6 +70,7 @@ async function main() {
     config.WECOM_BOT_MODE === 'callback' ? `  企业微信智能机器人回调 WeCom bot callback: ${base}${config.WECOM_CALLBACK_PATH}` : '',
     config.WECOM_BOT_MODE === 'longconn' ? `  企业微信智能机器人长连接 WeCom bot long connection: ${config.WECOM_WS_URL ?? 'wss://openws.work.weixin.qq.com'}` : '',
     config.WECOM_ROBOT_ENABLED ? `  企业微信群机器人 WeCom group robots: 每个机器人每分钟最多 ${config.WECOM_ROBOT_PER_MINUTE} 条 / ${config.WECOM_ROBOT_PER_MINUTE} a minute per robot` : '',
+    `  控制台 console: ${base}/console （首个管理员 / first admin: npm run user:create -- <用户名> --role admin --name <姓名>）`,
     `  接口文档 API docs: ${base}/docs`,
     `  健康检查 health: ${base}/health`,
     app.simulator && !(config.DEMO_DATA || demoFlag) ? '  提示: 演示数据请用 npm start -- --demo 启动 / start with demo data: npm start -- --demo' : '',

@@ -7,7 +7,8 @@ import type { HazardRow, HazardEventRow } from '../services/hazards.js'
 export const categoryLabel = (c: string) => CATEGORIES[c as Category] ?? c
 export const statusLabel = (s: string) => STATUS_LABELS[s as HazardStatus] ?? s
 
-const ACTION_LABELS: Record<string, string> = {
+/** hazard event actions in words (the chat's 查询 and the console's timeline) */
+export const ACTION_LABELS: Record<string, string> = {
   report: '上报',
   accept: '受理',
   rectify: '报整改',

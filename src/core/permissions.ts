@@ -45,6 +45,8 @@ export const ACTIONS = [
   'programme.read',
   'programme.manage',
   'commendation.publish',
+  'audit.read',
+  'ledger.export',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
@@ -83,6 +85,7 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'responsibility.verify': 'jurisdiction',
     'programme.read': 'jurisdiction',
     'programme.manage': 'jurisdiction',
+    'ledger.export': 'jurisdiction',
   },
   leader: {
     help: 'all',
@@ -109,6 +112,8 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'programme.read': 'all',
     'programme.manage': 'all',
     'commendation.publish': 'all',
+    'audit.read': 'all',
+    'ledger.export': 'all',
   },
   admin: Object.fromEntries(ACTIONS.map((a) => [a, 'all'])) as Record<Action, Reach>,
   association: { help: 'all', bind: 'all', 'hazard.report': 'all', 'hazard.view': 'jurisdiction', 'admin.read': 'jurisdiction', 'notice.ack': 'all' },
@@ -122,6 +127,7 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'task.view': 'all',
     'outbox.view': 'all',
     'programme.read': 'all',
+    'ledger.export': 'all',
   },
 }
 

@@ -17,7 +17,8 @@ function same(a: string, b: string): boolean {
 }
 
 /**
- * Bearer tokens map to roles (ADMIN_TOKENS). In simulator mode with no token configured,
+ * Bearer tokens map to roles (ADMIN_TOKENS); a signed-in console session (loaded by console-auth.ts) is its
+ * person, with the person's township and industries as scope. In simulator mode with no token configured,
  * loopback clients act as admin so a newcomer can try everything on their own machine.
  */
 export function apiActor(req: FastifyRequest, config: AppConfig, simulatorMode: boolean): ApiActor | null {
@@ -27,6 +28,11 @@ export function apiActor(req: FastifyRequest, config: AppConfig, simulatorMode: 
     const t = config.ADMIN_TOKENS.find((x) => same(x.token, token))
     if (!t) return null
     return { role: t.role, name: t.name, personId: null, identityId: null, businessIds: [], townshipId: null, industries: [] }
+  }
+  const s = req.consoleSession
+  if (s) {
+    const a = s.actor
+    return { role: a.role, name: a.name, personId: a.personId, identityId: null, businessIds: [], townshipId: a.townshipId, industries: a.industries }
   }
   if (simulatorMode && config.ADMIN_TOKENS.length === 0 && LOOPBACK.has(req.ip)) {
     return { role: 'admin', name: '本机管理员', personId: null, identityId: null, businessIds: [], townshipId: null, industries: [] }
@@ -38,7 +44,7 @@ export function apiActor(req: FastifyRequest, config: AppConfig, simulatorMode: 
 export function requireAction(action: Action, config: AppConfig, simulatorMode: boolean) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const actor = apiActor(req, config, simulatorMode)
-    if (!actor) return reply.code(401).send({ error: 'unauthorized', message: '需要有效的访问令牌（Authorization: Bearer …）' })
+    if (!actor) return reply.code(401).send({ error: 'unauthorized', message: '请先登录控制台，或带上有效的访问令牌（Authorization: Bearer …）' })
     const d = authorize(actor, action)
     if (!d.ok) return reply.code(403).send({ error: 'forbidden', message: d.reason })
     ;(req as FastifyRequest & { actor: ApiActor }).actor = actor

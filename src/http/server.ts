@@ -17,6 +17,9 @@ import { privacyRoutes, auditPersonalDataReads } from './privacy-routes.js'
 import { contentRoutes } from './content-routes.js'
 import { noticeRoutes } from './notice-routes.js'
 import { programmeRoutes } from './programme-routes.js'
+import { installConsoleAuth } from './console-auth.js'
+import { consoleRoutes } from './console-routes.js'
+import { ledgerRoutes } from './ledger-routes.js'
 import type { Metrics } from '../metrics.js'
 
 const STATUS: Partial<Record<ErrorCode, number>> = { not_found: 404, forbidden: 403, conflict: 409, invalid_state: 409 }
@@ -29,9 +32,9 @@ export async function buildHttp(deps: {
   channel: Channel
   simulator?: Simulator
   onDirectoryChange?: () => void
-  metrics: Metrics
-  /** wakes the outbox sender after a route wrote rows */
+  /** outbox rows were committed: the sender may start at once */
   onOutbox?: () => void
+  metrics: Metrics
   /** false once shutting down: readiness answers 503 */
   accepting?: () => boolean
 }): Promise<FastifyInstance> {
@@ -78,6 +81,9 @@ export async function buildHttp(deps: {
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
+  // before every route: console sessions count as API actors, and their state-changing requests need the CSRF token
+  await installConsoleAuth(app, { db: deps.db, config: deps.config, clock: deps.clock })
+
   await app.register(opsRoutes({ db: deps.db, config: deps.config, channel: deps.channel, metrics: deps.metrics, accepting: deps.accepting }))
 
   auditPersonalDataReads(app, { db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator })
@@ -94,6 +100,8 @@ export async function buildHttp(deps: {
   await app.register(
     programmeRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, account: () => deps.channel.account(), onOutbox: deps.onOutbox }),
   )
+  await app.register(consoleRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange, channel: deps.channel, onOutbox: deps.onOutbox }))
+  await app.register(ledgerRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }))
   if (deps.simulator) {
     await app.register(simRoutes({ sim: deps.simulator, config: deps.config }))
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/sim'))

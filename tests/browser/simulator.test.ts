@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { launchChromium, watchPage } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { startTestApp, seedBasics, uniquePng, type TestApp } from '../helpers/app.js'
 
@@ -10,7 +11,6 @@ import { startTestApp, seedBasics, uniquePng, type TestApp } from '../helpers/ap
  * The simulator page in a real browser (Debian's Chromium driven by playwright-core) against the real app
  * (Wechaty on the mock puppet, PGlite). Screenshots go to test-results/simulator-*.png.
  */
-const CHROMIUM = '/usr/bin/chromium'
 const SHOTS = path.resolve('test-results')
 const XSS_NAME = '<img src=x onerror="window.__xss=1">'
 const XSS_MESSAGE = '<script>window.__xss=2</script>"quotes" 🔥'
@@ -38,31 +38,17 @@ describe('simulator page in Chromium', () => {
   }
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: the browser tests need Debian's Chromium (apt-get install -y chromium)`)
-    }
     fs.mkdirSync(SHOTS, { recursive: true })
     // the app's clock at the real time, so that messages the page sends (stamped now) are fresh
     t = await startTestApp({ clock: new ManualClock(Date.now()) })
     await seedBasics(t)
     await t.app.http.listen({ port: 0, host: '127.0.0.1' })
     base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    })
+    browser = await launchChromium()
     context = await browser.newContext({ viewport: { width: 1280, height: 820 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
     page = await context.newPage()
-    page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`))
-    page.on('console', (m) => {
-      // the 400 the refusal test provokes on purpose is logged by Chromium as a failed resource
-      const refused = m.text().includes('status of 400') && m.location().url.endsWith('/sim/api/groups')
-      if (m.type() === 'error' && !refused) pageErrors.push(`console: ${m.text()} (${m.location().url})`)
-    })
-    page.on('dialog', (d) => {
-      pageErrors.push(`unexpected dialog: ${d.message()}`)
-      void d.dismiss()
-    })
+    // the 400 the refusal test provokes on purpose is logged by Chromium as a failed resource
+    watchPage(page, pageErrors, (m) => m.text().includes('status of 400') && m.location().url.endsWith('/sim/api/groups'))
   })
 
   afterAll(async () => {

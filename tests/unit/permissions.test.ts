@@ -143,6 +143,7 @@ const MAY: Record<Role, Action[]> = {
     'responsibility.verify',
     'programme.read',
     'programme.manage',
+    'ledger.export',
   ],
   leader: [
     'help',
@@ -169,10 +170,12 @@ const MAY: Record<Role, Action[]> = {
     'programme.read',
     'programme.manage',
     'commendation.publish',
+    'ledger.export',
+    'audit.read',
   ],
   admin: [...ACTIONS],
   association: ['help', 'bind', 'hazard.report', 'hazard.view', 'admin.read', 'notice.ack'],
-  viewer: ['help', 'bind', 'hazard.view', 'admin.read', 'notice.ack', 'notice.view', 'task.view', 'outbox.view', 'programme.read'],
+  viewer: ['help', 'bind', 'hazard.view', 'admin.read', 'notice.ack', 'notice.view', 'task.view', 'outbox.view', 'programme.read', 'ledger.export'],
 }
 
 describe('permissions: role × action × scope', () => {

@@ -1,0 +1,148 @@
+import { PassThrough, Readable } from 'node:stream'
+import { once } from 'node:events'
+import ExcelJS from 'exceljs'
+import type { Tx } from '../../db/client.js'
+import type { Actor } from '../core/permissions.js'
+import { formatDateTime } from '../core/clock.js'
+import { ledgerRows, type ExportRow, type LedgerFilter } from './ledger.js'
+import type { Figures, StatsTable } from './stats.js'
+
+/** The ledger's columns, in order, as Excel users read them. */
+const COLUMNS: { header: string; width: number; value: (r: ExportRow, photo: (sha: string) => string) => string | Date | null }[] = [
+  { header: '编号', width: 10, value: (r) => r.code },
+  { header: '状态', width: 14, value: (r) => r.statusLabel },
+  { header: '等级', width: 10, value: (r) => r.gradeLabel },
+  { header: '类别', width: 12, value: (r) => r.categoryLabel },
+  { header: '行业', width: 12, value: (r) => r.industryLabel },
+  { header: '乡镇街', width: 12, value: (r) => r.townshipName },
+  { header: '单位', width: 24, value: (r) => r.businessName },
+  { header: '隐患描述', width: 40, value: (r) => r.description },
+  { header: '位置', width: 16, value: (r) => r.place },
+  { header: '上报人', width: 10, value: (r) => r.reporterName },
+  { header: '责任人', width: 10, value: (r) => r.responsibleName },
+  { header: '整改期限', width: 17, value: (r) => r.deadline },
+  { header: '上报时间', width: 17, value: (r) => r.createdAt },
+  { header: '销号时间', width: 17, value: (r) => r.closedAt },
+  { header: '是否逾期', width: 9, value: (r) => (r.overdue ? '是' : '否') },
+  { header: '挂牌督办', width: 10, value: (r) => r.listedSupervision },
+  { header: '专项行动', width: 16, value: (r) => r.campaign },
+  { header: '移交部门', width: 12, value: (r) => r.transferDepartment },
+  { header: '移交结果', width: 20, value: (r) => r.transferResult },
+  { header: '整改措施', width: 30, value: (r) => r.measures },
+  { header: '上报照片', width: 30, value: (r, photo) => photos(r.photosBefore, photo) },
+  { header: '整改照片', width: 30, value: (r, photo) => photos(r.photosAfter, photo) },
+]
+export const LEDGER_HEADERS = COLUMNS.map((c) => c.header)
+const PHOTO_COLUMNS = new Set(['上报照片', '整改照片'])
+
+function photos(list: string | null, photo: (sha: string) => string): string | null {
+  return list ? list.split(' ').map(photo).join('\n') : null
+}
+
+export interface ExportOptions {
+  /** absolute URL of a photo from its sha256, e.g. https://host/api/attachments/<sha> */
+  photoUrl: (sha256: string) => string
+  batch?: number
+}
+
+/** A cell that starts like a formula would run in Excel: make it plain text (text users typed never runs). */
+function csvCell(v: string | Date | null): string {
+  if (v === null) return ''
+  let s = v instanceof Date ? formatDateTime(v) : v
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+/** The ledger as CSV (UTF-8 with BOM so Excel opens it as such), streamed a batch at a time. */
+export function ledgerCsv(tx: Tx, actor: Actor, filter: LedgerFilter, now: Date, opts: ExportOptions): Readable {
+  async function* lines() {
+    yield '\uFEFF' + LEDGER_HEADERS.join(',') + '\r\n'
+    for await (const batch of ledgerRows(tx, actor, filter, now, opts.batch)) {
+      let chunk = ''
+      for (const r of batch) chunk += COLUMNS.map((c) => csvCell(c.value(r, opts.photoUrl))).join(',') + '\r\n'
+      yield chunk
+    }
+  }
+  return Readable.from(lines(), { objectMode: false })
+}
+
+const SHANGHAI_OFFSET_MS = 8 * 3600_000
+/** Excel dates carry no zone: shift so the cell shows Shanghai wall time. */
+const excelDate = (d: Date) => new Date(d.getTime() + SHANGHAI_OFFSET_MS)
+
+/**
+ * The ledger as .xlsx through exceljs's streaming writer: each row is committed (written out and forgotten) as
+ * it comes, and the producer waits while the reply's buffer is full, so memory stays flat whatever the size.
+ */
+export function ledgerXlsx(tx: Tx, actor: Actor, filter: LedgerFilter, now: Date, opts: ExportOptions & { title?: string }): Readable {
+  const out = new PassThrough({ highWaterMark: 256 * 1024 })
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
+  wb.creator = '商务安全生产群助手'
+  wb.created = now
+  const ws = wb.addWorksheet(opts.title ?? '隐患台账', { views: [{ state: 'frozen', ySplit: 1 }] })
+  ws.columns = COLUMNS.map((c) => ({ header: c.header, width: c.width }))
+  ws.getRow(1).font = { bold: true }
+  const produce = async () => {
+    ws.getRow(1).commit()
+    for await (const batch of ledgerRows(tx, actor, filter, now, opts.batch)) {
+      for (const r of batch) {
+        const row = ws.addRow(
+          COLUMNS.map((c) => {
+            const v = c.value(r, opts.photoUrl)
+            if (v instanceof Date) return excelDate(v)
+            if (v && PHOTO_COLUMNS.has(c.header)) return { text: v, hyperlink: v.split('\n')[0] }
+            return v
+          }),
+        )
+        for (const i of [12, 13, 14]) if (row.getCell(i).value instanceof Date) row.getCell(i).numFmt = 'yyyy-mm-dd hh:mm'
+        row.commit()
+      }
+      if (out.writableNeedDrain) await once(out, 'drain')
+    }
+    ws.commit()
+    await wb.commit()
+  }
+  produce().catch((err) => out.destroy(err as Error))
+  return out
+}
+
+const FIGURE_COLUMNS: [keyof Figures, string][] = [
+  ['foundGeneral', '排查隐患·一般'],
+  ['foundMajor', '排查隐患·重大'],
+  ['rectifiedGeneral', '已整改·一般'],
+  ['rectifiedMajor', '已整改·重大'],
+  ['rectificationRate', '整改率(%)'],
+  ['overdue', '逾期未改'],
+  ['transferred', '移交执法部门'],
+  ['listed', '挂牌督办'],
+]
+
+/** The statistics table as a small .xlsx: two header rows (本期 / 本年累计), one row per township or industry, a total. */
+export async function statsTableXlsx(t: StatsTable, now: Date): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook()
+  wb.creator = '商务安全生产群助手'
+  wb.created = now
+  const ws = wb.addWorksheet('隐患统计表')
+  const n = FIGURE_COLUMNS.length
+  ws.addRow([`商务领域安全生产隐患排查治理统计表（${t.label}）`])
+  ws.mergeCells(1, 1, 1, 1 + 2 * n)
+  ws.getRow(1).font = { bold: true, size: 14 }
+  ws.getRow(1).alignment = { horizontal: 'center' }
+  ws.addRow([t.by === 'township' ? '乡镇街' : '行业', '本期', ...Array(n - 1).fill(null), '本年累计', ...Array(n - 1).fill(null)])
+  ws.mergeCells(2, 2, 2, 1 + n)
+  ws.mergeCells(2, 2 + n, 2, 1 + 2 * n)
+  ws.addRow([null, ...FIGURE_COLUMNS.map((c) => c[1]), ...FIGURE_COLUMNS.map((c) => c[1])])
+  ws.mergeCells(2, 1, 3, 1)
+  for (const r of [2, 3]) {
+    ws.getRow(r).font = { bold: true }
+    ws.getRow(r).alignment = { horizontal: 'center', vertical: 'middle', wrapText: true }
+  }
+  const figures = (f: Figures) => FIGURE_COLUMNS.map(([k]) => f[k])
+  for (const r of [...t.rows, t.total]) ws.addRow([r.name, ...figures(r.period), ...figures(r.ytd)])
+  ws.getRow(ws.rowCount).font = { bold: true }
+  ws.getColumn(1).width = 16
+  for (let i = 2; i <= 1 + 2 * n; i++) ws.getColumn(i).width = 11
+  ws.addRow([])
+  ws.addRow([`整改率 = 已整改 ÷ 排查隐患；逾期未改按导出时（${formatDateTime(now)}）计。`])
+  return Buffer.from(await wb.xlsx.writeBuffer())
+}

@@ -1,0 +1,30 @@
+import fs from 'node:fs'
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core'
+
+/** Debian's Chromium, the only browser the tests use. */
+export const CHROMIUM = '/usr/bin/chromium'
+
+export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: the browser tests need Debian's Chromium (apt-get install -y chromium)`)
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  })
+}
+
+/**
+ * Collects what went wrong in the page into `errors`: uncaught exceptions, console errors (except those
+ * `expected` says a test provokes on purpose) and dialogs, which are dismissed.
+ */
+export function watchPage(page: Page, errors: string[], expected: (m: ConsoleMessage) => boolean = () => false): void {
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !expected(m)) errors.push(`console: ${m.text()} (${m.location().url})`)
+  })
+  page.on('dialog', (d) => {
+    errors.push(`unexpected dialog: ${d.message()}`)
+    void d.dismiss()
+  })
+}
