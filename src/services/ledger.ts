@@ -186,7 +186,7 @@ function columns(now: Date, photos: boolean): SQL {
     hazards.transfer_result as "transferResult", hazards.measures${photoCols}`
 }
 
-const FROM = sql`from hazards left join businesses b on b.id = hazards.business_id left join jurisdictions j on j.id = hazards.township_id`
+export const LEDGER_FROM = sql`from hazards left join businesses b on b.id = hazards.business_id left join jurisdictions j on j.id = hazards.township_id`
 
 function toDate(v: unknown): Date | null {
   if (v === null || v === undefined) return null
@@ -264,7 +264,7 @@ export async function ledgerPage(tx: Tx, actor: Actor, q: LedgerPageQuery, now: 
   const [items, total] = await Promise.all([
     rows<Record<string, unknown>>(
       tx,
-      sql`select ${columns(now, false)} ${FROM} where ${where} order by ${s.expr} ${dir}, hazards.id ${dir}
+      sql`select ${columns(now, false)} ${LEDGER_FROM} where ${where} order by ${s.expr} ${dir}, hazards.id ${dir}
         limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`,
     ),
     (async () => {
@@ -273,7 +273,7 @@ export async function ledgerPage(tx: Tx, actor: Actor, q: LedgerPageQuery, now: 
       const needsBusiness = !!q.q
       const [r] = await rows<{ n: string | number }>(
         tx,
-        needsBusiness ? sql`select count(*) as n ${FROM} where ${where}` : sql`select count(*) as n from hazards where ${where}`,
+        needsBusiness ? sql`select count(*) as n ${LEDGER_FROM} where ${where}` : sql`select count(*) as n from hazards where ${where}`,
       )
       return Number(r.n)
     })(),
@@ -281,11 +281,16 @@ export async function ledgerPage(tx: Tx, actor: Actor, q: LedgerPageQuery, now: 
   return { total, page: q.page, pageSize: q.pageSize, items: items.map(item) }
 }
 
-/** The export's SELECT (every column, photos included) in the filter's order; the bench runs it under COPY too. */
-export function ledgerExportSql(actor: Actor, f: LedgerFilter, now: Date): SQL {
+/** ORDER BY for a filter's sort (the id breaks ties, so every order is total). */
+export function ledgerOrder(f: LedgerFilter): SQL {
   const s = SORT_EXPR[f.sort]
   const dir = f.order === 'asc' ? sql`asc` : sql`desc`
-  return sql`select ${columns(now, true)} ${FROM} where ${ledgerWhere(actor, f, now)} order by ${s.expr} ${dir}, hazards.id ${dir}`
+  return sql`order by ${s.expr} ${dir}, hazards.id ${dir}`
+}
+
+/** The export's SELECT (every column, photos included) in the filter's order. */
+export function ledgerExportSql(actor: Actor, f: LedgerFilter, now: Date): SQL {
+  return sql`select ${columns(now, true)} ${LEDGER_FROM} where ${ledgerWhere(actor, f, now)} ${ledgerOrder(f)}`
 }
 
 interface DriverInternals {
@@ -320,7 +325,7 @@ export async function* ledgerRows(tx: Tx, actor: Actor, f: LedgerFilter, now: Da
     const keyset: SQL = after ? sql` and (${s.expr}, hazards.id) ${cmp} (${after.k}::${sql.raw(s.type)}, ${after.id})` : sql``
     const page: Record<string, unknown>[] = await rows<Record<string, unknown>>(
       tx,
-      sql`select ${columns(now, true)}, (${s.expr})::text as "_k" ${FROM} where ${where}${keyset} order by ${s.expr} ${dir}, hazards.id ${dir} limit ${batch}`,
+      sql`select ${columns(now, true)}, (${s.expr})::text as "_k" ${LEDGER_FROM} where ${where}${keyset} order by ${s.expr} ${dir}, hazards.id ${dir} limit ${batch}`,
     )
     if (!page.length) return
     const last = page[page.length - 1]

@@ -248,7 +248,7 @@ describe('ledger, overview, statistics table and exports', () => {
     const raw = r.rawPayload
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const text = raw.toString('utf8').slice(1)
-    const lines = text.split('\r\n')
+    const lines = text.split('\n')
     expect(lines[0].split(',')).toEqual(LEDGER_HEADERS)
     expect(lines[0]).toBe('编号,状态,等级,类别,行业,乡镇街,单位,隐患描述,位置,上报人,责任人,整改期限,上报时间,销号时间,是否逾期,挂牌督办,专项行动,移交部门,移交结果,整改措施,上报照片,整改照片')
     expect(lines.filter(Boolean)).toHaveLength(1 + 5)
@@ -264,7 +264,7 @@ describe('ledger, overview, statistics table and exports', () => {
 
   it('when a description looks like a formula, then the CSV keeps it as text', async () => {
     const r = await get('/api/ledger/export.csv?q=HYPERLINK')
-    const line = r.rawPayload.toString('utf8').split('\r\n')[1]
+    const line = r.rawPayload.toString('utf8').split('\n')[1]
     expect(line).toContain(`"'=HYPERLINK(""http://x"")"`)
   })
 

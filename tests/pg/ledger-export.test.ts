@@ -47,6 +47,15 @@ describe('ledger exports and counters on PostgreSQL', () => {
       await gen.return(undefined)
       const [r] = await rows<{ n: string }>(one.db, sql`select count(*) as n from hazards`)
       expect(Number(r.n)).toBe(N)
+      // the CSV's COPY, stopped after its first chunks, leaves no connection in COPY mode either
+      const csv = ledgerCsv(one.db, admin, ledgerFilterSchema.parse({}), now, { photoUrl: (s) => s })
+      let chunks = 0
+      for await (const chunk of csv) {
+        expect(chunk.length).toBeGreaterThan(0)
+        if (++chunks === 2) break // destroys the stream, as a closed download does
+      }
+      const [again] = await rows<{ n: string }>(one.db, sql`select count(*) as n from hazards`)
+      expect(Number(again.n)).toBe(N)
     } finally {
       await one.close()
     }
@@ -55,9 +64,37 @@ describe('ledger exports and counters on PostgreSQL', () => {
   it('when the ledger is exported as CSV on PostgreSQL, then it has one line per hazard in the township', async () => {
     let text = ''
     for await (const c of ledgerCsv(d.db, admin, ledgerFilterSchema.parse({ townshipId: '2' }), now, { photoUrl: (s) => s, batch: 500 })) text += c
-    const lines = text.split('\r\n').filter(Boolean)
+    const lines = text.split('\n').filter(Boolean)
     expect(lines[0].startsWith('\uFEFF编号,状态')).toBe(true)
     expect(lines).toHaveLength(1 + Math.floor((N + 2) / 3))
+  })
+
+  it('when the CSV comes through COPY, then it is byte for byte what the row-by-row path writes (labels, times, quotes, formulas, photos)', async () => {
+    await d.db.execute(sql`insert into hazards (township_id, industry, reporter_name, reporter_kind, description, place, category, grade, status, created_at, updated_at)
+      values (2, null, '=cmd', 'public', ${'含"引号",逗号\n换行 🔥 <b>x</b>'}, '', 'gas', 'major', 'transferred', '2026-11-19T16:30:00Z', '2026-11-19T16:30:00Z'),
+             (3, 'mall', '-1+1', 'member', '@SUM(A1)', '二楼', 'special_equipment', 'general', 'awaiting_verification', '2026-11-19T15:59:00Z', '2026-11-19T15:59:00Z')`)
+    const [h] = await rows<{ id: number }>(d.db, sql`select max(id) as id from hazards`)
+    await d.db.execute(sql`insert into attachments (sha256, mime, size, bytes) values (repeat('a', 64), 'image/png', 1, decode('00', 'hex')), (repeat('b', 64), 'image/png', 1, decode('00', 'hex'))`)
+    await d.db.execute(sql`insert into hazard_attachments (hazard_id, sha256, stage) values (${h.id}, repeat('a', 64), 'report'), (${h.id}, repeat('b', 64), 'report'), (${h.id}, repeat('b', 64), 'rectification')`)
+    const read = async (copy: boolean, q: Record<string, string>) => {
+      const chunks: Buffer[] = []
+      for await (const c of ledgerCsv(d.db, admin, ledgerFilterSchema.parse(q), now, { photoUrl: (s) => `https://x.example/api/attachments/${s}`, copy })) chunks.push(Buffer.from(c))
+      return Buffer.concat(chunks).toString('utf8')
+    }
+    const queries: Record<string, string>[] = [{ sort: 'code', order: 'desc' }, { q: '引号' }, { townshipId: '3', sort: 'deadline', order: 'asc' }]
+    for (const q of queries) {
+      const viaCopy = await read(true, q)
+      expect(viaCopy).toBe(await read(false, q))
+      expect(viaCopy.split('\n').length).toBeGreaterThan(2)
+    }
+    const top = await read(true, { sort: 'code', order: 'desc' })
+    expect(top).toContain(`${'Y' + h.id},整改完成待验收,一般隐患,特种设备,商场综合体,镇3,待认定,'@SUM(A1),二楼,'-1+1,,,2026-11-19 23:59`)
+    expect(top).toContain(`"https://x.example/api/attachments/${'a'.repeat(64)}\nhttps://x.example/api/attachments/${'b'.repeat(64)}"`)
+    expect(top).toContain('"含""引号"",逗号\n换行 🔥 <b>x</b>"')
+    expect(top).toContain(',重大隐患,燃气,—,')
+    expect(top).toContain('2026-11-20 00:30')
+    await d.db.execute(sql`delete from hazard_attachments`)
+    await d.db.execute(sql`delete from hazards where id > ${N}`)
   })
 
   it('when hazards were inserted in one statement and changed in another, then the counters agree with counting the rows', async () => {
