@@ -207,6 +207,14 @@ const ROWS: Row[] = [
   { text: '#绑定', cmd: 'bind', error: '请写上管理员发给您的绑定码' },
   { text: '#绑定 张老板', cmd: 'bind', error: '请写上管理员发给您的绑定码' },
 
+  // ---- warn (weather alerts) ----
+  { text: '#预警 高温', cmd: 'warn', value: { alert: 'heat', area: null } },
+  { text: '#预警 暴雨 城关街道', cmd: 'warn', value: { alert: 'rainstorm', area: '城关街道' } },
+  { text: '#天气预警 寒潮 全市', cmd: 'warn', value: { alert: 'cold_wave', area: '全市' } },
+  { text: '#预警 冰冻雨雪', cmd: 'warn', value: { alert: 'freezing', area: null } },
+  { text: '#预警 沙尘暴', cmd: 'warn', error: '没有“沙尘暴”这种预警' },
+  { text: '#预警', cmd: 'warn', error: '可选：高温、暴雨' },
+
   // ---- chatter, unknown words, other people's mentions ----
   { text: '今天中午吃什么', cmd: 'ignored' },
   { text: '大家注意后厨燃气安全', cmd: 'ignored' },

@@ -39,6 +39,8 @@ const VALID = [
   '#绑定 382915',
   '#帮助',
   '/help',
+  '#预警 高温',
+  '#预警 暴雨 城关街道',
 ]
 const WORDS = commands.flatMap((c) => c.words)
 const PHRASES = [
@@ -218,6 +220,9 @@ function badValue(command: string, v: Record<string, unknown>): string | null {
       return Array.isArray(v.industries) && v.industries.every((x) => INDUSTRY_KEYS.includes(x)) ? null : 'industries'
     case 'bind':
       return /^[A-Z0-9]{4,12}$/.test(v.code as string) ? null : 'code'
+    case 'warn':
+      if (typeof v.alert !== 'string' || !/^[a-z_]+$/.test(v.alert)) return 'alert'
+      return v.area === null || (typeof v.area === 'string' && v.area) ? null : 'area'
     default:
       return typeof v === 'object' && v !== null ? null : 'value'
   }
