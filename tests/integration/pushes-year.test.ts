@@ -108,7 +108,7 @@ describe('a year of scheduled pushes (2026) on the injected clock', () => {
     const c = process.cpuUsage(cpu)
     // CPU time, not wall time: on a shared machine the wall clock measures the neighbours (~15 s alone)
     expect((c.user + c.system) / 1000).toBeLessThan(30_000)
-    expect(elapsedMs).toBeLessThan(120_000)
+    expect(elapsedMs).toBeLessThan(170_000)
     const [left] = await db.select({ id: schema.outbox.id }).from(schema.outbox).where(eq(schema.outbox.status, 'pending')).limit(1)
     expect(left).toBeUndefined()
     // every row went to the channel exactly once
