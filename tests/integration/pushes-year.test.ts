@@ -108,12 +108,13 @@ describe('a year of scheduled pushes (2026) on the injected clock', () => {
     const c = process.cpuUsage(cpu)
     // CPU time, not wall time: on a shared machine the wall clock measures the neighbours (~15 s alone)
     expect((c.user + c.system) / 1000).toBeLessThan(30_000)
-    expect(elapsedMs).toBeLessThan(120_000)
+    expect(elapsedMs).toBeLessThan(170_000)
     const [left] = await db.select({ id: schema.outbox.id }).from(schema.outbox).where(eq(schema.outbox.status, 'pending')).limit(1)
     expect(left).toBeUndefined()
     // every row went to the channel exactly once
     expect(delivered).toBe((await sent()).length)
-  })
+    // the CPU bound above is the measure; the wall clock only guards against a hang on a crowded machine
+  }, 180_000)
 
   const sent = async () => {
     const rows = await t.database.db.select().from(schema.outbox).where(eq(schema.outbox.status, 'sent')).orderBy(schema.outbox.id)

@@ -221,6 +221,13 @@ const ROWS: Row[] = [
   { text: '#完成 检查完了', cmd: 'complete_task', error: '不是任务编号' },
   { text: '#我的任务', cmd: 'my_tasks', value: {} },
   { text: '@安全助手 督办任务', cmd: 'my_tasks', value: {} },
+  // ---- warn (weather alerts) ----
+  { text: '#预警 高温', cmd: 'warn', value: { alert: 'heat', area: null } },
+  { text: '#预警 暴雨 城关街道', cmd: 'warn', value: { alert: 'rainstorm', area: '城关街道' } },
+  { text: '#天气预警 寒潮 全市', cmd: 'warn', value: { alert: 'cold_wave', area: '全市' } },
+  { text: '#预警 冰冻雨雪', cmd: 'warn', value: { alert: 'freezing', area: null } },
+  { text: '#预警 沙尘暴', cmd: 'warn', error: '没有“沙尘暴”这种预警' },
+  { text: '#预警', cmd: 'warn', error: '可选：高温、暴雨' },
 
   // ---- chatter, unknown words, other people's mentions ----
   { text: '今天中午吃什么', cmd: 'ignored' },

@@ -44,6 +44,8 @@ const VALID = [
   '#完成 R7 已检查辖区加油站12家',
   '#办结 R8 办理情况：已全部整改到位',
   '#我的任务',
+  '#预警 高温',
+  '#预警 暴雨 城关街道',
 ]
 const WORDS = commands.flatMap((c) => c.words)
 const PHRASES = [
@@ -227,6 +229,9 @@ function badValue(command: string, v: Record<string, unknown>): string | null {
       return /^N\d{1,9}$/.test(v.code as string) ? null : 'code'
     case 'complete_task':
       return !/^R\d{1,9}$/.test(v.code as string) ? 'code' : len(v.note as string) < 2 ? 'note' : null
+    case 'warn':
+      if (typeof v.alert !== 'string' || !/^[a-z_]+$/.test(v.alert)) return 'alert'
+      return v.area === null || (typeof v.area === 'string' && v.area) ? null : 'area'
     default:
       return typeof v === 'object' && v !== null ? null : 'value'
   }
