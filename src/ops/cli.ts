@@ -4,7 +4,8 @@ import zlib from 'node:zlib'
 import { pipeline } from 'node:stream/promises'
 import { PassThrough } from 'node:stream'
 import { loadConfig, ConfigError, type AppConfig } from '../config.js'
-import { openPglite, openPostgres, type Database } from '../../db/client.js'
+import { sql } from 'drizzle-orm'
+import { openPglite, openPostgres, rows, type Database } from '../../db/client.js'
 import { SchemaTooNewError } from '../../db/levels.js'
 import { lockDataDir } from '../data-lock.js'
 import { backupDatabase, restoreDatabase, RestoreError } from './backup.js'
@@ -88,6 +89,13 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       const total = Object.values(r.rows).reduce((a, b) => a + b, 0)
       console.log(`备份完成 / backup written: ${file} (${where}, ${Object.keys(r.rows).length} tables, ${total} rows, ${fs.statSync(file).size} bytes, ${Date.now() - started} ms)`)
     } else {
+      if (database.kind === 'postgres') {
+        const [r] = await rows<{ n: number }>(
+          database.db,
+          sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and application_name like 'commerce-safety-bot:%'`,
+        )
+        if (r.n > 0) console.error(`注意：有 ${r.n} 个服务连接仍连着这个数据库，恢复前请先停止所有实例。\nWarning: ${r.n} service connections are still open on this database; stop every instance before restoring.`)
+      }
       const input = new PassThrough()
       const reading = pipeline(fs.createReadStream(file), zlib.createGunzip(), input)
       reading.catch((e) => input.destroy(e as Error))

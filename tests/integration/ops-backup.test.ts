@@ -6,7 +6,7 @@ import { codeLevel } from '../../db/levels.js'
 import { MIGRATIONS_FOLDER } from '../../db/client.js'
 import { backupDatabase, restoreDatabase, RestoreError } from '../../src/ops/backup.js'
 import { useSeededApp, startTestApp, type Seed, type TestApp } from '../helpers/app.js'
-import { testDatabase } from '../helpers/db.js'
+import { testDatabase, type TestDatabase } from '../helpers/db.js'
 import { buildLedger, ledgerHash, ledgerExport, tableCounts, memoryFile } from '../helpers/ledger.js'
 import { recordAudit } from '../../src/services/audit.js'
 
@@ -19,10 +19,14 @@ describe('ops: backup and restore (PGlite)', () => {
     s = seed
   })
 
-  it('when a database with hazards, events, photos, notices and audit rows is backed up and restored into an empty one, then the ledger export is identical and new reports continue the numbering', async () => {
-    const codes = await buildLedger(t, s)
+  let codes: string[] = []
+  let file: ReturnType<typeof memoryFile>
+  let target: TestDatabase
+
+  it('when a database with hazards, events, photos, notices and audit rows is backed up and restored into an empty one, then the ledger export is identical', async () => {
+    codes = await buildLedger(t, s)
     await recordAudit(t.database.db, { actorKind: 'token', actorName: 'ops', action: 'person.export', targetType: 'person', targetId: 1 }, t.clock.now())
-    const file = memoryFile()
+    file = memoryFile()
     const b = await backupDatabase(t.database, file.out)
     expect(b.schema.count).toBe(codeLevel(MIGRATIONS_FOLDER).count)
     expect(b.rows.hazards).toBe(codes.length)
@@ -34,17 +38,18 @@ describe('ops: backup and restore (PGlite)', () => {
       expect(order.indexOf(parent), `${parent} before ${child}`).toBeLessThan(order.indexOf(child))
     }
 
-    const target = await testDatabase()
-    const restoredApp = await (async () => {
-      const r = await restoreDatabase(target, file.read())
-      expect(r.rows).toEqual(b.rows)
-      expect(await ledgerHash(target.db)).toBe(await ledgerHash(t.database.db))
-      expect(await ledgerExport(target.db)).toContain(codes[0])
-      expect(await tableCounts(target.db)).toEqual(await tableCounts(t.database.db))
-      const audit = await target.db.select().from(schema.auditLog)
-      expect(audit.map((a) => a.action)).toEqual(['person.export'])
-      return startTestApp({ database: target, clock: t.clock })
-    })()
+    target = await testDatabase()
+    const r = await restoreDatabase(target, file.read())
+    expect(r.rows).toEqual(b.rows)
+    expect(await ledgerHash(target.db)).toBe(await ledgerHash(t.database.db))
+    expect(await ledgerExport(target.db)).toContain(codes[0])
+    expect(await tableCounts(target.db)).toEqual(await tableCounts(t.database.db))
+    const audit = await target.db.select().from(schema.auditLog)
+    expect(audit.map((a) => a.action)).toEqual(['person.export'])
+  })
+
+  it('when the restored database runs the bot, then new reports continue the numbering and photos are served; restoring over it needs --force', async () => {
+    const restoredApp = await startTestApp({ database: target, clock: t.clock })
     try {
       // the restored bot carries on: sequences were reset, so the next report takes a new number
       restoredApp.app.simulator!.createContact({ id: 'owner', name: '张老板' })
