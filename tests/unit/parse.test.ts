@@ -207,6 +207,25 @@ const ROWS: Row[] = [
   { text: '#绑定', cmd: 'bind', error: '请写上管理员发给您的绑定码' },
   { text: '#绑定 张老板', cmd: 'bind', error: '请写上管理员发给您的绑定码' },
 
+  // ---- programmes: self-check, training, responsibility system, commendation ----
+  { text: '#自查 燃气', cmd: 'selfcheck', value: { word: '燃气' } },
+  { text: '#自查 燃气安全自查', cmd: 'selfcheck', value: { word: '燃气' } },
+  { text: '#自查', cmd: 'selfcheck', value: { word: '' } },
+  { text: '#自查 火锅', cmd: 'selfcheck', error: '没有“火锅”自查表' },
+  { text: '#报名 P3', cmd: 'training_signup', value: { code: 'P3' } },
+  { text: '#报名 ｐ３', cmd: 'training_signup', value: { code: 'P3' } },
+  { text: '#报名 明天的培训', cmd: 'training_signup', error: '请写培训编号' },
+  { text: '#签到 P3 4821', cmd: 'training_checkin', value: { code: 'P3', checkinCode: '4821' } },
+  { text: '#签到 ４８２１', cmd: 'training_checkin', value: { code: null, checkinCode: '4821' } },
+  { text: '#签到 张老板', cmd: 'training_checkin', error: '请写老师公布的4位签到码' },
+  { text: '#责任制 已修订', cmd: 'responsibility', value: { op: 'submit' } },
+  { text: '#责任制', cmd: 'responsibility', value: { op: 'status' } },
+  { text: '#责任制 核验 城关老街饭店', cmd: 'responsibility', value: { op: 'verify', business: '城关老街饭店' } },
+  { text: '#责任制 不想改', cmd: 'responsibility', error: '责任制 已修订' },
+  { text: '#表扬 城关老街饭店、红山羊汤馆 标题:11月先进单位', cmd: 'commend', value: { names: ['城关老街饭店', '红山羊汤馆'], title: '11月先进单位' } },
+  { text: '#通报表扬 城关老街饭店', cmd: 'commend', value: { names: ['城关老街饭店'], title: '安全生产先进单位' } },
+  { text: '#表扬', cmd: 'commend', error: '请写要表扬的单位名称' },
+
   // ---- chatter, unknown words, other people's mentions ----
   { text: '今天中午吃什么', cmd: 'ignored' },
   { text: '大家注意后厨燃气安全', cmd: 'ignored' },
