@@ -18,6 +18,8 @@ export default defineCommand<{ names: string[]; title: string }>({
     const names = (m ? s.slice(0, m.index) : s).split(/[、,，;；\s]+/).filter(Boolean)
     if (!names.length) return { ok: false, error: '请写要表扬的单位名称' }
     if (names.length > 30) return { ok: false, error: '一次最多表扬30家单位' }
+    const odd = names.find((n) => !/^[\p{Script=Han}A-Za-z0-9()（）·]{2,40}$/u.test(n))
+    if (odd) return { ok: false, error: `单位名称“${odd.slice(0, 12)}”不对，请写单位全称` }
     return { ok: true, value: { names, title } }
   },
   async run(ctx, { names, title }) {

@@ -1,6 +1,7 @@
 import { defineCommand } from '../src/chat/command.js'
 import { normalize } from '../src/core/text.js'
 import { startSelfCheck, checklistText, checklistChoices } from '../src/services/programmes/selfchecks.js'
+import { checklistByWord } from '../db/checklists/index.js'
 
 /** How long the bot waits for the answers to a self-check. */
 export const SELFCHECK_WINDOW_MINUTES = 120
@@ -14,7 +15,8 @@ export default defineCommand<{ word: string }>({
   examples: ['#自查 燃气', '#自查 消防', '#自查 用电'],
   parse: (rest) => {
     const word = normalize(rest).replace(/(?:安全)?(?:自查|检查)?$/, '').trim()
-    return word.length > 12 ? { ok: false, error: '自查内容写一个词就行' } : { ok: true, value: { word } }
+    if (word && !checklistByWord(word)) return { ok: false, error: `没有“${word.length > 12 ? word.slice(0, 12) + '…' : word}”自查表，可选：${checklistChoices()}` }
+    return { ok: true, value: { word } }
   },
   async run(ctx, { word }) {
     const { check, checklist, business } = await startSelfCheck(ctx.tx, ctx.actor, ctx.group, word, ctx.now)

@@ -156,10 +156,12 @@ export function parseChecklistAnswer(raw: string, total: number, previous: Recor
   return finish(answers, total)
 }
 
+const LOOKS_PAIR = new RegExp(`(?:${NUM})\\s*(?:项|条)?\\s*[.:)、]?\\s*(?:${VERDICT})`, 'i')
+
 /** A cheap test before any database work: could this text be a checklist answer? */
 export function looksLikeChecklistAnswer(raw: string): boolean {
   const t = normalize(raw).toLowerCase()
   if (t.length > 300) return false
   if (ALL_PASS.test(t) || ALL_FAIL.test(t) || REST_PASS.test(t) || REST_FAIL.test(t)) return true
-  return new RegExp(`(?:${NUM})\\s*(?:项|条)?\\s*[.:)、]?\\s*(?:${VERDICT})`, 'i').test(t) || /^除/.test(t)
+  return LOOKS_PAIR.test(t) || /^除/.test(t)
 }
