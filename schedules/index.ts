@@ -11,17 +11,14 @@ import taskReminders from './task-reminders.js'
 import selfcheckReminders from './selfcheck-reminders.js'
 import responsibilityReminders from './responsibility-reminders.js'
 
+/** The pushes: tips, cases, key periods, duty rosters, hazard deadlines, the weekly summary. */
+export const pushJobs: Job[] = [safetyTips, warningCases, keyPeriods, dutyRoster, hazardDeadlines, weeklySummary]
+
+/** Notices due at their time, acknowledgement and task reminders. */
+export const noticeJobs: Job[] = [dueNotices, ackReminders, taskReminders]
+
+/** The action plan's programmes: self-check and responsibility-system reminders. */
+export const programmeJobs: Job[] = [selfcheckReminders, responsibilityReminders]
+
 /** Every scheduled job; the runner (src/scheduler.ts) fires each on its cron expression. */
-export const jobs: Job[] = [
-  safetyTips,
-  warningCases,
-  keyPeriods,
-  dutyRoster,
-  hazardDeadlines,
-  weeklySummary,
-  dueNotices,
-  ackReminders,
-  taskReminders,
-  selfcheckReminders,
-  responsibilityReminders,
-]
+export const jobs: Job[] = [...pushJobs, ...noticeJobs, ...programmeJobs]

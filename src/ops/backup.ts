@@ -292,6 +292,8 @@ export async function restoreDatabase(database: Database, input: Readable, opts:
       log(`emptying ${cat.tables.size} tables (--force)`)
       await raw(tx, `truncate table ${[...cat.tables.keys()].map(ident).join(', ')} restart identity cascade`)
     }
+    // the backup holds what triggers derived (summary counters): they must not fire again on the restored rows
+    for (const t of cat.tables.keys()) await raw(tx, `alter table ${ident(t)} disable trigger user`)
     // constraints no table order can satisfy (self-references, cycles) are checked at commit instead
     const { unordered } = foreignKeyOrder(header.tables.filter((t) => cat.tables.has(t)), cat.foreignKeys)
     const deferred = cat.foreignKeys.filter((f) => unordered.some((u) => u.name === f.name && u.child === f.child))
@@ -360,8 +362,10 @@ export async function restoreDatabase(database: Database, input: Readable, opts:
         [ident(o.sequence)],
       )
     }
+    // deferred checks run first: a table with pending trigger events cannot be altered
+    if (deferred.length) await raw(tx, `set constraints all immediate`)
+    for (const t of cat.tables.keys()) await raw(tx, `alter table ${ident(t)} enable trigger user`)
     if (deferred.length) {
-      await raw(tx, `set constraints all immediate`)
       for (const f of deferred) {
         if (!f.deferrable) await raw(tx, `alter table ${ident(f.child)} alter constraint ${ident(f.name)} not deferrable`)
       }

@@ -3,7 +3,7 @@ import pino from 'pino'
 import { and, eq, like } from 'drizzle-orm'
 import { schema } from '../../db/client.js'
 import type { JobContext } from '../../schedules/types.js'
-import { jobs } from '../../schedules/index.js'
+import { noticeJobs as jobs } from '../../schedules/index.js'
 import dueNotices from '../../schedules/notices.js'
 import ackReminders from '../../schedules/ack-reminders.js'
 import taskReminders from '../../schedules/task-reminders.js'
@@ -29,6 +29,8 @@ describe('notices with acknowledgement, officers’ tasks and dead letters, thro
     },
     {
       config: {
+        // the reminders run at night on the test clock: quiet hours are the pushes' concern (tests/integration/pushes-*.test.ts)
+        QUIET_HOURS: 'off',
         ADMIN_TOKENS: [
           { token: 'admin-token-0123456789', role: 'admin', name: '管理员' },
           { token: 'leader-token-0123456789', role: 'leader', name: '马局长' },

@@ -6,7 +6,7 @@ import { startTestApp, seedBasics, type Seed, type TestApp } from '../helpers/ap
 import { drainUntil } from '../helpers/drive.js'
 import { OutboxSender } from '../../src/outbox-sender.js'
 import { cronOf, nextFire } from '../../src/scheduler.js'
-import { jobs } from '../../schedules/index.js'
+import { pushJobs as jobs } from '../../schedules/index.js'
 import { formatDate, shanghaiParts } from '../../src/core/clock.js'
 import { activeSeasons } from '../../src/core/calendar.js'
 import { eligible } from '../../src/core/rotation.js'
