@@ -26,7 +26,7 @@ import { ledgerCsv, ledgerCsvSql, ledgerXlsx } from '../src/services/exports.js'
 
 const ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const DB_NAME = process.env.BENCH_CONSOLE_DB ?? 'bench_console'
-const FILL_VERSION = 2
+const FILL_VERSION = 3
 const TARGETS = { overviewP50: 100, ledgerP50: 20, csvRatio: 0.5, xlsxPeakMb: 300 }
 
 const admin: Actor = { role: 'admin', personId: null, identityId: null, businessIds: [], townshipId: null, industries: [] }
@@ -109,7 +109,7 @@ async function fill(c: postgres.Sql, size: Size) {
     insert into hazards (business_id, township_id, industry, reporter_name, reporter_kind, description, place, category, grade, status,
       listed_supervision, deadline, responsible_name, measures, transfer_department, transfer_result, campaign, created_at, updated_at, closed_at)
     select b.id, b.township_id, b.industry, '上报人' || (g % 997), 'member', '基准隐患 第' || g || '条：灭火器过期，疏散通道堵塞', '一楼后厨',
-      (array['fire','gas','special_equipment','building','electrical','hazardous','other'])[1 + (g * 31) % 7],
+      (array['fire','gas','special_equipment','building','electrical','hazardous','other'])[1 + (g::bigint * 31) % 7],
       case when g % 20 = 0 then 'major' else 'general' end, s.st,
       case when g % 20 = 0 then '挂牌督办' end,
       case when s.st <> 'reported' then x.created + interval '7 days' end,
@@ -126,7 +126,7 @@ async function fill(c: postgres.Sql, size: Size) {
       when x.created < now() - interval '90 days' then case when x.r < 970 then 'closed' when x.r < 990 then 'transferred' else 'rectifying' end
       else case when x.r < 600 then 'closed' when x.r < 800 then 'rectifying' when x.r < 900 then 'awaiting_verification' when x.r < 960 then 'reported' else 'transferred' end
       end as st) s
-    join businesses b on b.id = 1 + (g * 7919) % ${B}`)
+    join businesses b on b.id = 1 + (g::bigint * 7919) % ${B}`)
   const perHazard = Math.round(size.events / N)
   await c.unsafe(`set session_replication_role = replica`) // no FK checks for the bulk events (they all point at real hazards)
   await c.unsafe(`insert into hazard_events (hazard_id, action, actor_name, from_status, to_status, note, at)
