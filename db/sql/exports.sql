@@ -13,6 +13,8 @@ create index if not exists hazards_closed_idx on hazards (closed_at) where close
 --> statement-breakpoint
 create index if not exists hazards_campaign_idx on hazards (campaign, created_at) where campaign is not null;
 --> statement-breakpoint
+create index if not exists hazards_ledger_filter_idx on hazards (township_id, status, grade, category, created_at, id);
+--> statement-breakpoint
 
 -- What one hazard row adds to the counters (see db/schema/stats.ts for the kinds).
 create or replace function hazard_contributions(
