@@ -29,9 +29,10 @@ const PERSONAL_READS: Record<string, string> = {
  * root instance, so call it before those routes are registered.
  */
 export function auditPersonalDataReads(app: FastifyInstance, deps: { db: Db; config: AppConfig; clock: Clock; simulatorMode: boolean }): void {
-  app.addHook('onResponse', async (req, reply) => {
+  // before the answer leaves (onSend), so the read is on record by the time the reader has the data
+  app.addHook('onSend', async (req, reply, payload) => {
     const action = req.method === 'GET' ? PERSONAL_READS[req.routeOptions.url ?? ''] : undefined
-    if (!action || reply.statusCode >= 400) return
+    if (!action || reply.statusCode >= 400) return payload
     const id = (req.params as { id?: string } | undefined)?.id
     try {
       await recordAudit(
@@ -49,6 +50,7 @@ export function auditPersonalDataReads(app: FastifyInstance, deps: { db: Db; con
     } catch (err) {
       req.log.error({ err, action }, 'could not audit a personal data read')
     }
+    return payload
   })
 }
 
