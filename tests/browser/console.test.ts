@@ -151,7 +151,8 @@ describe('console in Chromium', () => {
   it('when the hostile hazard is opened, then its text shows as typed and no script ran', async () => {
     await page.goto(`${base}/console#/hazard/${overdueCode}`)
     await byTestId('hazard-facts').waitFor(WAIT)
-    expect(await page.locator('[data-field="隐患描述"]').textContent()).toBe(`${XSS} 安全出口堵塞`)
+    // the page before showed another hazard: wait for this one to replace it
+    await expect.poll(() => page.locator('[data-field="隐患描述"]').textContent(), { timeout: 10_000 }).toBe(`${XSS} 安全出口堵塞`)
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined()
     expect(await page.locator('#app script, #app img[src="x"]').count()).toBe(0)
   })

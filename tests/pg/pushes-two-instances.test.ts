@@ -9,7 +9,7 @@ import { testConfig } from '../../src/config.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { noPacing, type Channel, type OutboundMessage } from '../../src/channels/types.js'
 import { cronOf, nextFire } from '../../src/scheduler.js'
-import { jobs } from '../../schedules/index.js'
+import { pushJobs as jobs } from '../../schedules/index.js'
 import type { Job } from '../../schedules/types.js'
 
 interface Delivery {
