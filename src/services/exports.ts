@@ -36,8 +36,6 @@ const COLUMNS: { header: string; width: number; value: (r: ExportRow, photo: (sh
 ]
 export const LEDGER_HEADERS = COLUMNS.map((c) => c.header)
 const PHOTO_COLUMNS = new Set(['上报照片', '整改照片'])
-/** what a photo cell shows: 查看照片（3张） */
-const photoLabel = (links: string) => `查看照片（${links.split('\n').length}张）`
 
 function photos(list: string | null, photo: (sha: string) => string): string | null {
   return list ? list.split(' ').map(photo).join('\n') : null
@@ -196,8 +194,7 @@ export function ledgerXlsx(tx: Tx, actor: Actor, filter: LedgerFilter, now: Date
           COLUMNS.map((c) => {
             const v = c.value(r, opts.photoUrl)
             if (v instanceof Date) return excelDate(v)
-            // a HYPERLINK formula lives in its cell; exceljs's hyperlink objects are all kept until the sheet ends
-            if (v && PHOTO_COLUMNS.has(c.header)) return { formula: `HYPERLINK("${v.split('\n')[0].replace(/"/g, '""')}","${photoLabel(v)}")`, result: v }
+            if (v && PHOTO_COLUMNS.has(c.header)) return { text: v, hyperlink: v.split('\n')[0] }
             return v
           }),
         )
