@@ -2,7 +2,7 @@ import { pgTable, bigserial, integer, text, date, bigint, doublePrecision, prima
 
 /**
  * Summary counters over hazards, so the overview and the statistics table stay fast on millions of rows.
- * Kept by a trigger on `hazards` (db/sql/exports.sql) in the same transaction as the change: the trigger only
+ * Kept by a trigger on `hazards` (custom migration db/migrations/0004_exports_summary.sql) in the same transaction as the change: the trigger only
  * appends to `hazard_count_deltas` (no row locks shared between transactions on the chat's hot path), and
  * `hazard_counts_fold()` folds the deltas into `hazard_counts`. Readers sum both.
  *
