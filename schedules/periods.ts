@@ -20,3 +20,7 @@ export function minuteSlot(now: Date, step = 1): string {
   const p = shanghaiParts(now)
   return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute - (p.minute % step))}`
 }
+
+/** One period per Shanghai month ('2026-11'), caught up only within that month. */
+export const byMonth = (now: Date): string => formatDate(now).slice(0, 7)
+export const withinMonth = (period: string, now: Date): boolean => formatDate(now).startsWith(period)

@@ -1,5 +1,5 @@
 import type { Job } from './types.js'
-import { formatDate } from '../src/core/clock.js'
+import { byMonth, withinMonth } from './periods.js'
 import { truncate } from '../src/core/text.js'
 import { RESPONSIBILITY_LABELS } from '../src/core/responsibility.js'
 import { responsibilityTable } from '../src/services/programmes/responsibility.js'
@@ -15,8 +15,8 @@ export const RESPONSIBILITY_WARN_DAYS = 60
 const responsibilityReminders: Job = {
   name: 'responsibility-reminders',
   cron: '0 10 5 * *',
-  period: (now) => formatDate(now).slice(0, 7),
-  catchUp: (period, now) => formatDate(now).startsWith(period),
+  period: byMonth,
+  catchUp: withinMonth,
   async run(ctx, now) {
     await ctx.db.transaction(async (tx) => {
       const soon = new Date(now.getTime() + RESPONSIBILITY_WARN_DAYS * 86_400_000)

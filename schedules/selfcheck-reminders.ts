@@ -1,5 +1,5 @@
 import type { Job } from './types.js'
-import { formatDate } from '../src/core/clock.js'
+import { byMonth, withinMonth } from './periods.js'
 import { truncate } from '../src/core/text.js'
 import { businessesWithoutSelfCheck } from '../src/services/programmes/selfchecks.js'
 import { checklistForIndustry } from '../db/checklists/index.js'
@@ -12,8 +12,8 @@ const MAX_NAMES = 20
 const selfcheckReminders: Job = {
   name: 'selfcheck-reminders',
   cron: '0 10 20 * *',
-  period: (now) => formatDate(now).slice(0, 7),
-  catchUp: (period, now) => formatDate(now).startsWith(period),
+  period: byMonth,
+  catchUp: withinMonth,
   async run(ctx, now) {
     await ctx.db.transaction(async (tx) => {
       const missing = await businessesWithoutSelfCheck(tx, now)
