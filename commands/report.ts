@@ -19,7 +19,7 @@ export default defineCommand({
       { tx: ctx.tx, actor: ctx.actor, now: ctx.now, sourceMessageId: ctx.msg.messageId },
       args,
       { group: ctx.group },
-      { id: await ctx.nextHazardId(), defer: ctx.defer },
+      { id: await ctx.nextHazardId(), later: ctx.later },
     )
     await ctx.awaitPhotos(hazard.id, 'report')
     const major = hazard.grade === 'major'

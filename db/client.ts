@@ -58,6 +58,9 @@ export async function query<T = Record<string, unknown>>(db: Tx, text: string, p
   throw new Error('unsupported database driver')
 }
 
+/** A write that takes many rows in one statement: the router collects rows over a batch and runs it once. */
+export type BulkWrite<R> = (tx: Tx, rows: R[]) => Promise<unknown>
+
 /**
  * Rows of a raw query on either driver (postgres.js returns an array, PGlite `{ rows }`).
  * On postgres.js the statement is sent as a named prepared statement: drizzle sends every query

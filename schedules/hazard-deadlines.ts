@@ -5,10 +5,10 @@ import { byDay, withinDays } from './periods.js'
 import { addDays, daysBetween } from '../src/core/calendar.js'
 import { formatDate } from '../src/core/clock.js'
 import { enqueue, type Priority } from '../src/services/outbox.js'
-import { namedGroup } from '../src/services/pushes.js'
+import { directTarget, namedGroup, type ChatTarget } from '../src/services/pushes.js'
 import { truncate } from '../src/core/text.js'
 
-const { hazards, businesses, groups, groupAccounts, hazardReminders, identities } = schema
+const { hazards, businesses, groups, groupAccounts, hazardReminders } = schema
 
 /** Once per hazard, kind and day ('-': once ever); false when it was sent before. */
 async function claim(tx: Tx, hazardId: number, kind: string, day: string, now: Date): Promise<boolean> {
@@ -39,6 +39,8 @@ const job: Job = {
         deadline: hazards.deadline,
         responsiblePersonId: hazards.responsiblePersonId,
         responsibleName: hazards.responsibleName,
+        groupId: hazards.groupId,
+        reporterPersonId: hazards.reporterPersonId,
         businessName: businesses.name,
         channel: groups.channel,
         chatId: groups.externalId,
@@ -53,49 +55,56 @@ const job: Job = {
     if (!rows.length) return
     const leaders = await namedGroup(db, config.LEADERS_GROUP)
     let sent = 0
+    const unreachable: string[] = []
+    const send = async (to: ChatTarget, text: string, priority: Priority) => {
+      await enqueue(db, { ...to, priority, text }, now)
+      sent++
+    }
     for (const h of rows) {
       const due = formatDate(h.deadline!)
       const what = `${h.code}（${h.businessName ?? '待认定'}）：${truncate(h.description, 40)}`
-      const toGroup = async (text: string, priority: Priority) => {
-        if (!h.chatId || !h.account) return
-        await enqueue(db, { channel: h.channel!, account: h.account, chatId: h.chatId, isGroup: true, priority, text }, now)
-        sent++
-      }
+      // where the hazard was reported: its group, or the reporter's direct chat
+      const home: ChatTarget | null =
+        h.chatId && h.account
+          ? { channel: h.channel!, account: h.account, chatId: h.chatId, isGroup: true }
+          : h.groupId === null && h.reporterPersonId !== null
+            ? await directTarget(db, h.reporterPersonId)
+            : null
       if (due === tomorrow) {
-        if (await claim(db, h.id, 'due', today, now)) await toGroup(`【整改到期提醒】${what}\n整改期限是明天（${due}）。整改后请发：#整改 ${h.code} 整改措施，并附照片。`, 'normal')
+        if (!home) unreachable.push(h.code)
+        else if (await claim(db, h.id, 'due', today, now)) await send(home, `【整改到期提醒】${what}\n整改期限是明天（${due}）。整改后请发：#整改 ${h.code} 整改措施，并附照片。`, 'normal')
         continue
       }
       if (h.deadline!.getTime() >= now.getTime()) continue
       const overdue = daysBetween(due, today)
       if (overdue < 1) continue
       const major = h.grade === 'major'
-      if (await claim(db, h.id, 'overdue', today, now)) {
-        await toGroup(`【逾期提醒】${what}\n已逾期${overdue}天（期限${due}）。请尽快整改，整改后发：#整改 ${h.code} 整改措施，并附照片。`, 'normal')
+      if (!home) unreachable.push(h.code)
+      else if (await claim(db, h.id, 'overdue', today, now)) {
+        await send(home, `【逾期提醒】${what}\n已逾期${overdue}天（期限${due}）。请尽快整改，整改后发：#整改 ${h.code} 整改措施，并附照片。`, 'normal')
       }
       const priority: Priority = major ? 'urgent' : 'normal'
-      if (overdue >= (major ? config.ESCALATE_MAJOR_OFFICER_DAYS : config.ESCALATE_OFFICER_DAYS) && (await claim(db, h.id, 'escalate_officer', '-', now))) {
+      if (overdue >= (major ? config.ESCALATE_MAJOR_OFFICER_DAYS : config.ESCALATE_OFFICER_DAYS)) {
         const text = `【逾期督办】${major ? '重大隐患' : '隐患'} ${what}\n已逾期${overdue}天，请负责人${h.responsibleName ?? ''}督促整改。`
-        const [officer] = h.responsiblePersonId
-          ? await db
-              .select({ externalId: identities.externalId })
-              .from(identities)
-              .where(and(eq(identities.personId, h.responsiblePersonId), eq(identities.channel, h.channel ?? 'wechaty')))
-              .limit(1)
-          : []
-        if (officer && h.account) {
-          await enqueue(db, { channel: h.channel!, account: h.account, chatId: officer.externalId, isGroup: false, priority, text }, now)
-          sent++
-        } else await toGroup(text, priority)
+        // the officer directly; else the hazard's group; never the business owner's direct chat
+        const officer = h.responsiblePersonId !== null ? await directTarget(db, h.responsiblePersonId, home ?? undefined) : null
+        const to = officer ?? (home?.isGroup ? home : null)
+        if (!to) unreachable.push(h.code)
+        else if (await claim(db, h.id, 'escalate_officer', '-', now)) await send(to, text, priority)
       }
-      if (overdue >= (major ? config.ESCALATE_MAJOR_LEADERS_DAYS : config.ESCALATE_LEADERS_DAYS) && leaders?.account && (await claim(db, h.id, 'escalate_leaders', '-', now))) {
-        await enqueue(
-          db,
-          { channel: leaders.channel, account: leaders.account, chatId: leaders.externalId, isGroup: true, priority, text: `【逾期升级】${major ? '重大隐患' : '隐患'} ${what}\n已逾期${overdue}天，负责人：${h.responsibleName ?? '未定'}。` },
-          now,
-        )
-        sent++
+      if (overdue >= (major ? config.ESCALATE_MAJOR_LEADERS_DAYS : config.ESCALATE_LEADERS_DAYS)) {
+        if (!leaders?.account) unreachable.push(h.code)
+        else if (await claim(db, h.id, 'escalate_leaders', '-', now)) {
+          await send(
+            { channel: leaders.channel, account: leaders.account, chatId: leaders.externalId, isGroup: true },
+            `【逾期升级】${major ? '重大隐患' : '隐患'} ${what}\n已逾期${overdue}天，负责人：${h.responsibleName ?? '未定'}。`,
+            priority,
+          )
+        }
       }
     }
+    // nothing is claimed for what no account can reach: it is tried again on the next run, and said here
+    if (unreachable.length) ctx.logger.warn({ hazards: [...new Set(unreachable)].slice(0, 50), count: new Set(unreachable).size }, 'hazard reminders with no chat to send to')
     if (sent) {
       ctx.kick()
       ctx.logger.info({ sent }, 'hazard deadline reminders queued')

@@ -1,4 +1,4 @@
-import type { Tx } from '../../db/client.js'
+import type { BulkWrite, Tx } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
 import type { Action } from '../core/permissions.js'
 import type { Parsed } from '../core/parse.js'
@@ -29,8 +29,8 @@ export interface ChatContext {
   awaitReply(kind: string, data: Record<string, unknown>, minutes?: number): Promise<void>
   /** stops waiting for anything from this sender in this chat */
   clearAwait(): Promise<void>
-  /** starts a write without waiting for it; it is awaited, and its failure raised, before commit */
-  defer(write: PromiseLike<unknown>): void
+  /** adds a row to a write that takes many: `write` runs once before commit, with every row collected */
+  later<R>(write: BulkWrite<R>, row: R): void
   /** a hazard id (and so its code) before the hazard is written */
   nextHazardId(): Promise<number>
   /** the command changed who someone is or a group's scope: cached copies are dropped after commit */

@@ -1,6 +1,6 @@
 import { and, eq, gt, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
-import { schema, query, type Db, type Tx } from '../../db/client.js'
+import { schema, query, type BulkWrite, type Db, type Tx } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
 import { AppError, isAppError } from '../core/errors.js'
@@ -9,7 +9,7 @@ import { authorize } from '../core/permissions.js'
 import type { InboundMessage, InboundImage } from '../channels/types.js'
 import { loadChatActor, findOrCreateGroup, type ChatActor, type GroupRow, type IdentityRow } from '../services/directory.js'
 import { TtlCache } from './concurrency.js'
-import { enqueue, type Priority } from '../services/outbox.js'
+import { enqueue, enqueueMany, type Priority } from '../services/outbox.js'
 import { storeAttachment } from '../services/attachments.js'
 import { attachPhoto, HazardIdPool } from '../services/hazards.js'
 import { usageText, type ChatContext, type AwaitSlot } from './command.js'
@@ -21,17 +21,16 @@ export const BUSY_REPLY = '系统繁忙，请稍后重发'
 const CLAIM = `insert into inbound_messages (channel, message_id, chat_id, sender_id, outcome, received_at)
   values ($1, $2, $3, $4, $5, $6::timestamptz) on conflict do nothing returning 1 as claimed`
 
-const AWAIT_PHOTOS = `insert into awaiting (channel, chat_id, sender_id, kind, hazard_id, stage, count, expires_at)
-  values ($1, $2, $3, 'photos', $4, $5, 0, $6::timestamptz)
-  on conflict (channel, chat_id, sender_id) do update
-  set kind = excluded.kind, hazard_id = excluded.hazard_id, stage = excluded.stage, count = 0, data = null, expires_at = excluded.expires_at`
-
 const AWAIT_REPLY = `insert into awaiting (channel, chat_id, sender_id, kind, hazard_id, stage, count, data, expires_at)
   values ($1, $2, $3, $4, null, null, 0, $5::jsonb, $6::timestamptz)
   on conflict (channel, chat_id, sender_id) do update
   set kind = excluded.kind, hazard_id = null, stage = null, count = 0, data = excluded.data, expires_at = excluded.expires_at`
 
 const CLEAR_AWAIT = `delete from awaiting where channel = $1 and chat_id = $2 and sender_id = $3`
+
+/** A direct chat's account, so reminders and escalations for what was said there can be sent back. */
+const NOTE_DIRECT = `insert into group_accounts (channel, chat_id, account, seen_at) values ($1, $2, $3, $4::timestamptz)
+  on conflict (channel, chat_id) do update set account = excluded.account, seen_at = excluded.seen_at`
 
 /** What one transaction learned that only counts once it commits. */
 interface Unit {
@@ -52,19 +51,113 @@ class Duplicate extends Error {}
 /** Chatter that looked like an awaited reply but answered nothing open: undo the claim, stay silent. */
 class NotAwaited extends Error {}
 
+const CLAIM_MANY = `insert into inbound_messages (channel, message_id, chat_id, sender_id, outcome, received_at)
+  select channel, message_id, chat_id, sender_id, outcome, at::timestamptz
+  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as u(channel, message_id, chat_id, sender_id, outcome, at)
+  on conflict do nothing returning channel, message_id`
+
+const AWAIT_PHOTOS_MANY = `insert into awaiting (channel, chat_id, sender_id, kind, hazard_id, stage, count, expires_at)
+  select channel, chat_id, sender_id, 'photos', hazard_id::int, stage, 0, expires::timestamptz
+  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as u(channel, chat_id, sender_id, hazard_id, stage, expires)
+  on conflict (channel, chat_id, sender_id) do update
+  set kind = excluded.kind, hazard_id = excluded.hazard_id, stage = excluded.stage, count = 0, data = null, expires_at = excluded.expires_at`
+
+/** What a message's handling does to its sender's awaiting slot; each op sets the whole row, so the last one counts. */
+type AwaitOp =
+  | { op: 'photos'; key: string[]; hazardId: number; stage: string; expiresAt: string }
+  | { op: 'reply'; key: string[]; kind: string; data: string; expiresAt: string }
+  | { op: 'clear'; key: string[] }
+
 /**
- * Writes started without waiting for each one: postgres.js sends what is queued in one tick together,
- * so a report's inserts cost one round trip instead of one each. Awaited (and failures raised) before commit.
+ * A transaction's writes. Single writes start at once without waiting for each other: postgres.js sends
+ * what is queued in one tick together, so they cost one round trip. The hot path's writes (message claims,
+ * reports, photo slots, replies) are collected instead and go as one statement per kind when flushed, so a
+ * batch of a hundred reports costs a handful of statements, not hundreds. Everything is awaited, and
+ * failures raised, by flush() before commit.
  */
 class Writes {
   private readonly list: Promise<unknown>[] = []
+  private claims: { row: string[]; resolve: (claimed: boolean) => void; reject: (e: unknown) => void }[] = []
+  private bulks = new Map<BulkWrite<never>, unknown[]>()
+  private awaits = new Map<string, AwaitOp>()
+  constructor(private readonly tx: Tx) {}
+
   start<T>(p: PromiseLike<T>): Promise<T> {
     const started = Promise.resolve(p)
     started.catch(() => {}) // raised by flush(); a rollback must not leave an unhandled rejection
     this.list.push(started)
     return started
   }
+
+  private add(p: PromiseLike<unknown>): void {
+    void this.start(p)
+  }
+
+  /** Claims the message id at flush; resolves false when it was handled before (or twice in this batch). */
+  claim(m: InboundMessage, outcome: Outcome, now: Date): Promise<boolean> {
+    const p = new Promise<boolean>((resolve, reject) => {
+      this.claims.push({ row: [m.channel, m.messageId, m.chatId, m.senderId, outcome, now.toISOString()], resolve, reject })
+    })
+    p.catch(() => {})
+    return p
+  }
+
+  later<R>(write: BulkWrite<R>, row: R): void {
+    const rows = this.bulks.get(write as BulkWrite<never>)
+    if (rows) rows.push(row)
+    else this.bulks.set(write as BulkWrite<never>, [row])
+  }
+
+  slot(op: AwaitOp): void {
+    const k = op.key.join('\u0000')
+    this.awaits.delete(k) // re-inserted last, so the order of keys follows the last op
+    this.awaits.set(k, op)
+  }
+
+  private send(): void {
+    const { tx } = this
+    if (this.claims.length) {
+      const claims = this.claims
+      this.claims = []
+      const cols = claims[0].row.map((_, i) => claims.map((c) => c.row[i]))
+      this.add(
+        query<{ channel: string; message_id: string }>(tx, CLAIM_MANY, cols).then(
+          (rows) => {
+            const won = new Set(rows.map((r) => `${r.channel}\u0000${r.message_id}`))
+            for (const c of claims) {
+              const k = `${c.row[0]}\u0000${c.row[1]}`
+              c.resolve(won.delete(k)) // a second copy in the same batch finds it taken
+            }
+          },
+          (e) => {
+            for (const c of claims) c.reject(e)
+            throw e
+          },
+        ),
+      )
+    }
+    if (this.awaits.size) {
+      const ops = [...this.awaits.values()]
+      this.awaits = new Map()
+      const photos = ops.filter((o) => o.op === 'photos')
+      if (photos.length) {
+        const cols = [0, 1, 2].map((i) => photos.map((o) => o.key[i]))
+        this.add(query(tx, AWAIT_PHOTOS_MANY, [...cols, photos.map((o) => String(o.hazardId)), photos.map((o) => o.stage), photos.map((o) => o.expiresAt)]))
+      }
+      for (const o of ops) {
+        if (o.op === 'reply') this.add(query(tx, AWAIT_REPLY, [...o.key, o.kind, o.data, o.expiresAt]))
+        else if (o.op === 'clear') this.add(query(tx, CLEAR_AWAIT, o.key))
+      }
+    }
+    if (this.bulks.size) {
+      const bulks = [...this.bulks]
+      this.bulks = new Map()
+      for (const [write, rows] of bulks) this.add(write(tx, rows as never[]))
+    }
+  }
+
   async flush(): Promise<void> {
+    this.send()
     await Promise.all(this.list.splice(0))
   }
 }
@@ -108,6 +201,8 @@ export function createRouter(deps: RouterDeps) {
   const limits = limitsOf(config)
   const actors = new TtlCache<{ identity: IdentityRow; actor: ChatActor }>(30_000)
   const groups = new TtlCache<GroupRow>(30_000)
+  /** direct chats whose account was recorded lately (the row changes only when another account answers) */
+  const directs = new TtlCache<true>(3_600_000)
   // a read that started before a change must not refill the cache with the old state
   let generation = 0
   /** forget cached people and groups: after #绑定, #本群登记 or an admin edit */
@@ -136,6 +231,13 @@ export function createRouter(deps: RouterDeps) {
     const g = await findOrCreateGroup(tx, m.channel, m.chatId, m.chatName)
     unit.afterCommit.push(() => gen === generation && groups.set(key, g, now.getTime()))
     return g
+  }
+
+  function noteDirect(tx: Tx, m: InboundMessage, now: Date, unit: Unit, writes: Writes) {
+    const key = `${m.channel}\u0000${m.chatId}\u0000${m.account}`
+    if (directs.get(key, now.getTime())) return
+    void writes.start(query(tx, NOTE_DIRECT, [m.channel, m.chatId, m.account, now.toISOString()]))
+    unit.afterCommit.push(() => directs.set(key, true, now.getTime()))
   }
 
   function committed(unit: Unit) {
@@ -173,6 +275,7 @@ export function createRouter(deps: RouterDeps) {
   async function context(tx: Tx, m: InboundMessage, now: Date, unit: Unit, writes: Writes) {
     const { identity, actor } = await who(tx, m, now, unit)
     const group = await where(tx, m, now, unit)
+    if (!m.isGroup) noteDirect(tx, m, now, unit, writes)
     const state = { wrote: false, changed: false }
     const ctx: ChatContext = {
       tx,
@@ -184,25 +287,23 @@ export function createRouter(deps: RouterDeps) {
       group,
       reply: async (text, also) => {
         state.wrote = true
-        void writes.start(enqueue(tx, replyItem(m, text, also), now))
+        writes.later(enqueueMany, { item: replyItem(m, text, also), now })
       },
       post: async (chatId, text, priority) => {
         state.wrote = true
-        void writes.start(enqueue(tx, { channel: m.channel, account: m.account, chatId, isGroup: true, priority, text, causeMessageId: m.messageId }, now))
+        writes.later(enqueueMany, { item: { channel: m.channel, account: m.account, chatId, isGroup: true, priority, text, causeMessageId: m.messageId }, now })
       },
       awaitPhotos: async (hazardId, stage) => {
         const expiresAt = new Date(now.getTime() + config.PHOTO_WINDOW_MINUTES * 60_000).toISOString()
-        void writes.start(query(tx, AWAIT_PHOTOS, [m.channel, m.chatId, m.senderId, hazardId, stage, expiresAt]))
+        writes.slot({ op: 'photos', key: [m.channel, m.chatId, m.senderId], hazardId, stage, expiresAt })
       },
-      defer: (p) => {
-        void writes.start(p)
-      },
+      later: (write, row) => writes.later(write, row),
       awaitReply: async (kind, data, minutes = config.PHOTO_WINDOW_MINUTES) => {
         const expiresAt = new Date(now.getTime() + minutes * 60_000).toISOString()
-        void writes.start(query(tx, AWAIT_REPLY, [m.channel, m.chatId, m.senderId, kind, JSON.stringify(data), expiresAt]))
+        writes.slot({ op: 'reply', key: [m.channel, m.chatId, m.senderId], kind, data: JSON.stringify(data), expiresAt })
       },
       clearAwait: async () => {
-        void writes.start(query(tx, CLEAR_AWAIT, [m.channel, m.chatId, m.senderId]))
+        writes.slot({ op: 'clear', key: [m.channel, m.chatId, m.senderId] })
       },
       nextHazardId: () => hazardIds.next(tx),
       directoryChanged: () => {
@@ -307,7 +408,7 @@ export function createRouter(deps: RouterDeps) {
     if (!slot) return 'ignored'
     const other = awaitedImages.find((h) => h.slotKind === slot.kind)
     if (other) {
-      const writes = new Writes()
+      const writes = new Writes(tx)
       const { ctx } = await context(tx, m, now, unit, writes)
       const sha256 = await storeAttachment(tx, image.bytes, image.mime)
       await other.onImage(ctx, { sha256, mime: image.mime }, slot)
@@ -394,8 +495,8 @@ export function createRouter(deps: RouterDeps) {
             return o
           }
           // the claim goes out with the command's first statements; a duplicate is rolled back whole
-          const writes = new Writes()
-          const claimed = writes.start(claim(tx, m, 'handled', now))
+          const writes = new Writes(tx)
+          const claimed = writes.claim(m, 'handled', now)
           const o = await handleCommand(tx, m, body, now, unit, writes)
           await writes.flush()
           if (!(await claimed)) throw new Duplicate()
@@ -441,8 +542,8 @@ export function createRouter(deps: RouterDeps) {
     if (now.getTime() - m.sentAt.getTime() > config.MESSAGE_MAX_AGE_SECONDS * 1000) return 'ignored'
     try {
       await db.transaction(async (tx) => {
-        const writes = new Writes()
-        const claimed = writes.start(claim(tx, m, 'handled', now))
+        const writes = new Writes(tx)
+        const claimed = writes.claim(m, 'handled', now)
         const { ctx, state } = await context(tx, m, now, unit, writes)
         if (!(await tryAwaited(tx, ctx, text, now, unit, writes))) throw new NotAwaited()
         await writes.flush()
@@ -483,10 +584,10 @@ export function createRouter(deps: RouterDeps) {
     const units = ms.map(() => newUnit())
     try {
       await db.transaction(async (tx) => {
-        const writes = new Writes()
+        const writes = new Writes(tx)
         const claims: Promise<boolean>[] = []
         for (let i = 0; i < ms.length; i++) {
-          claims.push(writes.start(claim(tx, ms[i], 'handled', now)))
+          claims.push(writes.claim(ms[i], 'handled', now))
           const o = await handleCommand(tx, ms[i], bodies[i].body, now, units[i], writes)
           if (o !== 'handled' || units[i].directoryChanged) throw new Fallback()
         }

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, sql, inArray, lt, or, count, type SQL } from 'drizzle-orm'
-import { schema, rows, query, type Tx } from '../../db/client.js'
+import { schema, rows, query, type BulkWrite, type Tx } from '../../db/client.js'
 import { AppError } from '../core/errors.js'
 import { authorize, type Action, type Actor, type Target } from '../core/permissions.js'
 import { transition, isOverdue, type HazardAction } from '../core/hazard-machine.js'
@@ -98,6 +98,33 @@ const REPORT = `with h as (
 )
 select id, code from h`
 
+/**
+ * Many reports with known ids in one statement (the router's batches). Parameters go as text arrays cast in
+ * SQL, the same on both drivers; rows keep their order.
+ */
+const REPORT_MANY = `with v as (
+  select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+    $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+    with ordinality as v(id, business_id, township_id, industry, group_id, person_id, identity_id, name, kind, description, place,
+      category, grade, listed, at, data, source, ord)
+), h as (
+  insert into hazards (id, business_id, township_id, industry, group_id, reporter_person_id, reporter_identity_id, reporter_name,
+    reporter_kind, description, place, category, grade, listed_supervision, status, created_at, updated_at)
+  select id::int, business_id::int, township_id::int, industry, group_id::int, person_id::int, identity_id::int, name, kind,
+    description, place, category, grade, listed, 'reported', at::timestamptz, at::timestamptz
+  from v order by ord
+)
+insert into hazard_events (hazard_id, action, actor_person_id, actor_identity_id, actor_name, from_status, to_status, note, data,
+  source_message_id, at)
+select id::int, 'report', person_id::int, identity_id::int, name, null, 'reported', description, data::jsonb, source, at::timestamptz
+from v order by ord`
+
+/** One REPORT parameter list per row (ids known), written in one statement. */
+export const reportMany: BulkWrite<unknown[]> = async (tx, rows) => {
+  const columns = Array.from({ length: 17 }, (_, i) => rows.map((r) => (r[i] === null || r[i] === undefined ? null : String(r[i]))))
+  await query(tx, REPORT_MANY, columns)
+}
+
 export interface ReportedHazard {
   id: number
   code: string
@@ -112,8 +139,8 @@ export async function reportHazard(
   c: Ctx,
   args: ReportArgs,
   where: { group: GroupRow | null },
-  /** with a known id the insert is started and handed to `defer` instead of awaited */
-  pre?: { id: number; defer: (write: PromiseLike<unknown>) => void },
+  /** with a known id the row is handed to `later` (written with others before commit) instead of awaited */
+  pre?: { id: number; later: <R>(write: BulkWrite<R>, row: R) => void },
 ): Promise<{ hazard: ReportedHazard; businessName: string }> {
   check(c.actor, 'hazard.report')
   let businessId: number | null = null
@@ -131,7 +158,7 @@ export async function reportHazard(
   const grade = args.major ? 'major' : 'general'
   const at = c.now.toISOString()
   const data = JSON.stringify({ place: args.place, category: args.category, grade, public: c.actor.role === 'public' })
-  const write = query<{ id: number; code: string }>(c.tx, REPORT, [
+  const params = [
     pre?.id ?? null,
     businessId,
     townshipId,
@@ -149,12 +176,12 @@ export async function reportHazard(
     at,
     data,
     c.sourceMessageId ?? null,
-  ])
+  ]
   let h: { id: number; code: string }
   if (pre) {
-    pre.defer(write)
+    pre.later(reportMany, params)
     h = { id: pre.id, code: `Y${pre.id}` }
-  } else [h] = await write
+  } else [h] = await query<{ id: number; code: string }>(c.tx, REPORT, params)
   return {
     hazard: { id: Number(h.id), code: h.code, grade, category: args.category, description: args.description, place: args.place },
     businessName,

@@ -104,3 +104,29 @@ export async function townshipName(tx: Tx, id: number | null): Promise<string> {
 export function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m)
 }
+
+export interface ChatTarget {
+  channel: string
+  account: string
+  chatId: string
+  isGroup: boolean
+}
+
+/**
+ * Where a person can be written to directly: one of their chat identities whose direct chat an account has
+ * answered (recorded by the router), the given channel first; else, on that channel, the given account
+ * (it can write to its contacts). Null when neither is known.
+ */
+export async function directTarget(tx: Tx, personId: number, prefer?: { channel: string; account: string | null }): Promise<ChatTarget | null> {
+  const { identities } = schema
+  const rows = await tx
+    .select({ channel: identities.channel, externalId: identities.externalId, account: groupAccounts.account })
+    .from(identities)
+    .leftJoin(groupAccounts, and(eq(groupAccounts.channel, identities.channel), eq(groupAccounts.chatId, identities.externalId)))
+    .where(eq(identities.personId, personId))
+    .orderBy(sql`${identities.channel} = ${prefer?.channel ?? ''} desc`, identities.id)
+  const known = rows.find((r) => r.account)
+  if (known) return { channel: known.channel, account: known.account!, chatId: known.externalId, isGroup: false }
+  const same = prefer?.account ? rows.find((r) => r.channel === prefer.channel) : undefined
+  return same ? { channel: same.channel, account: prefer!.account!, chatId: same.externalId, isGroup: false } : null
+}
