@@ -450,6 +450,9 @@ async function startApp(db: Db, url: string, extraReporters: number): Promise<Ha
   const main = await reporter(0)
   const others: Reporter[] = []
   for (let k = 1; k <= extraReporters; k++) others.push(await reporter(k))
+  // the app loads its group chats when it starts; these were made after, so load them as a restart would
+  // (else Wechaty loads each room on its first message, once per message of a burst: the echo is warmed too)
+  await app.channel.listGroups?.()
 
   const h: Harness = {
     app,
