@@ -19,7 +19,7 @@ import { noPacing } from '../types.js'
 import { SendError } from '../send-error.js'
 import { RATE_LIMIT_ERRCODES, TRANSIENT_ERRCODES } from './robot.js'
 import { parseAibotBody, sniffImageMime, toInboundMessages, WECOM_CHANNEL, type AibotBody, type AibotImage } from './aibot-message.js'
-import { chatName, dispatch, markdownText, md5 } from './bot-common.js'
+import { chatName, dispatch, markdownBody, markdownText, md5 } from './bot-common.js'
 import { KeyedQueue } from '../../chat/concurrency.js'
 
 /** WeCom takes a reply on a message's req_id for a limited time; later answers are sent as new messages. */
@@ -118,7 +118,7 @@ export function longConnBot(o: LongConnBotOptions): LongConnBot {
   })
 
   async function push(out: OutboundMessage) {
-    if (out.text !== undefined && out.text.trim()) {
+    if (markdownBody(out).trim()) {
       await client.sendMessage(out.chatId, { msgtype: 'markdown', markdown: { content: markdownText(out) } }).catch((e) => {
         throw sendError(e, 'aibot_send_msg')
       })
@@ -150,7 +150,7 @@ export function longConnBot(o: LongConnBotOptions): LongConnBot {
         f.used = true
         const items = out.image ? [{ msgtype: 'image' as const, image: { base64: out.image.bytes.toString('base64'), md5: md5(out.image.bytes) } }] : undefined
         try {
-          await client.replyStream(f.frame, randomBytes(8).toString('hex'), out.text ?? '', true, items)
+          await client.replyStream(f.frame, randomBytes(8).toString('hex'), markdownBody(out), true, items)
           return
         } catch (e) {
           const err = sendError(e, 'aibot_respond_msg')
