@@ -111,6 +111,8 @@ export interface Channel {
   /** longest text one message may carry (UTF-8 bytes); the sender splits longer ones */
   readonly maxTextBytes?: number
   send(msg: OutboundMessage): Promise<void>
+  /** a channel with a connection of its own (WeCom's long connection): whether it is up now, for /health */
+  connected?(): boolean
   onMessage(handler: (m: InboundMessage) => Promise<void>): void
   /** the group chats the account is in, so groups nobody has written in yet (the leaders' group) are known */
   listGroups?(): Promise<{ id: string; name: string }[]>

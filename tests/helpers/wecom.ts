@@ -128,20 +128,38 @@ export interface WsFrameIn {
 /** WeCom's long-connection server as the SDK sees it. */
 export class FakeAibotWs {
   private wss!: WssLike
+  /** frames the server accepted (acknowledged) */
   readonly frames: WsFrameIn[] = []
+  /** frames that arrived as the server dropped the connection (never acknowledged) */
+  readonly dropped: WsFrameIn[] = []
   readonly subscribed: Array<{ bot_id: string; secret: string }> = []
+  /** connections opened (a reconnect opens another) */
+  connections = 0
+  /** the next client frame passing this test is not acknowledged: the connection drops instead (once) */
+  dropOn: ((f: WsFrameIn) => boolean) | null = null
   private readonly waiters: Array<{ test: (f: WsFrameIn) => boolean; resolve: (f: WsFrameIn) => void }> = []
+  private readonly subscribers: Array<() => void> = []
   url = ''
+  private port = 0
 
   constructor(private readonly creds: { botId: string; secret: string }) {}
 
   async start(): Promise<void> {
-    this.wss = new WebSocketServer({ port: 0, host: '127.0.0.1' })
+    // a restart listens on the port it had, as a server restarting behind one address does
+    this.wss = new WebSocketServer({ port: this.port, host: '127.0.0.1' })
     await new Promise<void>((r) => this.wss.on('listening', r))
-    this.url = `ws://127.0.0.1:${this.wss.address().port}`
+    this.port = this.wss.address().port
+    this.url = `ws://127.0.0.1:${this.port}`
     this.wss.on('connection', (ws) => {
+      this.connections++
       ws.on('message', (data) => {
         const f = JSON.parse(data.toString('utf8')) as WsFrameIn
+        if (f.cmd !== 'ping' && this.dropOn?.(f)) {
+          this.dropOn = null
+          this.dropped.push(f)
+          ws.terminate()
+          return
+        }
         const ack = (extra: object = {}) => ws.send(JSON.stringify({ headers: { req_id: f.headers.req_id }, errcode: 0, errmsg: 'ok', ...extra }))
         if (f.cmd === 'aibot_subscribe') {
           const b = f.body as { bot_id: string; secret: string }
@@ -150,7 +168,9 @@ export class FakeAibotWs {
             ws.send(JSON.stringify({ headers: { req_id: f.headers.req_id }, errcode: 40058, errmsg: 'invalid bot_id or secret' }))
             return
           }
-          return ack()
+          ack()
+          for (const w of this.subscribers.splice(0)) w()
+          return
         }
         if (f.cmd === 'ping') return ack()
         this.frames.push(f)
@@ -182,6 +202,22 @@ export class FakeAibotWs {
           clearTimeout(t)
           resolve(f)
         },
+      })
+    })
+  }
+
+  /** Drops every connection, as a network failure or a server-side close would. */
+  drop(): void {
+    for (const ws of this.wss.clients) ws.terminate()
+  }
+
+  /** Resolves at the next successful subscription (a client connecting or reconnecting). */
+  nextSubscription(timeoutMs = 15_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('the client did not subscribe again')), timeoutMs)
+      this.subscribers.push(() => {
+        clearTimeout(t)
+        resolve()
       })
     })
   }

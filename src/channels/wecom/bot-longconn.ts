@@ -85,13 +85,26 @@ export function longConnBot(o: LongConnBotOptions): LongConnBot {
     return { bytes: buffer, mime: sniffImageMime(buffer) }
   }
 
+  /** when the connection was lost (null: up, or never up); reconnects counted for the logs */
+  let lostAt: number | null = null
+  let reconnects = 0
   client.on('authenticated', () => {
     authenticated = true
-    log.info('WeCom long connection subscribed')
+    if (lostAt === null) log.info('WeCom long connection subscribed')
+    else {
+      reconnects++
+      log.info({ downMs: Date.now() - lostAt, reconnects }, 'WeCom long connection re-established')
+    }
+    lostAt = null
   })
-  client.on('disconnected', () => {
+  client.on('disconnected', (reason: string) => {
+    if (authenticated) {
+      log.warn({ reason }, 'WeCom long connection lost; the SDK reconnects')
+      lostAt = Date.now()
+    }
     authenticated = false
   })
+  client.on('reconnecting', (attempt: number) => log.info({ attempt }, 'WeCom long connection: reconnecting'))
   client.on('error', (err: Error) => log.warn({ err: err.message }, 'WeCom long connection error'))
   /** one sender's messages in one chat in the order they came (a report before its photo) */
   const inOrder = new KeyedQueue(100)
@@ -143,7 +156,8 @@ export function longConnBot(o: LongConnBotOptions): LongConnBot {
       handler = h
     },
     async send(out) {
-      if (!client.isConnected) throw new SendError('WeCom long connection is not connected')
+      // not a failed attempt: the answer waits (pending) until the SDK has reconnected
+      if (!authenticated || !client.isConnected) throw new SendError('WeCom long connection is not connected', { deferred: true, retryAfterMs: 1000 })
       const cause = out.causeMessageId?.split('#')[0]
       const f = cause ? frames.get(cause) : undefined
       if (f && !f.used && f.chatId === out.chatId && o.clock.now().getTime() - f.at < REPLY_WINDOW_MS) {
