@@ -64,6 +64,17 @@ export function markdownSafe(text: string): string {
   return text.replace(/[<>*`[\]]/g, (c) => FULL_WIDTH[c])
 }
 
+/**
+ * A push's text as WeCom markdown: its leading 【title】 as a coloured bold heading, each sentence after it a
+ * quoted line. The text is the plain fallback as it stands.
+ */
+export function headlineMarkdown(text: string, color: 'warning' | 'info' | 'comment' = 'warning'): string {
+  const m = /^【([^】]+)】\s*/.exec(text)
+  const head = m ? `**<font color="${color}">【${markdownSafe(m[1])}】</font>**\n` : ''
+  const rest = (m ? text.slice(m[0].length) : text).match(/[^。！？\n]+[。！？]?/g) ?? []
+  return head + rest.map((line) => `> ${markdownSafe(line.trim())}`).join('\n')
+}
+
 /** The plain-text fallback of a rich message: the markdown without its marks, or the articles' titles and links. */
 export function plainText(rich: RichMessage): string {
   if (rich.type === 'markdown') return markdownToText(rich.content)
