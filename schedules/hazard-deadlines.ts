@@ -5,6 +5,7 @@ import { byDay, withinDays } from './periods.js'
 import { addDays, daysBetween } from '../src/core/calendar.js'
 import { formatDate } from '../src/core/clock.js'
 import { enqueue, type Priority } from '../src/services/outbox.js'
+import { chooseEndpoint } from '../src/channels/endpoints.js'
 import { namedGroup } from '../src/services/pushes.js'
 import { truncate } from '../src/core/text.js'
 
@@ -51,7 +52,9 @@ const job: Job = {
       .where(and(inArray(hazards.status, ['reported', 'rectifying']), isNotNull(hazards.deadline), lt(hazards.deadline, new Date(now.getTime() + 2 * 86_400_000))))
       .orderBy(hazards.id)
     if (!rows.length) return
-    const leaders = await namedGroup(db, config.LEADERS_GROUP)
+    // the leaders' group by the account that sits in it, else by its robot (robot-only leaders' groups)
+    const found = await namedGroup(db, config.LEADERS_GROUP)
+    const leaders = found && chooseEndpoint(found, found.account, config.WECOM_ROBOT_ENABLED)
     let sent = 0
     for (const h of rows) {
       const due = formatDate(h.deadline!)
@@ -87,10 +90,10 @@ const job: Job = {
           sent++
         } else await toGroup(text, priority)
       }
-      if (overdue >= (major ? config.ESCALATE_MAJOR_LEADERS_DAYS : config.ESCALATE_LEADERS_DAYS) && leaders?.account && (await claim(db, h.id, 'escalate_leaders', '-', now))) {
+      if (overdue >= (major ? config.ESCALATE_MAJOR_LEADERS_DAYS : config.ESCALATE_LEADERS_DAYS) && leaders && (await claim(db, h.id, 'escalate_leaders', '-', now))) {
         await enqueue(
           db,
-          { channel: leaders.channel, account: leaders.account, chatId: leaders.externalId, isGroup: true, priority, text: `【逾期升级】${major ? '重大隐患' : '隐患'} ${what}\n已逾期${overdue}天，负责人：${h.responsibleName ?? '未定'}。` },
+          { ...leaders, isGroup: true, priority, text: `【逾期升级】${major ? '重大隐患' : '隐患'} ${what}\n已逾期${overdue}天，负责人：${h.responsibleName ?? '未定'}。` },
           now,
         )
         sent++

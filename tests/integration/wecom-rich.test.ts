@@ -26,6 +26,7 @@ import { pushWeatherAlert } from '../../src/services/alerts.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { ROBOT_ACCOUNT, ROBOT_CHANNEL } from '../../src/channels/wecom/robot-channel.js'
 import weeklySummary from '../../schedules/weekly-summary.js'
+import hazardDeadlines from '../../schedules/hazard-deadlines.js'
 
 const GROUP = 'wrkRichGroup1'
 const KEYS = {
@@ -278,6 +279,16 @@ describe('major-hazard announcement across channels', () => {
     expect(await hazardCount()).toBe(before + 1)
     expect(fake.ofKey(KEYS.leaders)).toHaveLength(1)
     expect(t.botSaid(s.leaders)).toEqual([])
+  })
+
+  it("an overdue major hazard escalates to that robot-only leaders' group too", async () => {
+    const [h] = await t.database.db.select().from(schema.hazards).orderBy(sql`id desc`).limit(1)
+    await t.database.db.update(schema.hazards).set({ deadline: new Date(clock.now().getTime() - 4 * 86_400_000) }).where(eq(schema.hazards.id, h.id))
+    const ctx = { db: t.database.db, config: t.config, clock, logger: pino({ level: 'silent' }), kick: () => t.app.senders.forEach((x) => x.kick()) }
+    await hazardDeadlines.run(ctx, clock.now())
+    await settleAll()
+    const texts = fake.ofKey(KEYS.leaders).map((x) => x.body.text?.content ?? '')
+    expect(texts.filter((x) => x.startsWith(`【逾期升级】重大隐患 ${h.code}（城关老街饭店）`))).toHaveLength(1)
   })
 
   it("when the app sits in the leaders' Wechaty group, that two-way endpoint is preferred over the group's robot", async () => {
