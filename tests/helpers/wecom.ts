@@ -54,9 +54,10 @@ export interface RobotHit {
 const bytes = (s: unknown) => (typeof s === 'string' ? Buffer.byteLength(s, 'utf8') : -1)
 
 /**
- * What WeCom checks in a robot message, per its documentation: text ≤ 2,048 bytes, markdown ≤ 4,096 bytes,
- * image base64 of a JPG/PNG ≤ 2 MB with the md5 of the bytes, news 1–8 articles each with a title and a URL.
- * Returns [errcode, reason] for a message WeCom would refuse, null for a good one.
+ * The shape of a robot message per WeCom's documentation: text ≤ 2,048 bytes, markdown ≤ 4,096 bytes, image
+ * base64 of a JPG/PNG ≤ 2 MB with the md5 of the bytes, news 1–8 articles each with a title and an http(s) URL,
+ * title ≤ 128 bytes and description ≤ 512 (WeCom cuts longer ones; the fake refuses them, so a test sees the
+ * app never leaves the cutting to WeCom). Returns [errcode, reason] for a message the fake refuses, else null.
  */
 export function robotShapeError(b: RobotHit['body']): [number, string] | null {
   switch (b?.msgtype) {
@@ -83,9 +84,9 @@ export function robotShapeError(b: RobotHit['body']): [number, string] | null {
       const a = b.news?.articles
       if (!Array.isArray(a) || a.length < 1 || a.length > 8) return [40058, 'news needs 1 to 8 articles']
       for (const x of a) {
-        if (!x?.title || bytes(x.title) > 128) return [40058, 'news article title missing or over 128 bytes']
+        if (!x?.title || bytes(x.title) > 128) return [40058, 'news article title missing or over 128 bytes (WeCom would cut it)']
         if (!/^https?:\/\//.test(String(x?.url ?? ''))) return [40058, 'news article url missing']
-        if (x.description !== undefined && bytes(x.description) > 512) return [40058, 'news article description over 512 bytes']
+        if (x.description !== undefined && bytes(x.description) > 512) return [40058, 'news article description over 512 bytes (WeCom would cut it)']
       }
       return null
     }

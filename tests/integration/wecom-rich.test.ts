@@ -118,8 +118,9 @@ describe('rich messages to a group robot through the outbox', () => {
       // over 4,096 bytes (about 12,000): several markdown messages, cut at line breaks
       if (i === 3) plan.push({ item: { rich: { type: 'markdown', content: longMarkdown } }, expect: ['markdown-long'] })
       if (i === 4) {
-        // WeCom takes a news title of at most 128 bytes: the app does not check it, the fake refuses it
-        plan.push({ item: { rich: { type: 'news', articles: [{ title: '长'.repeat(50), url: 'https://aq.example.gov.cn/x' }] } }, expect: { dead: '40058' } })
+        plan.push({ item: { rich: { type: 'news', articles: [{ title: '链接不对', url: 'aq.example.gov.cn/x' }] } }, expect: { dead: 'http(s) link' } })
+        // WeCom cuts a title over 128 bytes anywhere: the app cuts it between characters first (42 of 50)
+        plan.push({ item: { rich: { type: 'news', articles: [{ title: '长'.repeat(50), url: 'https://aq.example.gov.cn/x' }] } }, expect: [`news:${'长'.repeat(42)}`] })
       }
     }
     await t.database.db.transaction(async (tx) => {
@@ -171,21 +172,22 @@ describe('rich messages to a group robot through the outbox', () => {
         expect(r.attempts).toBe(1)
       }
     })
-    // the one invalid row that reached WeCom was refused there for its shape, not for the rate
-    expect(fake.shapeRefusals.filter((r) => r.key === KEYS.rich).map((r) => r.errcode)).toEqual([40058])
+    // invalid rows never reached WeCom: nothing was refused there for its shape
+    expect(fake.shapeRefusals).toEqual([])
     // rich rows keep a plain-text fallback
     const news = rows.find((r) => r.rich?.type === 'news')!
     expect(news.text).toBe('第1期安全简报\n本期要点\nhttps://aq.example.gov.cn/n/1')
     expect(rows.find((r) => r.rich?.type === 'markdown')!.text).toBe('第1条重点')
   })
 
-  it('the fake refuses what WeCom would: a wrong md5, an oversized text or markdown, a news article without a url', () => {
+  it('the fake refuses a wrong md5, an oversized text or markdown, a news article without a url or with a title WeCom would cut', () => {
     const image = png('#x')
     expect(robotShapeError({ msgtype: 'image', image: { base64: image.toString('base64'), md5: md5(image) } })).toBeNull()
     expect(robotShapeError({ msgtype: 'image', image: { base64: image.toString('base64'), md5: md5(png('#y')) } })?.[0]).toBe(40058)
     expect(robotShapeError({ msgtype: 'text', text: { content: '字'.repeat(683) } })?.[0]).toBe(45002)
     expect(robotShapeError({ msgtype: 'markdown', markdown: { content: 'a'.repeat(4097) } })?.[0]).toBe(45002)
     expect(robotShapeError({ msgtype: 'news', news: { articles: [{ title: '无链接', url: '' }] } })?.[0]).toBe(40058)
+    expect(robotShapeError({ msgtype: 'news', news: { articles: [{ title: '长'.repeat(43), url: 'https://a.example' }] } })?.[0]).toBe(40058)
     expect(robotShapeError({ msgtype: 'file' })?.[0]).toBe(40008)
   })
 
