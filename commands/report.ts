@@ -2,7 +2,8 @@ import { defineCommand } from '../src/chat/command.js'
 import { parseReport } from '../src/core/parse.js'
 import { reportHazard } from '../src/services/hazards.js'
 import { categoryLabel } from '../src/chat/format.js'
-import { groupByName } from '../src/services/directory.js'
+import { groupRoute } from '../src/services/pushes.js'
+import { enqueueMany, markdownSafe } from '../src/services/outbox.js'
 import { truncate } from '../src/core/text.js'
 
 export default defineCommand({
@@ -31,13 +32,23 @@ export default defineCommand({
     ]
     await ctx.reply(lines.join('\n'))
     if (major) {
-      const leaders = await groupByName(ctx.tx, ctx.config.LEADERS_GROUP)
-      if (leaders && leaders.channel === ctx.msg.channel) {
-        await ctx.post(
-          leaders.externalId,
-          `【重大隐患·挂牌督办】${hazard.code}\n单位：${businessName}\n情况：${truncate(hazard.description, 60)}${hazard.place ? '\n地点：' + hazard.place : ''}\n上报：${ctx.actor.name}（${ctx.msg.isGroup ? ctx.msg.chatName : '私聊'}）`,
-          'urgent',
-        )
+      // the leaders' group on whichever channel serves it: its two-way account, else its robot (WeCom markdown)
+      const to = await groupRoute(ctx.tx, ctx.config.LEADERS_GROUP, ctx.msg, ctx.config.WECOM_ROBOT_ENABLED)
+      if (to) {
+        const where = ctx.msg.isGroup ? ctx.msg.chatName : '私聊'
+        const fields = [`单位：${businessName}`, `情况：${truncate(hazard.description, 60)}`, ...(hazard.place ? [`地点：${hazard.place}`] : []), `上报：${ctx.actor.name}（${where}）`]
+        const title = `【重大隐患·挂牌督办】${hazard.code}`
+        ctx.later(enqueueMany, {
+          item: {
+            ...to,
+            isGroup: true,
+            priority: 'urgent',
+            text: [title, ...fields].join('\n'),
+            rich: { type: 'markdown', content: [`**<font color="warning">${title}</font>**`, ...fields.map((f) => `> ${markdownSafe(f)}`)].join('\n') },
+            causeMessageId: ctx.msg.messageId,
+          },
+          now: ctx.now,
+        })
       }
     }
   },

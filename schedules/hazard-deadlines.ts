@@ -5,6 +5,7 @@ import { byDay, withinDays } from './periods.js'
 import { addDays, daysBetween } from '../src/core/calendar.js'
 import { formatDate } from '../src/core/clock.js'
 import { enqueue, type Priority } from '../src/services/outbox.js'
+import { chooseEndpoint } from '../src/channels/endpoints.js'
 import { directTarget, namedGroup, type ChatTarget } from '../src/services/pushes.js'
 import { truncate } from '../src/core/text.js'
 
@@ -53,7 +54,9 @@ const job: Job = {
       .where(and(inArray(hazards.status, ['reported', 'rectifying']), isNotNull(hazards.deadline), lt(hazards.deadline, new Date(now.getTime() + 2 * 86_400_000))))
       .orderBy(hazards.id)
     if (!rows.length) return
-    const leaders = await namedGroup(db, config.LEADERS_GROUP)
+    // the leaders' group by the account that sits in it, else by its robot (robot-only leaders' groups)
+    const found = await namedGroup(db, config.LEADERS_GROUP)
+    const leaders = found && chooseEndpoint(found, found.account, config.WECOM_ROBOT_ENABLED)
     let sent = 0
     const unreachable: string[] = []
     const send = async (to: ChatTarget, text: string, priority: Priority) => {
@@ -93,13 +96,9 @@ const job: Job = {
         else if (await claim(db, h.id, 'escalate_officer', '-', now)) await send(to, text, priority)
       }
       if (overdue >= (major ? config.ESCALATE_MAJOR_LEADERS_DAYS : config.ESCALATE_LEADERS_DAYS)) {
-        if (!leaders?.account) unreachable.push(h.code)
+        if (!leaders) unreachable.push(h.code)
         else if (await claim(db, h.id, 'escalate_leaders', '-', now)) {
-          await send(
-            { channel: leaders.channel, account: leaders.account, chatId: leaders.externalId, isGroup: true },
-            `【逾期升级】${major ? '重大隐患' : '隐患'} ${what}\n已逾期${overdue}天，负责人：${h.responsibleName ?? '未定'}。`,
-            priority,
-          )
+          await send({ ...leaders, isGroup: true }, `【逾期升级】${major ? '重大隐患' : '隐患'} ${what}\n已逾期${overdue}天，负责人：${h.responsibleName ?? '未定'}。`, priority)
         }
       }
     }

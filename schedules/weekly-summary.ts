@@ -1,11 +1,13 @@
 import { lt, sql } from 'drizzle-orm'
 import { schema } from '../db/client.js'
-import type { Job } from './types.js'
+import type { Job, JobContext } from './types.js'
 import { byDay, withinDays } from './periods.js'
 import { CATEGORIES, type Category } from '../src/core/domain.js'
 import { formatDate } from '../src/core/clock.js'
 import { namedGroup, pushToGroups } from '../src/services/pushes.js'
 import { storeAttachment } from '../src/services/attachments.js'
+import { weeklyChart, weeklyChartData } from '../src/services/charts.js'
+import type { Actor } from '../src/core/permissions.js'
 
 const { hazards } = schema
 
@@ -66,13 +68,37 @@ export function summaryText(s: WeeklySummary): string {
   ].join('\n')
 }
 
-export interface WeeklySummaryDeps {
-  /** the console adds a chart image: PNG bytes for the figures, or null to send the text alone */
-  renderChart?: (s: WeeklySummary) => Promise<{ bytes: Buffer; mime: string } | null>
+/** The summary as WeCom markdown (robots and the bot show it; the other channels get `summaryText`). */
+export function summaryMarkdown(s: WeeklySummary): string {
+  const rate = s.rectificationRate === null ? '—' : `${Math.round(s.rectificationRate * 1000) / 10}%`
+  const warn = (n: number) => (n ? `<font color="warning">${n}</font>` : '0')
+  return [
+    `**【安全隐患周报】**${formatDate(s.from)} 至 ${formatDate(new Date(s.to.getTime() - 1))}`,
+    `> 新增 ${warn(s.created)} 条，销号 <font color="info">${s.closed}</font> 条`,
+    `> 未销号 **${s.open}** 条，其中逾期 ${warn(s.overdue)} 条`,
+    `> 整改率（累计销号/累计隐患）：**${rate}**`,
+    ...(s.byCategory.length ? s.byCategory.map((c) => `${c.label}：新增${c.created} 销号${c.closed} 未销号${c.open}`) : ['本周无隐患记录。']),
+  ].join('\n')
 }
 
-/** A weekly summary to the bureau staff group (BUREAU_GROUP), plain text plus an optional chart. */
+/** A city-wide reader for the chart: the job speaks for the bureau. */
+const BUREAU: Actor = { role: 'admin', personId: null, identityId: null, businessIds: [], townshipId: null, industries: [] }
+
+export interface WeeklySummaryDeps {
+  /** the chart image for the week up to `now` (PNG), or null to send the text alone; default: the ledger's weekly chart */
+  renderChart?: (db: JobContext['db'], now: Date) => Promise<{ bytes: Buffer; mime: string } | null>
+}
+
+async function ledgerChart(db: JobContext['db'], now: Date) {
+  return { bytes: await weeklyChart(await weeklyChartData(db, BUREAU, now, '全市本周隐患')), mime: 'image/png' }
+}
+
+/**
+ * A weekly summary to the bureau staff group (BUREAU_GROUP): plain text (markdown where a WeCom channel serves the
+ * group) plus the week's chart unless WEEKLY_SUMMARY_CHART=false.
+ */
 export function weeklySummaryJob(deps: WeeklySummaryDeps = {}): Job {
+  const renderChart = deps.renderChart ?? ledgerChart
   return {
     name: 'weekly-summary',
     cron: (c) => c.CRON_WEEKLY_SUMMARY,
@@ -85,9 +111,17 @@ export function weeklySummaryJob(deps: WeeklySummaryDeps = {}): Job {
         return
       }
       const s = await weeklyFigures(ctx.db, now)
-      const chart = deps.renderChart ? await deps.renderChart(s) : null
-      const imageSha256 = chart ? await storeAttachment(ctx.db, chart.bytes, chart.mime) : undefined
-      const { sent } = await pushToGroups(ctx.db, [bureau], summaryText(s), 'normal', now, { imageSha256 })
+      let imageSha256: string | undefined
+      if (ctx.config.WEEKLY_SUMMARY_CHART) {
+        try {
+          const chart = await renderChart(ctx.db, now)
+          if (chart) imageSha256 = await storeAttachment(ctx.db, chart.bytes, chart.mime)
+        } catch (err) {
+          // the figures matter more than the picture
+          ctx.logger.warn({ err }, 'weekly chart failed: summary sent without it')
+        }
+      }
+      const { sent } = await pushToGroups(ctx.db, [bureau], summaryText(s), 'normal', now, { imageSha256, rich: { type: 'markdown', content: summaryMarkdown(s) } })
       if (sent.length) ctx.kick()
       else ctx.logger.warn({ group: bureau.name }, 'no account sits in the bureau group: weekly summary not sent')
     },

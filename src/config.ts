@@ -62,6 +62,8 @@ export const configSchema = z.object({
   SCHEDULES_ENABLED: bool.default(true),
   /** staff group of the bureau (群名或群 id) that gets the weekly summary; distinct from LEADERS_GROUP */
   BUREAU_GROUP: z.string().default('局机关工作群'),
+  /** the weekly summary carries its chart (a picture: one more send on a capped personal-WeChat account) */
+  WEEKLY_SUMMARY_CHART: bool.default(true),
   CRON_SAFETY_TIPS: cronExpr.default('0 30 9 * * 2,5'),
   CRON_WARNING_CASES: cronExpr.default('0 0 10 * * 3'),
   CRON_KEY_PERIODS: cronExpr.default('0 0 9 * * *'),

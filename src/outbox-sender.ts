@@ -254,6 +254,8 @@ export class OutboxSender {
         isGroup: row.isGroup,
         text: parts[i],
         image: last ? image : undefined,
+        // the rich form goes whole, with the first part (channels that take it split it by their own limits)
+        rich: i === 0 ? (row.rich ?? undefined) : undefined,
         mentionIds: i === 0 ? row.mentionIds : [],
         outboxId: row.id,
         causeMessageId: row.causeMessageId ?? undefined,

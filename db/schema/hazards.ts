@@ -3,6 +3,11 @@ import { sql } from 'drizzle-orm'
 import { createdAt, bytea } from './columns.js'
 import { businesses, groups, jurisdictions } from './directory.js'
 
+/** The rich form of an outbox message (see src/services/outbox.ts). */
+export type RichMessage =
+  | { type: 'markdown'; content: string }
+  | { type: 'news'; articles: Array<{ title: string; url: string; description?: string; picurl?: string }> }
+
 export const hazards = pgTable(
   'hazards',
   {
@@ -131,8 +136,11 @@ export const outbox = pgTable(
     isGroup: boolean('is_group').notNull().default(true),
     /** 0 reply, 1 urgent, 2 normal */
     priority: integer('priority').notNull(),
+    /** the plain text; with `rich`, the fallback for channels that cannot show the rich form */
     text: text('text'),
     imageSha256: text('image_sha256'),
+    /** a rich form (markdown, news articles) for channels that can show it (WeCom robots and the bot) */
+    rich: jsonb('rich').$type<RichMessage>(),
     mentionIds: text('mention_ids').array().notNull().default([]),
     status: text('status', { enum: ['pending', 'sending', 'sent', 'dead'] }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),

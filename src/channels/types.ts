@@ -1,4 +1,5 @@
 /** The one channel interface: Wechaty (any puppet, the simulator included) and, later, WeCom's official APIs. */
+import type { RichMessage } from '../services/outbox.js'
 
 export interface InboundImage {
   bytes: Buffer
@@ -29,6 +30,8 @@ export interface OutboundMessage {
   isGroup: boolean
   text?: string
   image?: InboundImage & { name: string }
+  /** a rich form (markdown, news) for channels that can show it; the others send `text`, its plain fallback */
+  rich?: RichMessage
   mentionIds: string[]
   /** the outbox row being sent (a channel that sends in parts remembers its progress by it) */
   outboxId?: number
@@ -108,6 +111,8 @@ export interface Channel {
   /** longest text one message may carry (UTF-8 bytes); the sender splits longer ones */
   readonly maxTextBytes?: number
   send(msg: OutboundMessage): Promise<void>
+  /** a channel with a connection of its own (WeCom's long connection): whether it is up now, for /health */
+  connected?(): boolean
   onMessage(handler: (m: InboundMessage) => Promise<void>): void
   /** the group chats the account is in, so groups nobody has written in yet (the leaders' group) are known */
   listGroups?(): Promise<{ id: string; name: string }[]>

@@ -37,7 +37,7 @@ export function opsRoutes(deps: { db: Db; config: AppConfig; channel: Channel; m
       } catch {
         /* reported as db: false */
       }
-      return { db, channel: deps.channel.account() !== undefined }
+      return { db, channel: deps.channel.account() !== undefined && (deps.channel.connected?.() ?? true) }
     }
 
     app.get('/health', { schema: { tags: ['ops'], summary: '健康检查' } }, async (_req, reply) => {
@@ -45,7 +45,7 @@ export function opsRoutes(deps: { db: Db; config: AppConfig; channel: Channel; m
       return reply.code(db && channel ? 200 : 503).send({ ok: db && channel, db, channel })
     })
 
-    app.get('/health/ready', { schema: { tags: ['ops'], summary: '就绪检查（数据库可用且渠道已登录）' } }, async (_req, reply) => {
+    app.get('/health/ready', { schema: { tags: ['ops'], summary: '就绪检查（数据库可用且渠道已登录、已连接）' } }, async (_req, reply) => {
       const { db, channel } = await probe()
       const accepting = deps.accepting?.() ?? true
       const ok = db && channel && accepting

@@ -3,6 +3,7 @@ import { ALERT_WORDS } from '../../db/content/index.js'
 import { AppError } from '../core/errors.js'
 import { itemByKey } from './content.js'
 import { fill, pushToGroups, targetGroups, townshipName } from './pushes.js'
+import { headlineMarkdown } from './outbox.js'
 
 /** The alert key for a word people type after 预警 (高温, 暴雨, …), or null. */
 export function matchAlert(word: string): string | null {
@@ -25,6 +26,10 @@ export async function pushWeatherAlert(
   if (!item?.active) throw new AppError('not_found', `没有“${args.alert}”预警的文字，请在内容库中添加或启用`)
   const area = args.townshipId === undefined ? '全市' : await townshipName(tx, args.townshipId)
   const targets = await targetGroups(tx, args.townshipId === undefined ? {} : { townshipId: args.townshipId })
-  const { sent, unreachable } = await pushToGroups(tx, targets, fill(item.body, { area }), 'urgent', args.now, { fallbackAccount: args.fallbackAccount })
+  const text = fill(item.body, { area })
+  const { sent, unreachable } = await pushToGroups(tx, targets, text, 'urgent', args.now, {
+    fallbackAccount: args.fallbackAccount,
+    rich: { type: 'markdown', content: headlineMarkdown(text) },
+  })
   return { title: item.title, area, groups: sent.map((g) => g.name), unreachable: unreachable.map((g) => g.name) }
 }

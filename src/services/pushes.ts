@@ -1,6 +1,8 @@
 import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
 import { schema, type Tx } from '../../db/client.js'
-import { PRIORITY, type Priority } from './outbox.js'
+import { PRIORITY, type Priority, type RichMessage } from './outbox.js'
+import { ROBOT_ACCOUNT, ROBOT_CHANNEL } from '../channels/wecom/robot-channel.js'
+import { chooseEndpoint, type GroupEndpoint } from '../channels/endpoints.js'
 
 const { groups, groupAccounts } = schema
 
@@ -14,6 +16,8 @@ export interface PushTarget {
   registered: boolean
   /** the channel account that sits in the group; null when no instance has seen it */
   account: string | null
+  /** the group has a WeCom robot webhook (the key itself stays in the database) */
+  hasWebhook: boolean
 }
 
 const targetColumns = {
@@ -25,6 +29,7 @@ const targetColumns = {
   industries: groups.industries,
   registered: groups.registered,
   account: groupAccounts.account,
+  hasWebhook: sql<boolean>`${groups.webhookKey} is not null`.mapWith(Boolean),
 }
 
 /**
@@ -54,6 +59,17 @@ export async function namedGroup(tx: Tx, nameOrId: string): Promise<PushTarget |
   return g ?? null
 }
 
+/**
+ * Where to post to a group by name or chat id (the leaders' group), whichever channel reported the cause: the
+ * account that sits in it (or, on the group's own channel, the account `from` when none is recorded yet), else
+ * its robot when robots are on. Null: no way to reach it.
+ */
+export async function groupRoute(tx: Tx, nameOrId: string, from: { channel: string; account: string }, robotsOn: boolean): Promise<GroupEndpoint | null> {
+  const g = await namedGroup(tx, nameOrId)
+  if (!g) return null
+  return chooseEndpoint(g, g.account ?? (g.channel === from.channel ? from.account : null), robotsOn)
+}
+
 /** Writes one message per group to the outbox; groups no account sits in are returned, not sent. */
 export async function pushToGroups(
   tx: Tx,
@@ -61,13 +77,14 @@ export async function pushToGroups(
   text: string | ((g: PushTarget) => string | null),
   priority: Priority,
   now: Date,
-  opts: { fallbackAccount?: string; imageSha256?: string } = {},
+  opts: { fallbackAccount?: string; imageSha256?: string; rich?: RichMessage } = {},
 ): Promise<{ sent: PushTarget[]; unreachable: PushTarget[] }> {
   const sent: PushTarget[] = []
   const unreachable: PushTarget[] = []
   const rows: (typeof schema.outbox.$inferInsert)[] = []
   for (const g of targets) {
-    const account = g.account ?? opts.fallbackAccount
+    // a push-only group registered with its robot alone is served by the robot
+    const account = g.account ?? (g.channel === ROBOT_CHANNEL ? ROBOT_ACCOUNT : opts.fallbackAccount)
     if (!account) {
       unreachable.push(g)
       continue
@@ -75,7 +92,7 @@ export async function pushToGroups(
     const t = typeof text === 'function' ? text(g) : text
     if (t === null) continue
     const row = { channel: g.channel, account, chatId: g.externalId, isGroup: true, priority: PRIORITY[priority], nextAttemptAt: now, createdAt: now }
-    rows.push({ ...row, text: t })
+    rows.push({ ...row, text: t, rich: opts.rich })
     if (opts.imageSha256) rows.push({ ...row, imageSha256: opts.imageSha256 })
     sent.push(g)
   }

@@ -8,7 +8,7 @@
  * - `callbackRequest`: an encrypted, signed intelligent-bot callback as WeCom sends it.
  */
 import { createRequire } from 'node:module'
-import { createCipheriv, randomBytes } from 'node:crypto'
+import { createCipheriv, createHash, randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Clock } from '../../src/core/clock.js'
@@ -42,7 +42,57 @@ export type RobotAnswer = number | 'destroy' | 'http500'
 export interface RobotHit {
   key: string
   at: number
-  body: { msgtype: string; text?: { content: string; mentioned_list?: string[] }; image?: { base64: string; md5: string }; markdown?: { content: string } }
+  body: {
+    msgtype: string
+    text?: { content: string; mentioned_list?: string[] }
+    image?: { base64: string; md5: string }
+    markdown?: { content: string }
+    news?: { articles: Array<{ title: string; url: string; description?: string; picurl?: string }> }
+  }
+}
+
+const bytes = (s: unknown) => (typeof s === 'string' ? Buffer.byteLength(s, 'utf8') : -1)
+
+/**
+ * The shape of a robot message per WeCom's documentation: text ≤ 2,048 bytes, markdown ≤ 4,096 bytes, image
+ * base64 of a JPG/PNG ≤ 2 MB with the md5 of the bytes, news 1–8 articles each with a title and an http(s) URL,
+ * title ≤ 128 bytes and description ≤ 512 (WeCom cuts longer ones; the fake refuses them, so a test sees the
+ * app never leaves the cutting to WeCom). Returns [errcode, reason] for a message the fake refuses, else null.
+ */
+export function robotShapeError(b: RobotHit['body']): [number, string] | null {
+  switch (b?.msgtype) {
+    case 'text': {
+      const n = bytes(b.text?.content)
+      if (n <= 0) return [44004, 'text content empty']
+      return n > 2048 ? [45002, `text ${n} bytes > 2048`] : null
+    }
+    case 'markdown': {
+      const n = bytes(b.markdown?.content)
+      if (n <= 0) return [44004, 'markdown content empty']
+      return n > 4096 ? [45002, `markdown ${n} bytes > 4096`] : null
+    }
+    case 'image': {
+      const raw = Buffer.from(String(b.image?.base64 ?? ''), 'base64')
+      if (!raw.length || raw.toString('base64') !== b.image?.base64) return [40058, 'image base64 invalid']
+      if (raw.length > 2 * 1024 * 1024) return [40009, `image ${raw.length} bytes > 2 MB`]
+      const png = raw.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+      const jpg = raw[0] === 0xff && raw[1] === 0xd8
+      if (!png && !jpg) return [40009, 'image is neither JPG nor PNG']
+      return createHash('md5').update(raw).digest('hex') === b.image?.md5 ? null : [40058, 'image md5 does not match']
+    }
+    case 'news': {
+      const a = b.news?.articles
+      if (!Array.isArray(a) || a.length < 1 || a.length > 8) return [40058, 'news needs 1 to 8 articles']
+      for (const x of a) {
+        if (!x?.title || bytes(x.title) > 128) return [40058, 'news article title missing or over 128 bytes (WeCom would cut it)']
+        if (!/^https?:\/\//.test(String(x?.url ?? ''))) return [40058, 'news article url missing']
+        if (x.description !== undefined && bytes(x.description) > 512) return [40058, 'news article description over 512 bytes (WeCom would cut it)']
+      }
+      return null
+    }
+    default:
+      return [40008, `invalid message type ${String(b?.msgtype)}`]
+  }
 }
 
 export class FakeWecomHttp {
@@ -51,6 +101,8 @@ export class FakeWecomHttp {
   readonly robot: RobotHit[] = []
   /** robot requests refused with 45009 for going past the limit */
   limitRefusals: Array<{ key: string; at: number }> = []
+  /** robot requests refused for their shape (what WeCom's checks would refuse) */
+  readonly shapeRefusals: Array<{ key: string; errcode: number; reason: string }> = []
   readonly robotScript = new Map<string, RobotAnswer[]>()
   readonly responses: Array<{ id: string; body: { msgtype: string; markdown?: { content: string } } }> = []
   readonly media = new Map<string, Buffer>()
@@ -67,6 +119,11 @@ export class FakeWecomHttp {
       }
       if (scripted === 'http500') return reply.code(502).send('bad gateway')
       let errcode = scripted ?? 0
+      const bad = errcode === 0 ? robotShapeError(req.body as RobotHit['body']) : null
+      if (bad) {
+        this.shapeRefusals.push({ key, errcode: bad[0], reason: bad[1] })
+        return { errcode: bad[0], errmsg: bad[1] }
+      }
       if (errcode === 0 && this.robot.filter((r) => r.key === key && r.at > at - 60_000).length >= 20) {
         errcode = 45009
         this.limitRefusals.push({ key, at })
@@ -128,20 +185,38 @@ export interface WsFrameIn {
 /** WeCom's long-connection server as the SDK sees it. */
 export class FakeAibotWs {
   private wss!: WssLike
+  /** frames the server accepted (acknowledged) */
   readonly frames: WsFrameIn[] = []
+  /** frames that arrived as the server dropped the connection (never acknowledged) */
+  readonly dropped: WsFrameIn[] = []
   readonly subscribed: Array<{ bot_id: string; secret: string }> = []
+  /** connections opened (a reconnect opens another) */
+  connections = 0
+  /** the next client frame passing this test is not acknowledged: the connection drops instead (once) */
+  dropOn: ((f: WsFrameIn) => boolean) | null = null
   private readonly waiters: Array<{ test: (f: WsFrameIn) => boolean; resolve: (f: WsFrameIn) => void }> = []
+  private readonly subscribers: Array<() => void> = []
   url = ''
+  private port = 0
 
   constructor(private readonly creds: { botId: string; secret: string }) {}
 
   async start(): Promise<void> {
-    this.wss = new WebSocketServer({ port: 0, host: '127.0.0.1' })
+    // a restart listens on the port it had, as a server restarting behind one address does
+    this.wss = new WebSocketServer({ port: this.port, host: '127.0.0.1' })
     await new Promise<void>((r) => this.wss.on('listening', r))
-    this.url = `ws://127.0.0.1:${this.wss.address().port}`
+    this.port = this.wss.address().port
+    this.url = `ws://127.0.0.1:${this.port}`
     this.wss.on('connection', (ws) => {
+      this.connections++
       ws.on('message', (data) => {
         const f = JSON.parse(data.toString('utf8')) as WsFrameIn
+        if (f.cmd !== 'ping' && this.dropOn?.(f)) {
+          this.dropOn = null
+          this.dropped.push(f)
+          ws.terminate()
+          return
+        }
         const ack = (extra: object = {}) => ws.send(JSON.stringify({ headers: { req_id: f.headers.req_id }, errcode: 0, errmsg: 'ok', ...extra }))
         if (f.cmd === 'aibot_subscribe') {
           const b = f.body as { bot_id: string; secret: string }
@@ -150,7 +225,9 @@ export class FakeAibotWs {
             ws.send(JSON.stringify({ headers: { req_id: f.headers.req_id }, errcode: 40058, errmsg: 'invalid bot_id or secret' }))
             return
           }
-          return ack()
+          ack()
+          for (const w of this.subscribers.splice(0)) w()
+          return
         }
         if (f.cmd === 'ping') return ack()
         this.frames.push(f)
@@ -182,6 +259,22 @@ export class FakeAibotWs {
           clearTimeout(t)
           resolve(f)
         },
+      })
+    })
+  }
+
+  /** Drops every connection, as a network failure or a server-side close would. */
+  drop(): void {
+    for (const ws of this.wss.clients) ws.terminate()
+  }
+
+  /** Resolves at the next successful subscription (a client connecting or reconnecting). */
+  nextSubscription(timeoutMs = 15_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('the client did not subscribe again')), timeoutMs)
+      this.subscribers.push(() => {
+        clearTimeout(t)
+        resolve()
       })
     })
   }

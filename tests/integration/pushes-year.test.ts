@@ -15,7 +15,8 @@ import type { Job } from '../../schedules/types.js'
 
 const QUIET = '21:00-08:00'
 /** tips twice a week, one of them at 22:30 so the sender must hold it until 08:00 */
-const CONFIG = { CRON_SAFETY_TIPS: '0 30 9,22 * * 2', QUIET_HOURS: QUIET, BUREAU_GROUP: '局机关工作群' }
+// the weekly chart (about a second each, 52 of them) is tested in wecom-rich.test.ts
+const CONFIG = { CRON_SAFETY_TIPS: '0 30 9,22 * * 2', QUIET_HOURS: QUIET, BUREAU_GROUP: '局机关工作群', WEEKLY_SUMMARY_CHART: false }
 const at = (local: string) => new Date(local + '+08:00')
 
 describe('a year of scheduled pushes (2026) on the injected clock', () => {

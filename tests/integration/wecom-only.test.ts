@@ -297,3 +297,75 @@ describe('group robot in the outbox', () => {
     expect(all).toContain('key=***')
   })
 })
+
+describe('long connection: drops and restarts', () => {
+  const hazardCount = async () => (await database.db.select().from(schema.hazards)).length
+  const health = async () => (await app.http.inject({ method: 'GET', url: '/health' })).json() as { ok: boolean; channel: boolean }
+
+  async function until(cond: () => Promise<boolean>, ms = 5000) {
+    const end = Date.now() + ms
+    while (!(await cond())) {
+      if (Date.now() > end) throw new Error('condition not met in time')
+      await new Promise((r) => setTimeout(r, 10))
+    }
+  }
+
+  it('when the server drops the connection, /health says so, the SDK reconnects, and a message after it is handled and answered', async () => {
+    const before = ws.connections
+    const again = ws.nextSubscription()
+    ws.drop()
+    await until(async () => !(await health()).channel)
+    await again
+    expect(ws.connections).toBe(before + 1)
+    await until(async () => (await health()).ok)
+    const n = await hazardCount()
+    ws.deliver('req-rc-1', lcMessage('rc-1', '@安全助手 #隐患 消防通道堆放纸箱'))
+    expect(await app.handled('rc-1')).toBe('handled')
+    const reply = await ws.next((f) => f.cmd === 'aibot_respond_msg' && f.headers.req_id === 'req-rc-1')
+    expect(reply.body?.stream?.content).toContain('已登记隐患 Y')
+    expect(await hazardCount()).toBe(n + 1)
+    expect(logLines.join('')).toContain('WeCom long connection re-established')
+  })
+
+  it('when the server restarts on its address, the SDK reconnects to it and messages are answered', async () => {
+    const again = ws.nextSubscription()
+    await ws.close()
+    await ws.start()
+    await again
+    ws.deliver('req-rc-2', lcMessage('rc-2', '@安全助手 #隐患 灭火器过期未换'))
+    expect(await app.handled('rc-2')).toBe('handled')
+    const reply = await ws.next((f) => f.cmd === 'aibot_respond_msg' && f.headers.req_id === 'req-rc-2')
+    expect(reply.body?.stream?.content).toContain('已登记隐患 Y')
+  })
+
+  it('a message redelivered across a reconnect (its answer lost with the connection) makes one hazard and one answer', async () => {
+    const n = await hazardCount()
+    const text = '@安全助手 #隐患 配电箱周边堆放杂物'
+    // the connection dies as the answer goes out: WeCom never acknowledges it
+    ws.dropOn = (f) => f.cmd === 'aibot_respond_msg' && f.headers.req_id === 'req-rc-3a'
+    const again = ws.nextSubscription()
+    ws.deliver('req-rc-3a', lcMessage('rc-3', text))
+    expect(await app.handled('rc-3')).toBe('handled')
+    await again
+    expect(ws.dropped.map((f) => f.headers.req_id)).toEqual(['req-rc-3a'])
+    // WeCom delivers the unanswered message again on the new connection
+    ws.deliver('req-rc-3b', lcMessage('rc-3', text))
+    expect(await app.handled('rc-3')).toBe('duplicate')
+    expect(await hazardCount()).toBe(n + 1)
+    // the answer is retried after its backoff, once, on the redelivered message's req_id
+    const [row] = await database.db.select().from(schema.outbox).where(eq(schema.outbox.causeMessageId, 'rc-3'))
+    expect(row.status).toBe('pending')
+    clock.advance(1000)
+    await settle()
+    const answers = ws.frames.filter(
+      (f) =>
+        (f.cmd === 'aibot_respond_msg' && (f.headers.req_id === 'req-rc-3a' || f.headers.req_id === 'req-rc-3b')) ||
+        (f.cmd === 'aibot_send_msg' && String((f.body?.markdown as { content?: string } | undefined)?.content).includes('配电箱周边')),
+    )
+    expect(answers.map((f) => f.headers.req_id === 'req-rc-3b')).toEqual([true])
+    expect(answers[0].body?.stream?.content).toContain('已登记隐患 Y')
+    const [done] = await database.db.select().from(schema.outbox).where(eq(schema.outbox.causeMessageId, 'rc-3'))
+    expect([done.status, done.attempts]).toEqual(['sent', 2])
+    expect(await hazardCount()).toBe(n + 1)
+  })
+})

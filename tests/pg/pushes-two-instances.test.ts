@@ -53,7 +53,7 @@ describe('two instances on one PostgreSQL, each holding a different account, bot
     for (const [i, id] of [...chatsA, ...chatsB.slice(0, 3)].entries())
       await db.insert(schema.groups).values({ channel: 'wechaty', externalId: id, name: `群${id}`, registered: true, townshipId: i % 2 ? town.id : null, industries: i % 3 ? [] : ['catering'] })
     await db.insert(schema.groups).values({ channel: 'wechaty', externalId: 'bureau@chatroom', name: '局机关工作群', registered: false })
-    const config = testConfig({ BUREAU_GROUP: '局机关工作群' })
+    const config = testConfig({ BUREAU_GROUP: '局机关工作群', WEEKLY_SUMMARY_CHART: false })
     for (const [name, handle, chats] of [['acct-a', database, chatsA], ['acct-b', second, chatsB]] as const) {
       const app = await buildApp({ config, db: handle.db, clock, logger: pino({ level: 'silent' }), channel: fakeAccount(name, [...chats], log), instanceId: name, pollMs: 20 })
       await app.start()
@@ -147,7 +147,7 @@ describe('two instances on one PostgreSQL, each holding a different account, bot
     const third = await openPostgres(database.url!, { max: 5 })
     const warnings: string[] = []
     const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line).msg) })
-    const b2 = await buildApp({ config: testConfig({ BUREAU_GROUP: '局机关工作群' }), db: third.db, clock, logger, channel: fakeAccount('acct-b', chatsB, log), instanceId: 'acct-b-2', pollMs: 20 })
+    const b2 = await buildApp({ config: testConfig({ BUREAU_GROUP: '局机关工作群', WEEKLY_SUMMARY_CHART: false }), db: third.db, clock, logger, channel: fakeAccount('acct-b', chatsB, log), instanceId: 'acct-b-2', pollMs: 20 })
     await b2.start()
     apps.splice(1, 1, b2)
     try {

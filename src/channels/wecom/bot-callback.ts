@@ -19,7 +19,7 @@ import type { Channel, InboundImage, InboundMessage, OutboundMessage } from '../
 import { noPacing } from '../types.js'
 import { SendError } from '../send-error.js'
 import { parseAibotBody, sniffImageMime, toInboundMessages, WECOM_CHANNEL, type AibotBody, type AibotImage } from './aibot-message.js'
-import { chatName, dispatch, markdownText, md5, robotFallback } from './bot-common.js'
+import { chatName, dispatch, markdownBody, markdownText, md5, robotFallback } from './bot-common.js'
 import type { RobotPush } from './robot-channel.js'
 import { KeyedQueue } from '../../chat/concurrency.js'
 
@@ -163,7 +163,7 @@ export function callbackBot(o: CallbackBotOptions): CallbackBot {
       const cause = out.causeMessageId
       const c = cause ? collectors.get(cause) : undefined
       if (c && c.open && c.chatId === out.chatId) {
-        if (out.text) c.texts.push(out.text)
+        if (out.text) c.texts.push(markdownBody(out))
         if (out.image) c.images.push(out.image.bytes)
         return
       }

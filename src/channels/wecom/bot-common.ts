@@ -28,9 +28,14 @@ export async function dispatch(handler: ((m: InboundMessage) => Promise<void>) |
   }
 }
 
-/** A reply's text for WeCom markdown: @-mentions as <@userid> in groups. */
+/** A message's body for WeCom markdown: its markdown form when it has one, else its text. */
+export function markdownBody(out: OutboundMessage): string {
+  return out.rich?.type === 'markdown' ? out.rich.content : (out.text ?? '')
+}
+
+/** A message for WeCom markdown: @-mentions as <@userid> in groups. */
 export function markdownText(out: OutboundMessage): string {
-  const text = out.text ?? ''
+  const text = markdownBody(out)
   if (!out.isGroup || !out.mentionIds.length) return text
   return `${out.mentionIds.map((id) => `<@${id}>`).join(' ')} ${text}`
 }

@@ -19,7 +19,7 @@ import { noPacing } from '../types.js'
 import { SendError } from '../send-error.js'
 import { RATE_LIMIT_ERRCODES, TRANSIENT_ERRCODES } from './robot.js'
 import { parseAibotBody, sniffImageMime, toInboundMessages, WECOM_CHANNEL, type AibotBody, type AibotImage } from './aibot-message.js'
-import { chatName, dispatch, markdownText, md5 } from './bot-common.js'
+import { chatName, dispatch, markdownBody, markdownText, md5 } from './bot-common.js'
 import { KeyedQueue } from '../../chat/concurrency.js'
 
 /** WeCom takes a reply on a message's req_id for a limited time; later answers are sent as new messages. */
@@ -85,13 +85,26 @@ export function longConnBot(o: LongConnBotOptions): LongConnBot {
     return { bytes: buffer, mime: sniffImageMime(buffer) }
   }
 
+  /** when the connection was lost (null: up, or never up); reconnects counted for the logs */
+  let lostAt: number | null = null
+  let reconnects = 0
   client.on('authenticated', () => {
     authenticated = true
-    log.info('WeCom long connection subscribed')
+    if (lostAt === null) log.info('WeCom long connection subscribed')
+    else {
+      reconnects++
+      log.info({ downMs: Date.now() - lostAt, reconnects }, 'WeCom long connection re-established')
+    }
+    lostAt = null
   })
-  client.on('disconnected', () => {
+  client.on('disconnected', (reason: string) => {
+    if (authenticated) {
+      log.warn({ reason }, 'WeCom long connection lost; the SDK reconnects')
+      lostAt = Date.now()
+    }
     authenticated = false
   })
+  client.on('reconnecting', (attempt: number) => log.info({ attempt }, 'WeCom long connection: reconnecting'))
   client.on('error', (err: Error) => log.warn({ err: err.message }, 'WeCom long connection error'))
   /** one sender's messages in one chat in the order they came (a report before its photo) */
   const inOrder = new KeyedQueue(100)
@@ -118,7 +131,7 @@ export function longConnBot(o: LongConnBotOptions): LongConnBot {
   })
 
   async function push(out: OutboundMessage) {
-    if (out.text !== undefined && out.text.trim()) {
+    if (markdownBody(out).trim()) {
       await client.sendMessage(out.chatId, { msgtype: 'markdown', markdown: { content: markdownText(out) } }).catch((e) => {
         throw sendError(e, 'aibot_send_msg')
       })
@@ -143,14 +156,15 @@ export function longConnBot(o: LongConnBotOptions): LongConnBot {
       handler = h
     },
     async send(out) {
-      if (!client.isConnected) throw new SendError('WeCom long connection is not connected')
+      // not a failed attempt: the answer waits (pending) until the SDK has reconnected
+      if (!authenticated || !client.isConnected) throw new SendError('WeCom long connection is not connected', { deferred: true, retryAfterMs: 1000 })
       const cause = out.causeMessageId?.split('#')[0]
       const f = cause ? frames.get(cause) : undefined
       if (f && !f.used && f.chatId === out.chatId && o.clock.now().getTime() - f.at < REPLY_WINDOW_MS) {
         f.used = true
         const items = out.image ? [{ msgtype: 'image' as const, image: { base64: out.image.bytes.toString('base64'), md5: md5(out.image.bytes) } }] : undefined
         try {
-          await client.replyStream(f.frame, randomBytes(8).toString('hex'), out.text ?? '', true, items)
+          await client.replyStream(f.frame, randomBytes(8).toString('hex'), markdownBody(out), true, items)
           return
         } catch (e) {
           const err = sendError(e, 'aibot_respond_msg')

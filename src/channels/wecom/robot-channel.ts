@@ -14,6 +14,7 @@ import { schema, type Db } from '../../../db/client.js'
 import type { Clock } from '../../core/clock.js'
 import type { Channel, InboundMessage, OutboundMessage, Pacer } from '../types.js'
 import { SendError } from '../send-error.js'
+import { markdownText } from './bot-common.js'
 import { createRobotSender, keyFingerprint, robotPacer, robotPayloads, type RobotMessage, type RobotPacer, type RobotSender } from './robot.js'
 
 export const ROBOT_CHANNEL = 'wecom-robot'
@@ -78,11 +79,20 @@ export class RobotPush {
     return key ? this.pacer.delay(key, now) : 0
   }
 
-  /** Sends one outbox message (text, then image) by the group's robot; throws SendError on failure. */
+  /**
+   * Sends one outbox message by the group's robot: its rich form (markdown, news) when it has one, else its text;
+   * then its picture. Throws SendError on failure.
+   */
   async send(out: OutboundMessage, key: string): Promise<void> {
     const messages: RobotMessage[] = []
-    if (out.text !== undefined && out.text.trim()) {
-      messages.push({ type: 'text', content: out.text, ...(out.isGroup && out.mentionIds.length ? { mentionedList: out.mentionIds } : {}) })
+    const mentions = out.isGroup ? out.mentionIds : []
+    if (out.rich?.type === 'markdown') {
+      // markdown has no mentioned_list: mentions are <@userid> in the text
+      messages.push({ type: 'markdown', content: markdownText(out) })
+    } else if (out.rich?.type === 'news') {
+      messages.push({ type: 'news', articles: out.rich.articles })
+    } else if (out.text !== undefined && out.text.trim()) {
+      messages.push({ type: 'text', content: out.text, ...(mentions.length ? { mentionedList: mentions } : {}) })
     }
     if (out.image) messages.push({ type: 'image', bytes: out.image.bytes })
     if (!messages.length) throw new SendError('nothing to send to a group robot', { permanent: true })

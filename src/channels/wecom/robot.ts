@@ -3,7 +3,7 @@
  *
  * POST {baseUrl}/cgi-bin/webhook/send?key=KEY with a JSON body per msgtype (text, markdown, image, news).
  * Limits from WeCom's documentation: text ≤ 2,048 bytes UTF-8, markdown ≤ 4,096 bytes, image ≤ 2 MB before
- * Base64 (JPG or PNG), news 1–8 articles, 20 messages a minute per robot (errcode 45009 / 130101 beyond).
+ * Base64 (JPG or PNG), news 1–8 articles (title ≤ 128 bytes, description ≤ 512, cut beyond), 20 messages a minute per robot (errcode 45009 / 130101 beyond).
  *
  * The key is a bearer secret sitting in the URL: it is never logged. Logs name a robot by a short, one-way
  * fingerprint of its key, and any URL by `redactWebhookUrl`.
@@ -18,6 +18,8 @@ export const TEXT_MAX_BYTES = 2048
 export const MARKDOWN_MAX_BYTES = 4096
 export const IMAGE_MAX_BYTES = 2 * 1024 * 1024
 export const NEWS_MAX_ARTICLES = 8
+export const NEWS_TITLE_MAX_BYTES = 128
+export const NEWS_DESCRIPTION_MAX_BYTES = 512
 export const ROBOT_PER_MINUTE = 20
 
 /** errcodes WeCom answers when a robot (or the caller) sends too fast: retry later. */
@@ -235,14 +237,17 @@ export function robotPayloads(message: RobotMessage): Payload[] {
         throw new InvalidMessage(`news must have 1 to ${NEWS_MAX_ARTICLES} articles`)
       }
       for (const x of a) if (!x?.title || !x?.url) throw new InvalidMessage('every news article needs a title and a url')
+      for (const x of a) if (!/^https?:\/\/\S+$/i.test(x.url)) throw new InvalidMessage('a news article url must be an http(s) link')
+      // WeCom cuts a longer title or description anywhere, mid-character too: cut it between characters first
+      const cut = (text: string, max: number) => splitUtf8(text.replace(/\s*\n\s*/g, ' '), max)[0]
       return [
         {
           msgtype: 'news',
           news: {
             articles: a.map((x) => ({
-              title: x.title,
+              title: cut(x.title, NEWS_TITLE_MAX_BYTES),
               url: x.url,
-              ...(x.description ? { description: x.description } : {}),
+              ...(x.description ? { description: cut(x.description, NEWS_DESCRIPTION_MAX_BYTES) } : {}),
               ...(x.picurl ? { picurl: x.picurl } : {}),
             })),
           },
