@@ -4,7 +4,7 @@ import { AppError } from '../../core/errors.js'
 import { formatDate } from '../../core/clock.js'
 import { INSPECTIONS_PER_YEAR, yearStart } from '../../core/targets.js'
 import { flagCandidates, commendable, type Exclusion, type ExclusionReason } from '../../core/exclusion.js'
-import { groupsFor, postToGroups } from './delivery.js'
+import { pushToGroups, targetGroups } from '../pushes.js'
 import type { Actor } from '../../core/permissions.js'
 import { businessReach, checkBusinesses, reaches } from '../scope.js'
 
@@ -275,6 +275,6 @@ export async function publishCommendation(tx: Tx, input: { title: string; busine
   const names = chosen.map((c) => c!.name)
   const text = [`【通报表扬】${input.title}`, `以下单位隐患整改及时、坚持自查自改，予以通报表扬：`, ...names.map((n) => `· ${n}`), input.note ?? '希望各单位向先进学习，落实安全生产主体责任。'].join('\n')
   const [row] = await tx.insert(commendations).values({ title: input.title, businessIds: input.businessIds, text, publishedBy: by, publishedAt: now }).returning()
-  const sent = await postToGroups(tx, await groupsFor(tx), text, 'normal', now, fallbackAccount)
+  const { sent } = await pushToGroups(tx, await targetGroups(tx), text, 'normal', now, { fallbackAccount })
   return { ...row, notifiedGroups: sent.map((g) => g.name) }
 }

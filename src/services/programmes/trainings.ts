@@ -8,7 +8,7 @@ import type { ChatActor } from '../directory.js'
 import type { Actor } from '../../core/permissions.js'
 import { businessReach, reachWhere, reaches } from '../scope.js'
 import { check } from '../hazards.js'
-import { groupsFor, postToGroups } from './delivery.js'
+import { pushToGroups, targetGroups } from '../pushes.js'
 
 const { trainings, trainingSignups, trainingAttendance, people, memberships, businesses, jurisdictions } = schema
 export type TrainingRow = typeof trainings.$inferSelect
@@ -74,8 +74,8 @@ export async function createTraining(tx: Tx, t: NewTraining, now: Date, fallback
       createdBy: t.createdBy,
     })
     .returning()
-  const groups = await groupsFor(tx, { townshipIds: t.targetTownshipIds, industries: t.targetIndustries })
-  const sent = await postToGroups(tx, groups, trainingNotice(row), 'normal', now, fallbackAccount)
+  const groups = await targetGroups(tx, { townshipIds: t.targetTownshipIds, industries: t.targetIndustries })
+  const { sent } = await pushToGroups(tx, groups, trainingNotice(row), 'normal', now, { fallbackAccount })
   return { training: row, notifiedGroups: sent.map((g) => g.name) }
 }
 
