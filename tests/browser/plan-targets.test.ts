@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, watchPage } from '../helpers/browser.js'
+import { launchChromium, signInConsole, watchPage } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
 import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
@@ -33,13 +33,7 @@ describe('plan targets page in Chromium', () => {
 
   async function signIn(username: string) {
     await context.clearCookies()
-    await page.goto(`${base}/console`)
-    await page.waitForURL(/\/console\/sign-in/, WAIT)
-    await byTestId('username').fill(username)
-    await byTestId('password').fill(CONSOLE_PASSWORD)
-    await byTestId('sign-in').click()
-    await page.waitForURL(/\/console$|\/console#/, WAIT)
-    await page.locator('body[data-ready="true"]').waitFor(WAIT)
+    await signInConsole(page, base, username, CONSOLE_PASSWORD)
   }
 
   async function openTargets(at?: string) {
