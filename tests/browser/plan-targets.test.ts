@@ -183,6 +183,11 @@ describe('plan targets page in Chromium', () => {
     await openTargets('2026-11-28')
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     expect(overflow).toBeLessThanOrEqual(0)
+    // each target is a card: its status is on the screen without scrolling sideways
+    const tag = row('inspections.2026').getByTestId('target-status')
+    expect(await tag.textContent()).toBe('有风险')
+    const box = (await tag.boundingBox())!
+    expect(box.x + box.width).toBeLessThanOrEqual(390)
     await page.screenshot({ path: path.join(SHOTS, 'console-plan-targets-phone.png'), fullPage: true })
     expect(pageErrors).toEqual([])
   })

@@ -88,8 +88,9 @@
     )
   const field = (text, input) => h('label', {}, text, input)
   const formData = (form) => Object.fromEntries(new FormData(form).entries())
-  function tableOf(heads, rows, testid) {
-    return h('div', { class: 'table-wrap' }, h('table', { 'data-testid': testid }, h('thead', {}, h('tr', {}, heads.map((x) => (x instanceof Node ? x : h('th', {}, x))))), h('tbody', {}, rows)))
+  /** a table; `cls` 'stack' shows each row as a card on a phone */
+  function tableOf(heads, rows, testid, cls) {
+    return h('div', { class: 'table-wrap' }, h('table', { 'data-testid': testid, class: cls }, h('thead', {}, h('tr', {}, heads.map((x) => (x instanceof Node ? x : h('th', {}, x))))), h('tbody', {}, rows)))
   }
   function parseHash() {
     const raw = location.hash.replace(/^#\/?/, '')
@@ -755,19 +756,19 @@
           h(
             'tr',
             { 'data-testid': 'target-row', 'data-key': t.key, 'data-status': t.status },
-            h('td', { class: 'text' }, t.title),
+            h('td', { class: 'text title' }, t.title),
             h(
               'td',
-              { 'data-testid': 'target-progress' },
+              { 'data-testid': 'target-progress', 'data-label': '进度' },
               t.kind === 'milestone' ? (t.done ? '已完成' : '未完成') : `${t.done} / ${t.required}（${t.required ? pct(t.progress) : '无统计对象'}）`,
               h('progress', { class: 'bar', max: 1, value: t.progress }),
               h('span', { class: 'hint' }, `时间已过 ${pct(t.elapsed)}`),
             ),
-            h('td', {}, t.deadline),
-            h('td', {}, h('span', { class: `tag target-${t.status}`, 'data-testid': 'target-status' }, t.statusLabel)),
+            h('td', { 'data-label': '期限' }, t.deadline),
+            h('td', { 'data-label': '状态' }, h('span', { class: `tag target-${t.status}`, 'data-testid': 'target-status' }, t.statusLabel)),
             h(
               'td',
-              { class: 'text', 'data-testid': 'target-evidence' },
+              { class: 'text', 'data-testid': 'target-evidence', 'data-label': '证明材料' },
               t.kind !== 'milestone'
                 ? h('span', { class: 'hint' }, '按记录统计')
                 : t.evidence.length
@@ -789,6 +790,7 @@
           ),
         ),
         'targets-table',
+        'stack',
       ),
     )
   }
