@@ -3,7 +3,7 @@ import { byMonth, withinMonth } from './periods.js'
 import { truncate } from '../src/core/text.js'
 import { RESPONSIBILITY_LABELS } from '../src/core/responsibility.js'
 import { responsibilityTable } from '../src/services/programmes/responsibility.js'
-import { groupsFor, postToGroups, coveredBy } from '../src/services/programmes/delivery.js'
+import { coveredBy, pushToGroups, targetGroups } from '../src/services/pushes.js'
 
 /** Days before a class's deadline when reminders start. */
 export const RESPONSIBILITY_WARN_DAYS = 60
@@ -22,9 +22,9 @@ const responsibilityReminders: Job = {
       const soon = new Date(now.getTime() + RESPONSIBILITY_WARN_DAYS * 86_400_000)
       const due = (await responsibilityTable(tx, now)).filter((r) => r.status !== 'verified' && (r.late || Date.parse(`${r.deadline}T23:59:59+08:00`) <= soon.getTime()))
       if (!due.length) return
-      await postToGroups(
+      await pushToGroups(
         tx,
-        await groupsFor(tx),
+        await targetGroups(tx),
         (g) => {
           const mine = coveredBy(g, due)
           if (!mine.length) return null

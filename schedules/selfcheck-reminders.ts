@@ -3,7 +3,7 @@ import { byMonth, withinMonth } from './periods.js'
 import { truncate } from '../src/core/text.js'
 import { businessesWithoutSelfCheck } from '../src/services/programmes/selfchecks.js'
 import { checklistForIndustry } from '../db/checklists/index.js'
-import { groupsFor, postToGroups, coveredBy } from '../src/services/programmes/delivery.js'
+import { coveredBy, pushToGroups, targetGroups } from '../src/services/pushes.js'
 
 /** Names listed in one reminder; the rest are counted. */
 const MAX_NAMES = 20
@@ -18,10 +18,9 @@ const selfcheckReminders: Job = {
     await ctx.db.transaction(async (tx) => {
       const missing = await businessesWithoutSelfCheck(tx, now)
       if (!missing.length) return
-      const groups = await groupsFor(tx)
-      const sent = await postToGroups(
+      const { sent, unreachable } = await pushToGroups(
         tx,
-        groups,
+        await targetGroups(tx),
         (g) => {
           const mine = coveredBy(g, missing)
           if (!mine.length) return null
@@ -33,7 +32,7 @@ const selfcheckReminders: Job = {
         'normal',
         now,
       )
-      ctx.logger.info({ businesses: missing.length, groups: sent.length }, 'self-check reminders queued')
+      ctx.logger.info({ businesses: missing.length, groups: sent.length, unreachable: unreachable.length }, 'self-check reminders queued')
     })
     ctx.kick()
   },

@@ -22,6 +22,7 @@ import { issueBindCode } from '../services/directory.js'
 import { loadAttachment } from '../services/attachments.js'
 import { recordAudit } from '../services/audit.js'
 import { setCredentials, signIn, signOut } from '../services/console-auth.js'
+import { reaches } from '../services/scope.js'
 import { auditActor, listAudit, listBusinesses, listGroups, listPeople, saveBusiness, savePerson, townships } from '../services/console-admin.js'
 import { actorOf, apiActor, requireAction } from './auth.js'
 import { SESSION_COOKIE, sessionCookieOptions } from './console-auth.js'
@@ -183,8 +184,13 @@ export function consoleRoutes(deps: {
       if (!a) return reply.code(401).send({ error: 'unauthorized', message: '请先登录' })
       const s = req.consoleSession?.actor
       const can = Object.fromEntries(
-        (['admin.read', 'admin.manage', 'audit.read', 'hazard.accept', 'hazard.verify', 'hazard.transfer', 'hazard.transfer_result'] as const).map((x) => [x, authorize(a, x).ok]),
+        (['admin.read', 'admin.manage', 'audit.read', 'hazard.accept', 'hazard.verify', 'hazard.transfer', 'hazard.transfer_result', 'programme.read', 'programme.manage'] as const).map((x) => [
+          x,
+          authorize(a, x).ok,
+        ]),
       )
+      // the plan's milestones are the whole city's: recorded by those whose reach is the whole city
+      can['plan.milestone'] = reaches(a, 'programme.manage', null)
       const [t] = a.townshipId !== null ? await db.select({ name: schema.jurisdictions.name }).from(schema.jurisdictions).where(eq(schema.jurisdictions.id, a.townshipId)) : []
       return {
         name: a.name,

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { asc, desc } from 'drizzle-orm'
+import { asc } from 'drizzle-orm'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyRequest } from 'fastify'
 import { schema, type Db, type Tx } from '../../db/client.js'
@@ -14,7 +14,8 @@ import { findTownship } from '../services/directory.js'
 import { storeAttachment } from '../services/attachments.js'
 import { recordAudit } from '../services/audit.js'
 import { businessesWithoutSelfCheck, recentSelfChecks } from '../services/programmes/selfchecks.js'
-import { createTraining, trainingCoverage } from '../services/programmes/trainings.js'
+import { createTraining, listTrainings, trainingCoverage } from '../services/programmes/trainings.js'
+import { businessReach, checkCityWide, reaches } from '../services/scope.js'
 import { responsibilityCoverage, responsibilityTable, verifyResponsibility } from '../services/programmes/responsibility.js'
 import { planTargets, endOfDateParam } from '../services/programmes/plan-targets.js'
 import {
@@ -61,7 +62,12 @@ async function saveFile(tx: Tx, f: FileInput): Promise<string> {
   return storeAttachment(tx, bytes, f.mime)
 }
 
-/** The admin API of the plan's programmes: self-checks, training, responsibility systems, targets, inspections … */
+/**
+ * The admin API of the plan's programmes: self-checks, training, responsibility systems, targets, inspections …
+ * Every route keeps to the actor's reach, as the ledger does: listings show the businesses of the actor's
+ * township (and industries); a change to a business outside it, or to a record of the whole city by someone
+ * scoped to a township, is refused (403).
+ */
 export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock; simulatorMode: boolean; account?: () => string | undefined; onOutbox?: () => void }): FastifyPluginAsyncZod {
   const { db, config, clock, simulatorMode } = deps
   const can = (a: Parameters<typeof requireAction>[0]) => requireAction(a, config, simulatorMode)
@@ -69,6 +75,9 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
     const a = actorOf(req)
     return recordAudit(tx, { actorKind: 'token', actorName: a.name, action, targetType, targetId, detail, requestId: req.id }, clock.now())
   }
+
+  /** WHERE over businesses: what the caller may read */
+  const readable = (req: FastifyRequest) => businessReach(actorOf(req), 'programme.read')
 
   return async (app) => {
     /* self-checks */
@@ -78,10 +87,10 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
     app.get(
       '/api/selfchecks',
       { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '自查记录（含不合格项登记的隐患）', querystring: z.object({ businessId: z.coerce.number().int().optional() }) } },
-      async (req) => recentSelfChecks(db, req.query.businessId),
+      async (req) => recentSelfChecks(db, req.query.businessId, 50, readable(req)),
     )
-    app.get('/api/selfchecks/missing', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '本月还未自查的单位' } }, async () =>
-      (await businessesWithoutSelfCheck(db, clock.now())).map((b) => ({ id: b.id, name: b.name, industry: b.industry, townshipId: b.townshipId })),
+    app.get('/api/selfchecks/missing', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '本月还未自查的单位' } }, async (req) =>
+      (await businessesWithoutSelfCheck(db, clock.now(), readable(req))).map((b) => ({ id: b.id, name: b.name, industry: b.industry, townshipId: b.townshipId })),
     )
 
     /* training */
@@ -108,13 +117,17 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
       },
       async (req, reply) => {
         const b = req.body
+        const a = actorOf(req)
         const result = await db.transaction(async (tx) => {
           const townshipIds: number[] = []
           for (const name of b.targetTownships) {
             const t = await findTownship(tx, name)
             if (!t) throw new AppError('not_found', `没有找到乡镇“${name}”`)
+            if (!reaches(a, 'programme.manage', { townshipId: t.id })) throw new AppError('forbidden', `${t.name}不在您负责的范围内`)
             townshipIds.push(t.id)
           }
+          // for the whole city unless the caller is of one township: then for that township
+          if (!townshipIds.length && a.townshipId !== null && !reaches(a, 'programme.manage', null)) townshipIds.push(a.townshipId)
           const r = await createTraining(tx, { ...b, targetTownshipIds: townshipIds, createdBy: actorOf(req).name }, clock.now(), deps.account?.())
           await audit(tx, req, 'training.create', 'training', r.training.id, { topic: b.topic })
           return r
@@ -123,21 +136,21 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
         return reply.code(201).send({ ...result.training, notifiedGroups: result.notifiedGroups })
       },
     )
-    app.get('/api/trainings', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '培训列表' } }, async () =>
-      db.select().from(schema.trainings).orderBy(desc(schema.trainings.startsAt)),
+    app.get('/api/trainings', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '培训列表（全市的和本乡镇街的）' } }, async (req) =>
+      listTrainings(db, actorOf(req)),
     )
     app.get(
       '/api/trainings/coverage',
       { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '培训覆盖率（乡镇街安全管理人员、企业主要负责人）及未参训名单', querystring: z.object({ year: year.optional() }) } },
-      async (req) => trainingCoverage(db, req.query.year ?? Number(formatDate(clock.now()).slice(0, 4))),
+      async (req) => trainingCoverage(db, req.query.year ?? Number(formatDate(clock.now()).slice(0, 4)), undefined, actorOf(req)),
     )
 
     /* responsibility systems */
-    app.get('/api/responsibility', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '各单位全员安全生产责任制状态' } }, async () =>
-      responsibilityTable(db, clock.now()),
+    app.get('/api/responsibility', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '各单位全员安全生产责任制状态' } }, async (req) =>
+      responsibilityTable(db, clock.now(), readable(req)),
     )
-    app.get('/api/responsibility/coverage', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '责任制覆盖率：按限上/其他、按乡镇，及逾期名单' } }, async () =>
-      responsibilityCoverage(db, clock.now()),
+    app.get('/api/responsibility/coverage', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '责任制覆盖率：按限上/其他、按乡镇，及逾期名单' } }, async (req) =>
+      responsibilityCoverage(db, clock.now(), readable(req)),
     )
     app.post(
       '/api/responsibility/:id/verify',
@@ -154,7 +167,7 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
       { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '三年行动方案各项目标：进度、期限、状态', querystring: z.object({ at: day.optional() }) } },
       async (req) => {
         const at = req.query.at ? endOfDateParam(req.query.at) : clock.now()
-        return { at: formatDate(at), targets: await planTargets(db, at) }
+        return { at: formatDate(at), targets: await planTargets(db, at, actorOf(req)) }
       },
     )
     app.post(
@@ -176,6 +189,7 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
       },
       async (req, reply) => {
         const b = req.body
+        checkCityWide(actorOf(req), 'programme.manage')
         const row = await db.transaction(async (tx) => {
           const sha = await saveFile(tx, b.evidence)
           const [r] = await tx
@@ -214,7 +228,7 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
       },
       async (req, reply) => {
         const row = await db.transaction(async (tx) => {
-          const r = await planInspection(tx, req.body, actorOf(req).name)
+          const r = await planInspection(tx, req.body, actorOf(req))
           await audit(tx, req, 'inspection.plan', 'special_inspection', r.id, { theme: r.theme })
           return r
         })
@@ -235,7 +249,7 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
       },
       async (req) =>
         db.transaction(async (tx) => {
-          const r = await recordInspection(tx, req.params.id, req.body)
+          const r = await recordInspection(tx, req.params.id, req.body, actorOf(req))
           await audit(tx, req, 'inspection.record', 'special_inspection', r.id, { doneOn: r.doneOn })
           return r
         }),
@@ -243,7 +257,7 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
     app.get(
       '/api/inspections',
       { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '专项检查及年度进度（每年不少于6次）', querystring: z.object({ year: year.optional() }) } },
-      async (req) => inspectionsOfYear(db, req.query.year ?? Number(formatDate(clock.now()).slice(0, 4)), clock.now()),
+      async (req) => inspectionsOfYear(db, req.query.year ?? Number(formatDate(clock.now()).slice(0, 4)), clock.now(), actorOf(req)),
     )
 
     /* exhibitions */
@@ -269,6 +283,7 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
       },
       async (req, reply) => {
         const b = req.body
+        checkCityWide(actorOf(req), 'programme.manage')
         const row = await db.transaction(async (tx) => {
           const stored: Partial<Record<ExhibitionDoc, string>> = {}
           for (const [k, f] of Object.entries(b.documents)) if (f) stored[k as ExhibitionDoc] = await saveFile(tx, f)
@@ -293,6 +308,7 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
       },
       async (req) =>
         db.transaction(async (tx) => {
+          checkCityWide(actorOf(req), 'programme.manage')
           const r = await attachExhibitionDocument(tx, req.params.id, req.params.doc, await saveFile(tx, req.body))
           await audit(tx, req, 'exhibition.document', 'exhibition', r.id, { doc: req.params.doc })
           return r
@@ -312,6 +328,7 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
       },
       async (req) =>
         db.transaction(async (tx) => {
+          checkCityWide(actorOf(req), 'programme.manage')
           const r = await decideExhibition(tx, req.params.id, req.body.decision, req.body.note, actorOf(req).name, clock.now())
           await audit(tx, req, 'exhibition.decide', 'exhibition', r.id, { decision: r.decision })
           return r
@@ -339,7 +356,7 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
       },
       async (req, reply) => {
         const row = await db.transaction(async (tx) => {
-          const r = await excludeBusiness(tx, req.body, actorOf(req).name)
+          const r = await excludeBusiness(tx, req.body, actorOf(req))
           await audit(tx, req, 'exclusion.record', 'business', r.businessId, { reason: r.reason, source: r.source })
           return r
         })
@@ -351,14 +368,14 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
       { preValidation: can('programme.manage'), schema: { ...secured, tags: ['programmes'], summary: '解除（记录解除日期）', params: id, body: z.object({ liftedOn: day }) } },
       async (req) =>
         db.transaction(async (tx) => {
-          const r = await liftExclusion(tx, req.params.id, req.body.liftedOn)
+          const r = await liftExclusion(tx, req.params.id, req.body.liftedOn, actorOf(req))
           await audit(tx, req, 'exclusion.lift', 'business', r.businessId, { liftedOn: r.liftedOn })
           return r
         }),
     )
-    app.get('/api/policy-exclusions', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '不再给予政策支持的单位名单' } }, async () => {
+    app.get('/api/policy-exclusions', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '不再给予政策支持的单位名单' } }, async (req) => {
       const today = formatDate(clock.now())
-      return (await allExclusions(db)).map((e) => ({ ...e, active: e.decidedOn <= today && (e.liftedOn === null || e.liftedOn > today) }))
+      return (await allExclusions(db, readable(req))).map((e) => ({ ...e, active: e.decidedOn <= today && (e.liftedOn === null || e.liftedOn > today) }))
     })
 
     /* gas conversion */
@@ -381,16 +398,16 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
       },
       async (req) =>
         db.transaction(async (tx) => {
-          const r = await setGasConversion(tx, req.params.id, req.body, clock.now())
+          const r = await setGasConversion(tx, req.params.id, req.body, clock.now(), actorOf(req))
           await audit(tx, req, 'gas_conversion.set', 'business', r.businessId, { ...req.body })
           return r
         }),
     )
-    app.get('/api/gas-conversions', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '瓶改管、气改电进度' } }, async () => gasConversionProgress(db))
+    app.get('/api/gas-conversions', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '瓶改管、气改电进度' } }, async (req) => gasConversionProgress(db, readable(req)))
 
     /* commendation */
-    app.get('/api/commendations/candidates', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '表扬候选单位（标出不再给予政策支持的单位）' } }, async () =>
-      commendationCandidates(db, clock.now()),
+    app.get('/api/commendations/candidates', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '表扬候选单位（标出不再给予政策支持的单位）' } }, async (req) =>
+      commendationCandidates(db, clock.now(), readable(req)),
     )
     app.post(
       '/api/commendations',

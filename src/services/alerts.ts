@@ -25,7 +25,7 @@ export async function pushWeatherAlert(
   const item = await itemByKey(tx, `alert:${args.alert}`)
   if (!item?.active) throw new AppError('not_found', `没有“${args.alert}”预警的文字，请在内容库中添加或启用`)
   const area = args.townshipId === undefined ? '全市' : await townshipName(tx, args.townshipId)
-  const targets = await targetGroups(tx, args.townshipId === undefined ? {} : { townshipId: args.townshipId })
+  const targets = await targetGroups(tx, args.townshipId === undefined ? {} : { townshipIds: [args.townshipId] })
   const text = fill(item.body, { area })
   const { sent, unreachable } = await pushToGroups(tx, targets, text, 'urgent', args.now, {
     fallbackAccount: args.fallbackAccount,

@@ -1,10 +1,10 @@
 import { and, asc, desc, eq, gte, ilike, inArray, lte, or, sql, type SQL } from 'drizzle-orm'
-import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import { schema, type Db, type Tx } from '../../db/client.js'
 import { AppError } from '../core/errors.js'
-import { authorize, type Actor } from '../core/permissions.js'
+import type { Actor } from '../core/permissions.js'
 import { recordAudit, type AuditEntry } from './audit.js'
 import { findTownship } from './directory.js'
+import { reachWhere } from './scope.js'
 import { CONSOLE_ROLES, setCredentials } from './console-auth.js'
 import { systemClock, type Clock } from '../core/clock.js'
 
@@ -15,17 +15,6 @@ export function auditActor(a: Actor & { name: string }): Pick<AuditEntry, 'actor
   return a.personId !== null ? { actorKind: 'person', actorId: a.personId, actorName: a.name } : { actorKind: 'token', actorId: a.name, actorName: a.name }
 }
 
-/** Businesses and groups an actor with jurisdiction reach may see. */
-function scopeOf(actor: Actor, township: AnyPgColumn, industry?: AnyPgColumn): SQL | undefined {
-  const d = authorize(actor, 'admin.read')
-  if (!d.ok) return sql`false`
-  if (d.reach === 'all') return undefined
-  const parts: SQL[] = []
-  if (actor.townshipId !== null) parts.push(eq(township, actor.townshipId))
-  if (industry && actor.industries.length) parts.push(inArray(industry, actor.industries))
-  return parts.length ? and(...parts) : undefined
-}
-
 async function townshipIdOf(tx: Tx, name: string | null | undefined): Promise<number | null> {
   if (!name) return null
   const t = await findTownship(tx, name)
@@ -34,7 +23,7 @@ async function townshipIdOf(tx: Tx, name: string | null | undefined): Promise<nu
 }
 
 export async function listBusinesses(tx: Tx, actor: Actor, q?: string) {
-  const conds = [scopeOf(actor, businesses.townshipId, businesses.industry)]
+  const conds = [reachWhere(actor, 'admin.read', businesses.townshipId, businesses.industry)]
   if (q) conds.push(or(ilike(businesses.name, `%${q.replace(/[%_\\]/g, '')}%`), eq(businesses.creditCode, q)))
   return tx
     .select({
@@ -167,7 +156,7 @@ export async function listGroups(tx: Tx, actor: Actor) {
     })
     .from(groups)
     .leftJoin(jurisdictions, eq(jurisdictions.id, groups.townshipId))
-    .where(scopeOf(actor, groups.townshipId))
+    .where(reachWhere(actor, 'admin.read', groups.townshipId))
     .orderBy(asc(groups.id))
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, isNotNull, lte, sql, or, arrayOverlaps } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, isNull, isNotNull, lte, or } from 'drizzle-orm'
 import { schema, type Db, type Tx } from '../../db/client.js'
 import type { ChatMember, NoticeTargets } from '../../db/schema/notices.js'
 import { AppError } from '../core/errors.js'
@@ -8,6 +8,7 @@ import { enqueue } from './outbox.js'
 import { recordAudit } from './audit.js'
 import { storeAttachment } from './attachments.js'
 import { findTownship, type GroupRow } from './directory.js'
+import { targetGroups } from './pushes.js'
 
 const { notices, noticeDeliveries, noticeAcks, groups, identities, people } = schema
 export type NoticeRow = typeof notices.$inferSelect
@@ -39,8 +40,11 @@ export interface ApiWho {
   requestId?: string
 }
 
-/** The groups a notice's targets name: named groups, or every registered group, or those of the townships and industries. */
-export async function resolveTargetGroups(db: Tx, channel: string, t: NoticeTargets): Promise<GroupRow[]> {
+/**
+ * The groups a notice's targets name: named groups, or every registered group, or those of the townships (not
+ * the city-wide ones) and industries, chosen as every push chooses them.
+ */
+export async function resolveTargetGroups(db: Tx, channel: string, t: NoticeTargets): Promise<Pick<GroupRow, 'id' | 'externalId' | 'name'>[]> {
   if (t.groups?.length) {
     const found: GroupRow[] = []
     for (const name of t.groups) {
@@ -54,22 +58,16 @@ export async function resolveTargetGroups(db: Tx, channel: string, t: NoticeTarg
     }
     return found
   }
-  const conds = [eq(groups.channel, channel), eq(groups.registered, true)]
-  if (!t.all) {
-    if (!t.townships?.length && !t.industries?.length) throw new AppError('usage', '请选择发送范围：all、townships、industries 或 groups')
-    if (t.townships?.length) {
-      const ids: number[] = []
-      for (const w of t.townships) {
-        const town = await findTownship(db, w)
-        if (!town) throw new AppError('not_found', `没有找到乡镇“${w}”`)
-        ids.push(town.id)
-      }
-      conds.push(inArray(groups.townshipId, ids))
-    }
-    // a group of every industry (none listed) gets every industry's notices
-    if (t.industries?.length) conds.push(or(arrayOverlaps(groups.industries, t.industries), sql`cardinality(${groups.industries}) = 0`)!)
+  if (t.all) return targetGroups(db, { channel })
+  if (!t.townships?.length && !t.industries?.length) throw new AppError('usage', '请选择发送范围：all、townships、industries 或 groups')
+  const townshipIds: number[] = []
+  for (const w of t.townships ?? []) {
+    const town = await findTownship(db, w)
+    if (!town) throw new AppError('not_found', `没有找到乡镇“${w}”`)
+    townshipIds.push(town.id)
   }
-  return db.select().from(groups).where(and(...conds)).orderBy(asc(groups.id))
+  // a group of every industry (none listed) gets every industry's notices
+  return targetGroups(db, { channel, townshipIds, industries: t.industries, cityWide: false })
 }
 
 /** What the group reads. */
@@ -85,10 +83,10 @@ export function noticeMessage(n: Pick<NoticeRow, 'code' | 'text' | 'priority' | 
  */
 export async function createNotice(db: Db, sender: Sender, input: NoticeInput, who: ApiWho, now: Date) {
   if (!sender.account) throw new AppError('unavailable', '机器人还未登录，暂不能发通知')
-  const targetGroups = await resolveTargetGroups(db, sender.channel, input.targets)
-  if (!targetGroups.length) throw new AppError('not_found', '没有符合条件的群')
+  const chosen = await resolveTargetGroups(db, sender.channel, input.targets)
+  if (!chosen.length) throw new AppError('not_found', '没有符合条件的群')
   const members = new Map<number, ChatMember[]>()
-  for (const g of targetGroups) members.set(g.id, sender.listMembers ? await sender.listMembers(g.externalId) : [])
+  for (const g of chosen) members.set(g.id, sender.listMembers ? await sender.listMembers(g.externalId) : [])
   const sendAt = input.sendAt && input.sendAt > now ? input.sendAt : now
   const account = sender.account
   return db.transaction(async (tx) => {
@@ -109,7 +107,7 @@ export async function createNotice(db: Db, sender: Sender, input: NoticeInput, w
       })
       .returning()
     await tx.insert(noticeDeliveries).values(
-      targetGroups.map((g) => ({ noticeId: notice.id, groupId: g.id, chatId: g.externalId, chatName: g.name, expected: members.get(g.id) ?? [] })),
+      chosen.map((g) => ({ noticeId: notice.id, groupId: g.id, chatId: g.externalId, chatName: g.name, expected: members.get(g.id) ?? [] })),
     )
     await recordAudit(
       tx,
@@ -124,7 +122,7 @@ export async function createNotice(db: Db, sender: Sender, input: NoticeInput, w
           text: truncate(input.text, 200),
           image: imageSha256,
           targets: input.targets,
-          groups: targetGroups.map((g) => g.name),
+          groups: chosen.map((g) => g.name),
           requiresAck: input.requiresAck,
           priority: input.priority,
           sendAt: sendAt.toISOString(),
@@ -134,7 +132,7 @@ export async function createNotice(db: Db, sender: Sender, input: NoticeInput, w
       now,
     )
     const sent = sendAt <= now ? await deliverPending(tx, notice, now) : 0
-    return { notice, groups: targetGroups.map((g) => g.name), sent, scheduled: sendAt > now }
+    return { notice, groups: chosen.map((g) => g.name), sent, scheduled: sendAt > now }
   })
 }
 

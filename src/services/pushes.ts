@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, arrayOverlaps, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
 import { schema, type Tx } from '../../db/client.js'
 import { PRIORITY, type Priority, type RichMessage } from './outbox.js'
 import { ROBOT_ACCOUNT, ROBOT_CHANNEL } from '../channels/wecom/robot-channel.js'
@@ -32,19 +32,38 @@ const targetColumns = {
   hasWebhook: sql<boolean>`${groups.webhookKey} is not null`.mapWith(Boolean),
 }
 
-/**
- * Registered groups a push reaches, with the account that sends to each. `townshipId`: a township's groups
- * plus the city-wide ones; undefined: every registered group.
- */
-export async function targetGroups(tx: Tx, scope: { townshipId?: number } = {}): Promise<PushTarget[]> {
+/** Which registered groups a push reaches. Empty or absent lists mean no restriction. */
+export interface GroupScope {
+  /** groups of these townships (plus the city-wide ones, unless `cityWide` is false) */
+  townshipIds?: number[]
+  /** groups whose industries overlap these; a group without industries takes every industry */
+  industries?: string[]
+  /** only groups of this channel */
+  channel?: string
+  /** with townships: also the groups of the whole city (no township); default true */
+  cityWide?: boolean
+}
+
+/** Registered groups a push reaches, with the account that sends to each (from `group_accounts`). */
+export async function targetGroups(tx: Tx, scope: GroupScope = {}): Promise<PushTarget[]> {
   const where: SQL[] = [eq(groups.registered, true)]
-  if (scope.townshipId !== undefined) where.push(or(isNull(groups.townshipId), eq(groups.townshipId, scope.townshipId))!)
+  if (scope.channel !== undefined) where.push(eq(groups.channel, scope.channel))
+  if (scope.townshipIds?.length) {
+    const ofTownships = inArray(groups.townshipId, scope.townshipIds)
+    where.push(scope.cityWide === false ? ofTownships : or(isNull(groups.townshipId), ofTownships)!)
+  }
+  if (scope.industries?.length) where.push(or(sql`cardinality(${groups.industries}) = 0`, arrayOverlaps(groups.industries, scope.industries))!)
   return tx
     .select(targetColumns)
     .from(groups)
     .leftJoin(groupAccounts, and(eq(groupAccounts.channel, groups.channel), eq(groupAccounts.chatId, groups.externalId)))
     .where(and(...where))
     .orderBy(groups.id)
+}
+
+/** The items of a list (businesses …) a group covers: its township (or the whole city) and its industries. */
+export function coveredBy<T extends { townshipId: number | null; industry: string }>(g: Pick<PushTarget, 'townshipId' | 'industries'>, list: T[]): T[] {
+  return list.filter((b) => (g.townshipId === null || b.townshipId === g.townshipId) && (!g.industries.length || g.industries.includes(b.industry)))
 }
 
 /** A group by name or chat id (the leaders' or bureau group), registered or not. */

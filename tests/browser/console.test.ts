@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, watchPage } from '../helpers/browser.js'
+import { launchChromium, signInConsole, watchPage } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
 import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
@@ -31,15 +31,7 @@ describe('console in Chromium', () => {
   const code = (text: string) => /已登记隐患 (Y\d+)/.exec(text)![1]
   const byTestId = (id: string) => page.getByTestId(id)
 
-  async function signIn(username: string) {
-    await page.goto(`${base}/console`)
-    await page.waitForURL(/\/console\/sign-in/, WAIT)
-    await byTestId('username').fill(username)
-    await byTestId('password').fill(CONSOLE_PASSWORD)
-    await byTestId('sign-in').click()
-    await page.waitForURL(/\/console$|\/console#/, WAIT)
-    await page.locator('body[data-ready="true"]').waitFor(WAIT)
-  }
+  const signIn = (username: string) => signInConsole(page, base, username, CONSOLE_PASSWORD)
 
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true })

@@ -28,3 +28,14 @@ export function watchPage(page: Page, errors: string[], expected: (m: ConsoleMes
     void d.dismiss()
   })
 }
+
+/** Signs in on the console's sign-in page and waits until the console page is ready. */
+export async function signInConsole(page: Page, base: string, username: string, password: string, timeout = 20_000): Promise<void> {
+  await page.goto(`${base}/console`)
+  await page.waitForURL(/\/console\/sign-in/, { timeout })
+  await page.getByTestId('username').fill(username)
+  await page.getByTestId('password').fill(password)
+  await page.getByTestId('sign-in').click()
+  await page.waitForURL(/\/console$|\/console#/, { timeout })
+  await page.locator('body[data-ready="true"]').waitFor({ timeout })
+}

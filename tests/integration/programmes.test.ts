@@ -2,8 +2,6 @@ import { describe, it, expect } from 'vitest'
 import { eq, inArray } from 'drizzle-orm'
 import { schema } from '../../db/client.js'
 import { jobs } from '../../schedules/index.js'
-import type { JobContext } from '../../schedules/types.js'
-import pino from 'pino'
 import { useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
 
 const ADMIN = { authorization: 'Bearer admin-token-0123456789' }
@@ -28,7 +26,6 @@ describe('programmes through the chat: self-check, training, responsibility syst
     { config: tokens },
   )
   const texts = (chat: string) => t.botSaid(chat).map((e) => e.text)
-  const jobCtx = (): JobContext => ({ db: t.database.db, config: t.config, clock: t.clock, logger: pino({ level: 'silent' }), kick: () => t.app.sender.kick() })
   const outboxTexts = async () => (await t.database.db.select().from(schema.outbox)).map((o) => o.text ?? '')
 
   it('when a business self-checks its gas and fails two items, then each failed item becomes a hazard linked to the check', async () => {
@@ -80,7 +77,8 @@ describe('programmes through the chat: self-check, training, responsibility syst
     await t.database.db.insert(schema.businesses).values({ name: '城关烧烤店', industry: 'catering', townshipId: s.town.id })
     const job = jobs.find((j) => j.name === 'selfcheck-reminders')!
     expect(job.period(t.clock.now())).toBe('2026-11')
-    await job.run(jobCtx(), t.clock.now())
+    // through the scheduler, which records the groups the account sits in: pushes name the account that sends
+    expect(await t.app.scheduler.fire(job, t.clock.now())).toBe(true)
     await t.settle()
     const said = texts(s.group).join('\n')
     expect(said).toContain('【自查提醒】')
@@ -171,7 +169,7 @@ describe('programmes through the chat: self-check, training, responsibility syst
     expect(audit).toHaveLength(1)
 
     const job = jobs.find((j) => j.name === 'responsibility-reminders')!
-    await job.run(jobCtx(), t.clock.now())
+    expect(await t.app.scheduler.fire(job, t.clock.now())).toBe(true)
     expect((await outboxTexts()).some((x) => x.includes('【全员安全生产责任制提醒】') && x.includes('城关烧烤店') && !x.includes('城关老街饭店'))).toBe(true)
   })
 

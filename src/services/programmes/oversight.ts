@@ -1,10 +1,12 @@
-import { and, eq, gte, lte, inArray, desc, sql, lt } from 'drizzle-orm'
+import { and, eq, gte, lte, inArray, desc, sql, lt, type SQL } from 'drizzle-orm'
 import { schema, type Tx } from '../../../db/client.js'
 import { AppError } from '../../core/errors.js'
 import { formatDate } from '../../core/clock.js'
 import { INSPECTIONS_PER_YEAR, yearStart } from '../../core/targets.js'
 import { flagCandidates, commendable, type Exclusion, type ExclusionReason } from '../../core/exclusion.js'
-import { groupsFor, postToGroups } from './delivery.js'
+import { pushToGroups, targetGroups } from '../pushes.js'
+import type { Actor } from '../../core/permissions.js'
+import { businessReach, checkBusinesses, reaches } from '../scope.js'
 
 const { specialInspections, exhibitionFilings, policyExclusions, gasConversions, commendations, businesses, hazards, selfChecks, jurisdictions } = schema
 
@@ -18,32 +20,33 @@ export interface InspectionInput {
   note?: string
 }
 
-async function knownBusinesses(tx: Tx, ids: number[]): Promise<void> {
-  if (!ids.length) return
-  const rows = await tx.select({ id: businesses.id }).from(businesses).where(inArray(businesses.id, ids))
-  const missing = ids.filter((id) => !rows.some((r) => r.id === id))
-  if (missing.length) throw new AppError('not_found', `没有这些单位：${missing.join('、')}`)
-}
+type Officer = Actor & { name: string }
 
-export async function planInspection(tx: Tx, input: InspectionInput, by: string) {
-  await knownBusinesses(tx, input.businessIds ?? [])
+/** An inspection of no business is the whole city's: only an actor of the whole city plans or records it. */
+export async function planInspection(tx: Tx, input: InspectionInput, actor: Officer) {
+  await checkBusinesses(tx, actor, 'programme.manage', input.businessIds ?? [])
   const [row] = await tx
     .insert(specialInspections)
-    .values({ plannedOn: input.plannedOn, theme: input.theme, departments: input.departments, businessIds: input.businessIds ?? [], note: input.note ?? null, createdBy: by })
+    .values({ plannedOn: input.plannedOn, theme: input.theme, departments: input.departments, businessIds: input.businessIds ?? [], note: input.note ?? null, createdBy: actor.name })
     .returning()
   return row
 }
 
 /** Records an inspection as done: when, which businesses were visited, which hazards it found. */
-export async function recordInspection(tx: Tx, id: number, input: { doneOn: string; businessIds?: number[]; hazardCodes?: string[]; note?: string }) {
+export async function recordInspection(tx: Tx, id: number, input: { doneOn: string; businessIds?: number[]; hazardCodes?: string[]; note?: string }, actor: Actor) {
   const [row] = await tx.select().from(specialInspections).where(eq(specialInspections.id, id))
   if (!row) throw new AppError('not_found', `没有找到专项检查 ${id}`)
+  await checkBusinesses(tx, actor, 'programme.manage', row.businessIds)
   const bIds = input.businessIds ?? row.businessIds
-  await knownBusinesses(tx, bIds)
+  await checkBusinesses(tx, actor, 'programme.manage', bIds)
   const codes = (input.hazardCodes ?? []).map((c) => c.toUpperCase())
-  const hs = codes.length ? await tx.select({ id: hazards.id, code: hazards.code }).from(hazards).where(inArray(hazards.code, codes)) : []
+  const hs = codes.length
+    ? await tx.select({ id: hazards.id, code: hazards.code, townshipId: hazards.townshipId, industry: hazards.industry }).from(hazards).where(inArray(hazards.code, codes))
+    : []
   const unknown = codes.filter((c) => !hs.some((h) => h.code === c))
   if (unknown.length) throw new AppError('not_found', `没有这些隐患：${unknown.join('、')}`)
+  const outside = hs.filter((h) => !reaches(actor, 'programme.manage', h))
+  if (outside.length) throw new AppError('forbidden', `这些隐患不在您负责的范围内：${outside.map((h) => h.code).join('、')}`)
   const [updated] = await tx
     .update(specialInspections)
     .set({ doneOn: input.doneOn, businessIds: bIds, hazardIds: hs.map((h) => h.id), note: input.note ?? row.note })
@@ -52,14 +55,18 @@ export async function recordInspection(tx: Tx, id: number, input: { doneOn: stri
   return updated
 }
 
-export async function inspectionsOfYear(tx: Tx, year: number, today: Date) {
-  const rows = await tx
+/** The inspections of a year; with an actor, those of the whole city and those visiting a business of the actor's reach. */
+export async function inspectionsOfYear(tx: Tx, year: number, today: Date, actor?: Actor) {
+  const all = await tx
     .select()
     .from(specialInspections)
     .where(
       sql`coalesce(${specialInspections.doneOn}, ${specialInspections.plannedOn}) between ${`${year}-01-01`} and ${`${year}-12-31`}`,
     )
     .orderBy(specialInspections.plannedOn)
+  const scope = actor && businessReach(actor, 'programme.read')
+  const visible = scope ? new Set((await tx.select({ id: businesses.id }).from(businesses).where(scope)).map((b) => b.id)) : null
+  const rows = visible ? all.filter((r) => !r.businessIds.length || r.businessIds.some((id) => visible.has(id))) : all
   const done = rows.filter((r) => r.doneOn !== null)
   return {
     year,
@@ -142,23 +149,27 @@ export async function listExhibitions(tx: Tx) {
 
 /* ---------- policy-support exclusion (不再给予政策支持) ---------- */
 
-export async function excludeBusiness(tx: Tx, input: { businessId: number; reason: ExclusionReason; detail: string; source: string; decidedOn: string }, by: string) {
-  await knownBusinesses(tx, [input.businessId])
-  const [row] = await tx.insert(policyExclusions).values({ ...input, recordedBy: by }).returning()
+export async function excludeBusiness(tx: Tx, input: { businessId: number; reason: ExclusionReason; detail: string; source: string; decidedOn: string }, actor: Officer) {
+  await checkBusinesses(tx, actor, 'programme.manage', [input.businessId])
+  const [row] = await tx.insert(policyExclusions).values({ ...input, recordedBy: actor.name }).returning()
   return row
 }
 
-export async function liftExclusion(tx: Tx, id: number, liftedOn: string) {
+export async function liftExclusion(tx: Tx, id: number, liftedOn: string, actor: Actor) {
+  const [before] = await tx.select().from(policyExclusions).where(eq(policyExclusions.id, id))
+  if (!before) throw new AppError('not_found', `没有找到记录 ${id}`)
+  await checkBusinesses(tx, actor, 'programme.manage', [before.businessId])
   const [row] = await tx.update(policyExclusions).set({ liftedOn }).where(eq(policyExclusions.id, id)).returning()
-  if (!row) throw new AppError('not_found', `没有找到记录 ${id}`)
   return row
 }
 
-export async function allExclusions(tx: Tx): Promise<(Exclusion & { id: number; detail: string; businessName: string })[]> {
+/** Every exclusion (of the businesses `scope`, a WHERE over businesses, keeps). */
+export async function allExclusions(tx: Tx, scope?: SQL): Promise<(Exclusion & { id: number; detail: string; businessName: string })[]> {
   const rows = await tx
     .select({ e: policyExclusions, name: businesses.name })
     .from(policyExclusions)
     .innerJoin(businesses, eq(businesses.id, policyExclusions.businessId))
+    .where(scope)
     .orderBy(desc(policyExclusions.decidedOn))
   return rows.map(({ e, name }) => ({ id: e.id, businessId: e.businessId, reason: e.reason, source: e.source, decidedOn: e.decidedOn, liftedOn: e.liftedOn, detail: e.detail, businessName: name }))
 }
@@ -172,9 +183,9 @@ export async function setGasConversion(
   businessId: number,
   input: { fuel: Fuel; plan: 'bottle_to_pipe' | 'gas_to_electric' | 'none'; status: 'not_started' | 'in_progress' | 'converted'; convertedOn?: string },
   now: Date,
+  actor: Actor,
 ) {
-  const [b] = await tx.select().from(businesses).where(eq(businesses.id, businessId))
-  if (!b) throw new AppError('not_found', `没有找到单位 ${businessId}`)
+  const [b] = await checkBusinesses(tx, actor, 'programme.manage', [businessId])
   if (b.industry !== 'catering') throw new AppError('usage', '瓶改管、气改电只登记餐饮单位')
   if (input.status === 'converted' && !input.convertedOn) throw new AppError('usage', '已完成改造请填写完成日期（convertedOn）')
   if (input.status === 'converted' && input.plan === 'none') throw new AppError('usage', '已完成改造请写明改造方式（plan：bottle_to_pipe 瓶改管 或 gas_to_electric 气改电）')
@@ -183,13 +194,14 @@ export async function setGasConversion(
   return row
 }
 
-export async function gasConversionProgress(tx: Tx) {
+/** Fuel and conversion of the restaurants (of `scope`, a WHERE over businesses). */
+export async function gasConversionProgress(tx: Tx, scope?: SQL) {
   const rows = await tx
     .select({ b: businesses, g: gasConversions, township: jurisdictions.name })
     .from(businesses)
     .leftJoin(gasConversions, eq(gasConversions.businessId, businesses.id))
     .leftJoin(jurisdictions, eq(jurisdictions.id, businesses.townshipId))
-    .where(eq(businesses.industry, 'catering'))
+    .where(and(eq(businesses.industry, 'catering'), scope))
   const count = <K extends string>(keyOf: (r: (typeof rows)[number]) => K) => {
     const m: Record<string, number> = {}
     for (const r of rows) m[keyOf(r)] = (m[keyOf(r)] ?? 0) + 1
@@ -215,11 +227,14 @@ export async function gasConversionProgress(tx: Tx) {
 
 /* ---------- commendation (通报表扬) ---------- */
 
-/** Every business with its record this year and whether it may be commended; excluded ones are flagged, not dropped. */
-export async function commendationCandidates(tx: Tx, now: Date) {
+/**
+ * Every business (of `scope`, a WHERE over businesses) with its record this year and whether it may be
+ * commended; excluded ones are flagged, not dropped.
+ */
+export async function commendationCandidates(tx: Tx, now: Date, scope?: SQL) {
   const today = formatDate(now)
   const year = Number(today.slice(0, 4))
-  const list = await tx.select().from(businesses).orderBy(businesses.id)
+  const list = await tx.select().from(businesses).where(scope).orderBy(businesses.id)
   const overdue = await tx
     .select({ businessId: hazards.businessId, n: sql<number>`count(*)::int` })
     .from(hazards)
@@ -260,6 +275,6 @@ export async function publishCommendation(tx: Tx, input: { title: string; busine
   const names = chosen.map((c) => c!.name)
   const text = [`【通报表扬】${input.title}`, `以下单位隐患整改及时、坚持自查自改，予以通报表扬：`, ...names.map((n) => `· ${n}`), input.note ?? '希望各单位向先进学习，落实安全生产主体责任。'].join('\n')
   const [row] = await tx.insert(commendations).values({ title: input.title, businessIds: input.businessIds, text, publishedBy: by, publishedAt: now }).returning()
-  const sent = await postToGroups(tx, await groupsFor(tx), text, 'normal', now, fallbackAccount)
+  const { sent } = await pushToGroups(tx, await targetGroups(tx), text, 'normal', now, { fallbackAccount })
   return { ...row, notifiedGroups: sent.map((g) => g.name) }
 }

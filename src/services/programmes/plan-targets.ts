@@ -14,6 +14,8 @@ import {
   type MilestoneTargetKey,
 } from '../../core/targets.js'
 import { trainingCoverage, TRAINING_FOCUS } from './trainings.js'
+import type { Actor } from '../../core/permissions.js'
+import { businessReach } from '../scope.js'
 
 const { businesses, responsibilitySystems, planMilestones, specialInspections } = schema
 
@@ -30,7 +32,9 @@ export interface PlanTarget {
   elapsed: number
   status: TargetStatus
   statusLabel: string
-  evidence?: { milestoneId: number; achievedOn: string; title: string; evidenceSha256: string }[]
+  /** whose records count: the actor's reach (responsibility, training) or the whole city (milestones, inspections) */
+  scope: 'reach' | 'city'
+  evidence?: { milestoneId: number; achievedOn: string; title: string; evidenceSha256: string; evidenceName: string | null }[]
 }
 
 function target(
@@ -55,8 +59,10 @@ function target(
 /**
  * Every dated target of the plan at `at`, computed from the records (milestones only from evidence). Once a
  * deadline has passed, progress is what was done by the deadline: work done late does not turn missed into met.
+ * With an actor, the targets counted over businesses and people (responsibility, training) count those of the
+ * actor's reach; milestones and special inspections are the whole city's.
  */
-export async function planTargets(tx: Tx, at: Date): Promise<PlanTarget[]> {
+export async function planTargets(tx: Tx, at: Date, actor?: Actor): Promise<PlanTarget[]> {
   const out: PlanTarget[] = []
   const by = (deadline: Date) => (at.getTime() < deadline.getTime() ? at : deadline)
   const planStart = yearStart(2024)
@@ -65,6 +71,7 @@ export async function planTargets(tx: Tx, at: Date): Promise<PlanTarget[]> {
     .select({ aboveQuota: businesses.aboveQuota, verifiedAt: responsibilitySystems.verifiedAt })
     .from(businesses)
     .leftJoin(responsibilitySystems, eq(responsibilitySystems.businessId, businesses.id))
+    .where(actor && businessReach(actor, 'programme.read'))
   for (const [aboveQuota, year, title] of [
     [true, 2024, '限上单位全员安全生产责任制修订'],
     [false, 2025, '其他商务生产经营单位全员安全生产责任制覆盖'],
@@ -72,7 +79,7 @@ export async function planTargets(tx: Tx, at: Date): Promise<PlanTarget[]> {
     const list = rs.filter((r) => r.aboveQuota === aboveQuota)
     const cut = by(yearEnd(year))
     const done = list.filter((r) => r.verifiedAt && r.verifiedAt.getTime() <= cut.getTime()).length
-    out.push(target({ key: `responsibility.${aboveQuota ? 'above_quota' : 'others'}`, title, kind: 'counted', done, required: list.length }, planStart, yearEnd(year), at))
+    out.push(target({ key: `responsibility.${aboveQuota ? 'above_quota' : 'others'}`, title, kind: 'counted', scope: 'reach', done, required: list.length }, planStart, yearEnd(year), at))
   }
 
   const milestones = await tx.select().from(planMilestones).where(isNotNull(planMilestones.evidenceSha256))
@@ -87,9 +94,10 @@ export async function planTargets(tx: Tx, at: Date): Promise<PlanTarget[]> {
             key: `${key}.${year}`,
             title: `${def.title}：${def.stages[year]}`,
             kind: 'milestone',
+            scope: 'city',
             done: onTime.length ? 1 : 0,
             required: 1,
-            evidence: proofs.map((m) => ({ milestoneId: m.id, achievedOn: m.achievedOn, title: m.title, evidenceSha256: m.evidenceSha256 })),
+            evidence: proofs.map((m) => ({ milestoneId: m.id, achievedOn: m.achievedOn, title: m.title, evidenceSha256: m.evidenceSha256, evidenceName: m.evidenceName })),
           },
           yearStart(year),
           yearEnd(year),
@@ -104,14 +112,14 @@ export async function planTargets(tx: Tx, at: Date): Promise<PlanTarget[]> {
       .select({ id: specialInspections.id })
       .from(specialInspections)
       .where(and(gte(specialInspections.doneOn, `${year}-01-01`), lte(specialInspections.doneOn, `${year}-12-31`), lte(specialInspections.doneOn, formatDate(at))))
-    out.push(target({ key: `inspections.${year}`, title: `${year}年专项检查不少于${INSPECTIONS_PER_YEAR}次`, kind: 'counted', done: rows.length, required: INSPECTIONS_PER_YEAR }, yearStart(year), yearEnd(year), at))
+    out.push(target({ key: `inspections.${year}`, title: `${year}年专项检查不少于${INSPECTIONS_PER_YEAR}次`, kind: 'counted', scope: 'city', done: rows.length, required: INSPECTIONS_PER_YEAR }, yearStart(year), yearEnd(year), at))
   }
 
   for (const year of PLAN_YEARS) {
-    const cov = await trainingCoverage(tx, year, at)
+    const cov = await trainingCoverage(tx, year, at, actor)
     out.push(
       target(
-        { key: `training.officials.${year}`, title: `${year}年乡镇街安全管理人员培训全员覆盖`, kind: 'counted', done: cov.officials.trained, required: cov.officials.total },
+        { key: `training.officials.${year}`, title: `${year}年乡镇街安全管理人员培训全员覆盖`, kind: 'counted', scope: 'reach', done: cov.officials.trained, required: cov.officials.total },
         yearStart(year),
         yearEnd(year),
         at,
@@ -120,7 +128,7 @@ export async function planTargets(tx: Tx, at: Date): Promise<PlanTarget[]> {
     if (cov.focus) {
       out.push(
         target(
-          { key: `training.focus.${year}`, title: `${year}年重点培训：${TRAINING_FOCUS[year].label}（企业负责人）`, kind: 'counted', done: cov.focus.principals.trained, required: cov.focus.principals.total },
+          { key: `training.focus.${year}`, title: `${year}年重点培训：${TRAINING_FOCUS[year].label}（企业负责人）`, kind: 'counted', scope: 'reach', done: cov.focus.principals.trained, required: cov.focus.principals.total },
           yearStart(year),
           yearEnd(year),
           at,

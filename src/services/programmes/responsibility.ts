@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { eq, type SQL } from 'drizzle-orm'
 import { schema, type Tx } from '../../../db/client.js'
 import { AppError } from '../../core/errors.js'
 import { formatDate } from '../../core/clock.js'
@@ -74,13 +74,14 @@ export async function verifyResponsibility(
   return b
 }
 
-/** Every business with its responsibility status, class, deadline and township. */
-export async function responsibilityTable(tx: Tx, now: Date) {
+/** Every business (of `scope`, a WHERE over businesses) with its responsibility status, class, deadline and township. */
+export async function responsibilityTable(tx: Tx, now: Date, scope?: SQL) {
   const rows = await tx
     .select({ b: businesses, r: responsibilitySystems, township: jurisdictions.name })
     .from(businesses)
     .leftJoin(responsibilitySystems, eq(responsibilitySystems.businessId, businesses.id))
     .leftJoin(jurisdictions, eq(jurisdictions.id, businesses.townshipId))
+    .where(scope)
     .orderBy(businesses.id)
   return rows.map(({ b, r, township }) => {
     const status = (r?.status ?? 'not_started') as ResponsibilityStatus
@@ -117,8 +118,8 @@ function tally(list: Row[]) {
 }
 
 /** Coverage by class (above-quota / others) and by township. */
-export async function responsibilityCoverage(tx: Tx, now: Date) {
-  const table = await responsibilityTable(tx, now)
+export async function responsibilityCoverage(tx: Tx, now: Date, scope?: SQL) {
+  const table = await responsibilityTable(tx, now, scope)
   const townships = [...new Set(table.map((r) => r.township ?? '未分乡镇'))]
   return {
     byClass: {

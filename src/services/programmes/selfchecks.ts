@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, desc } from 'drizzle-orm'
+import { and, eq, gte, inArray, desc, type SQL } from 'drizzle-orm'
 import { schema, type Tx } from '../../../db/client.js'
 import { AppError } from '../../core/errors.js'
 import { endOfShanghaiDay, shanghaiParts } from '../../core/clock.js'
@@ -102,21 +102,29 @@ export function monthStart(now: Date): Date {
   return new Date(endOfShanghaiDay(p.year, p.month, 0).getTime() + 1000)
 }
 
-/** Businesses that have not finished a self-check since the start of this month. */
-export async function businessesWithoutSelfCheck(tx: Tx, now: Date) {
+/** Businesses (of `scope`, a WHERE over businesses) that have not finished a self-check since the start of this month. */
+export async function businessesWithoutSelfCheck(tx: Tx, now: Date, scope?: SQL) {
   const since = monthStart(now)
   const done = await tx
     .selectDistinct({ id: selfChecks.businessId })
     .from(selfChecks)
     .where(and(eq(selfChecks.status, 'done'), gte(selfChecks.completedAt, since)))
   const doneIds = new Set(done.map((d) => d.id))
-  const all = await tx.select().from(businesses).orderBy(businesses.id)
+  const all = await tx.select().from(businesses).where(scope).orderBy(businesses.id)
   return all.filter((b) => !doneIds.has(b.id))
 }
 
-export async function recentSelfChecks(tx: Tx, businessId?: number, limit = 50) {
-  const q = tx.select().from(selfChecks)
-  const rows = await (businessId ? q.where(eq(selfChecks.businessId, businessId)) : q).orderBy(desc(selfChecks.id)).limit(limit)
+/** The latest self-checks (of one business; of the businesses `scope`, a WHERE over businesses, keeps) with their findings. */
+export async function recentSelfChecks(tx: Tx, businessId?: number, limit = 50, scope?: SQL) {
+  const rows = (
+    await tx
+      .select({ c: selfChecks })
+      .from(selfChecks)
+      .innerJoin(businesses, eq(businesses.id, selfChecks.businessId))
+      .where(and(businessId ? eq(selfChecks.businessId, businessId) : undefined, scope))
+      .orderBy(desc(selfChecks.id))
+      .limit(limit)
+  ).map((r) => r.c)
   const findings = rows.length
     ? await tx
         .select({ selfCheckId: selfCheckFindings.selfCheckId, itemNo: selfCheckFindings.itemNo, code: schema.hazards.code, status: schema.hazards.status })

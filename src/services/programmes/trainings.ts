@@ -1,12 +1,14 @@
 import { randomInt } from 'node:crypto'
-import { and, eq, gte, lte, inArray, isNotNull, sql } from 'drizzle-orm'
+import { and, desc, eq, gte, lte, inArray, isNotNull, sql, type SQL } from 'drizzle-orm'
 import { schema, type Tx } from '../../../db/client.js'
 import { AppError } from '../../core/errors.js'
 import { formatDateTime, endOfShanghaiDay } from '../../core/clock.js'
 import { INDUSTRIES, industryLabel, type Industry } from '../../core/domain.js'
 import type { ChatActor } from '../directory.js'
+import type { Actor } from '../../core/permissions.js'
+import { businessReach, reachWhere, reaches } from '../scope.js'
 import { check } from '../hazards.js'
-import { groupsFor, postToGroups } from './delivery.js'
+import { pushToGroups, targetGroups } from '../pushes.js'
 
 const { trainings, trainingSignups, trainingAttendance, people, memberships, businesses, jurisdictions } = schema
 export type TrainingRow = typeof trainings.$inferSelect
@@ -72,8 +74,8 @@ export async function createTraining(tx: Tx, t: NewTraining, now: Date, fallback
       createdBy: t.createdBy,
     })
     .returning()
-  const groups = await groupsFor(tx, { townshipIds: t.targetTownshipIds, industries: t.targetIndustries })
-  const sent = await postToGroups(tx, groups, trainingNotice(row), 'normal', now, fallbackAccount)
+  const groups = await targetGroups(tx, { townshipIds: t.targetTownshipIds, industries: t.targetIndustries })
+  const { sent } = await pushToGroups(tx, groups, trainingNotice(row), 'normal', now, { fallbackAccount })
   return { training: row, notifiedGroups: sent.map((g) => g.name) }
 }
 
@@ -138,19 +140,19 @@ async function attendedIn(tx: Tx, year: number, at?: Date): Promise<Set<number>>
   return new Set(rows.map((r) => r.personId))
 }
 
-/** Township safety officials: officers who belong to a township (the roster the bureau keeps in people). */
-export async function officialsRoster(tx: Tx) {
+/** Township safety officials: officers who belong to a township (the roster the bureau keeps in people); `scope`: a WHERE over people. */
+export async function officialsRoster(tx: Tx, scope?: SQL) {
   return tx
     .select({ id: people.id, name: people.name, township: jurisdictions.name })
     .from(people)
     .innerJoin(jurisdictions, eq(jurisdictions.id, people.townshipId))
-    .where(and(eq(people.role, 'officer'), isNotNull(people.townshipId)))
+    .where(and(eq(people.role, 'officer'), isNotNull(people.townshipId), scope))
     .orderBy(people.id)
 }
 
-/** Business principals (membership role principal), optionally of some industries. */
-export async function principalsRoster(tx: Tx, industries?: string[]) {
-  const where = [eq(memberships.role, 'principal'), eq(people.role, 'member')]
+/** Business principals (membership role principal), optionally of some industries; `scope`: a WHERE over businesses. */
+export async function principalsRoster(tx: Tx, industries?: string[], scope?: SQL) {
+  const where = [eq(memberships.role, 'principal'), eq(people.role, 'member'), scope]
   if (industries?.length) where.push(inArray(businesses.industry, industries))
   return tx
     .select({ id: people.id, name: people.name, business: businesses.name, industry: businesses.industry })
@@ -165,11 +167,14 @@ function rate(done: number, total: number): number {
   return total === 0 ? 1 : Math.round((done / total) * 1000) / 1000
 }
 
-/** Training coverage of a year: township officials and business principals (all, and of the year's focus). */
-export async function trainingCoverage(tx: Tx, year: number, at?: Date) {
+/**
+ * Training coverage of a year: township officials and business principals (all, and of the year's focus);
+ * with an actor, the people of the actor's reach only.
+ */
+export async function trainingCoverage(tx: Tx, year: number, at?: Date, actor?: Actor) {
   const attended = await attendedIn(tx, year, at)
-  const officials = await officialsRoster(tx)
-  const principals = await principalsRoster(tx)
+  const officials = await officialsRoster(tx, actor && reachWhere(actor, 'programme.read', people.townshipId))
+  const principals = await principalsRoster(tx, undefined, actor && businessReach(actor, 'programme.read'))
   const focus = TRAINING_FOCUS[year]
   const focusPrincipals = focus ? principals.filter((p) => (focus.industries as string[]).includes(p.industry)) : []
   const part = <T extends { id: number }>(list: T[]) => {
@@ -187,4 +192,12 @@ export async function trainingCoverage(tx: Tx, year: number, at?: Date) {
     officials: part(officials),
     principals: part(principals),
   }
+}
+
+/** Trainings the actor reaches: those for the whole city, and those for a township of the actor's. */
+export async function listTrainings(tx: Tx, actor: Actor) {
+  const rows = await tx.select().from(trainings).orderBy(desc(trainings.startsAt))
+  return rows.filter(
+    (t) => !t.targetTownshipIds.length || t.targetTownshipIds.some((townshipId) => reaches(actor, 'programme.read', { townshipId })),
+  )
 }
