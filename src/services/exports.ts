@@ -211,8 +211,8 @@ async function drained(s: Writable, out: Readable): Promise<void> {
 /**
  * The ledger as .xlsx through exceljs's streaming writer: each row is committed (written out and forgotten) as
  * it comes; after each batch the producer lets go of the formula cells exceljs keeps, and waits while the sheet's
- * XML not yet compressed, or the compressed output not yet sent, is over a few hundred KB — so memory stays flat
- * whatever the number of rows.
+ * XML waiting for compression, or the compressed output waiting to be sent, is over its stream's limit (exceljs
+ * itself never waits) — so memory stays flat whatever the number of rows.
  */
 export function ledgerXlsx(tx: Tx, actor: Actor, filter: LedgerFilter, now: Date, opts: ExportOptions & { title?: string; sheetRows?: number }): Readable {
   const out = new PassThrough({ highWaterMark: 256 * 1024 })
