@@ -26,7 +26,7 @@ import { ledgerCsv, ledgerCsvSql, ledgerXlsx } from '../src/services/exports.js'
 
 const ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const DB_NAME = process.env.BENCH_CONSOLE_DB ?? 'bench_console'
-const FILL_VERSION = 3
+const FILL_VERSION = 4
 const TARGETS = { overviewP50: 100, ledgerP50: 20, csvRatio: 0.5, xlsxPeakMb: 300 }
 
 const admin: Actor = { role: 'admin', personId: null, identityId: null, businessIds: [], townshipId: null, industries: [] }
@@ -133,8 +133,12 @@ async function fill(c: postgres.Sql, size: Size) {
     select h.id, (array['report','accept','rectify','verify_fail','rectify','verify_pass'])[e], '基准', null, null, null, h.created_at + e * interval '1 day'
     from hazards h cross join generate_series(1, ${perHazard}) e`)
   await c.unsafe(`set session_replication_role = origin`)
-  await c.unsafe(`insert into attachments (sha256, mime, size, bytes) values (repeat('ab', 32), 'image/png', 1, '\\x00')`)
-  await c.unsafe(`insert into hazard_attachments (hazard_id, sha256, stage) select id, repeat('ab', 32), 'report' from hazards where id % 10 = 0`)
+  // reports from the chat come with photos: one on every hazard, a second on every third, one after rectification
+  // on every closed hazard (each a link in the exports)
+  await c.unsafe(`insert into attachments (sha256, mime, size, bytes) values (repeat('ab', 32), 'image/png', 1, '\\x00'), (repeat('cd', 32), 'image/png', 1, '\\x00')`)
+  await c.unsafe(`insert into hazard_attachments (hazard_id, sha256, stage) select id, repeat('ab', 32), 'report' from hazards`)
+  await c.unsafe(`insert into hazard_attachments (hazard_id, sha256, stage) select id, repeat('cd', 32), 'report' from hazards where id % 3 = 0`)
+  await c.unsafe(`insert into hazard_attachments (hazard_id, sha256, stage) select id, repeat('cd', 32), 'rectification' from hazards where status = 'closed'`)
   await c.unsafe(`select hazard_counts_fold()`)
   await c.unsafe(`vacuum analyze`)
 }
@@ -208,8 +212,9 @@ export async function consoleBench(opts: { smoke: boolean }): Promise<{ ok: bool
   const db: Db = database.db
   const raw = client(url, { max: 1 })
   try {
-    const [{ n, e }] = await raw`select (select count(*) from hazards)::int as n, (select count(*) from hazard_events)::int as e`
-    line('rows', `${fmt(n)} hazards, ${fmt(e)} events`)
+    const [{ n, e, p }] = await raw`select (select count(*) from hazards)::int as n, (select count(*) from hazard_events)::int as e,
+      (select count(*) from hazard_attachments)::int as p`
+    line('rows', `${fmt(n)} hazards, ${fmt(e)} events, ${fmt(p)} photos (links in the exports)`)
     const now = new Date()
     const [{ id: townshipId }] = await raw`select id from jurisdictions where kind = 'township' order by id limit 1 offset 2`
     const officer: Actor = { ...admin, role: 'officer', townshipId }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { z } from 'zod'
 import { validate as validateCron } from 'node-cron'
 import { ROLES, type Role } from './core/permissions.js'
@@ -22,6 +23,39 @@ const tokenList = z
       out.push({ token, role: role as Role, name: name || role })
     }
     return out
+  })
+
+/** proxy-addr's names for address ranges */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal']
+
+/**
+ * Fastify's trustProxy: unset/false — the peer address is the client; true — trust every X-Forwarded-For hop;
+ * a number — trust that many hops; else addresses or CIDR ranges (or loopback/linklocal/uniquelocal) of the proxies.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((s, ctx): boolean | number | string => {
+    const v = s.toLowerCase()
+    if (v === '' || v === 'false' || v === 'no') return false
+    if (v === 'true' || v === 'yes') return true
+    if (/^\d+$/.test(v)) {
+      const hops = Number(v)
+      if (hops === 0) return false
+      if (hops <= 10) return hops
+    } else {
+      const parts = v.split(',').map((p) => p.trim())
+      const ok = (p: string) => {
+        if (PROXY_RANGES.includes(p)) return true
+        const [ip, bits, extra] = p.split('/')
+        const family = isIP(ip)
+        if (!family || extra !== undefined) return false
+        return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))
+      }
+      if (parts.every((p) => p && ok(p))) return parts.join(',')
+    }
+    ctx.addIssue({ code: 'custom', message: 'true/false, a number of proxy hops (1-10), or proxy addresses/CIDR ranges separated by commas, e.g. 127.0.0.1 or 10.0.0.0/8,loopback' })
+    return z.NEVER
   })
 
 export const configSchema = z.object({
@@ -90,6 +124,8 @@ export const configSchema = z.object({
   CONSOLE_SIGNIN_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
   CONSOLE_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   CONSOLE_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** behind a reverse proxy (nginx): which proxies' X-Forwarded-For/-Proto/-Host to believe (Fastify trustProxy) */
+  TRUST_PROXY: trustProxy.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...wecomConfigShape,
 }).superRefine(checkWecomConfig)

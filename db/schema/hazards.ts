@@ -43,7 +43,13 @@ export const hazards = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
   },
-  (t) => [index('hazards_status_idx').on(t.status), index('hazards_business_idx').on(t.businessId), index('hazards_township_idx').on(t.townshipId)],
+  (t) => [
+    index('hazards_status_idx').on(t.status),
+    index('hazards_business_idx').on(t.businessId),
+    index('hazards_township_idx').on(t.townshipId),
+    // the ledger sorted by deadline (either way): read in order and stop at the page, the filters checked on the way
+    index('hazards_deadline_sort_idx').on(sql`coalesce(deadline, 'infinity'::timestamptz)`, t.id),
+  ],
 )
 
 /** The audit trail: every state change, who, when, from what, to what. */

@@ -8,7 +8,7 @@ import { AppError } from '../core/errors.js'
 import { INDUSTRIES, type Industry } from '../core/domain.js'
 import { findTownship, issueBindCode } from '../services/directory.js'
 import { check, getByCode, listHazards, recordTransferResult, targetOf, timeline } from '../services/hazards.js'
-import { loadAttachment } from '../services/attachments.js'
+import { attachmentAccess, loadAttachment } from '../services/attachments.js'
 import { requireAction, actorOf } from './auth.js'
 
 const industry = z.enum(Object.keys(INDUSTRIES) as [Industry, ...Industry[]])
@@ -223,9 +223,14 @@ export function adminRoutes(deps: {
 
     app.get(
       '/api/attachments/:sha256',
-      { preHandler: can('admin.read'), schema: { ...secured, tags: ['hazards'], summary: '照片', params: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }) } },
+      {
+        preHandler: can('admin.read'),
+        schema: { ...secured, tags: ['hazards'], summary: '照片或文件（只给能看它所属隐患、通知或任务的人）', params: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }) },
+      },
       async (req, reply) => {
-        const a = await loadAttachment(db, req.params.sha256)
+        const access = await attachmentAccess(db, actorOf(req), req.params.sha256)
+        if (access === 'forbidden') throw new AppError('forbidden', '这张照片所属的隐患不在您负责的范围内')
+        const a = access === 'ok' ? await loadAttachment(db, req.params.sha256) : null
         if (!a) throw new AppError('not_found', '没有这个文件')
         return reply.type(a.mime).header('cache-control', 'private, max-age=86400').send(a.bytes)
       },

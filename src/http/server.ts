@@ -38,10 +38,13 @@ export async function buildHttp(deps: {
   /** false once shutting down: readiness answers 503 */
   accepting?: () => boolean
 }): Promise<FastifyInstance> {
+  const trust = deps.config.TRUST_PROXY
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 16 * 1024 * 1024,
+    // behind nginx: req.ip (sign-in rate limit, loopback checks, logs), req.protocol and req.host from X-Forwarded-*
+    trustProxy: typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust,
     // every line a request logs carries its id (reqId): a proxy's X-Request-Id when it looks like one, else a new one
     requestIdHeader: false,
     genReqId: (req) => {

@@ -227,6 +227,34 @@ describe('console', () => {
       expect(list.items.map((i: { code: string }) => i.code)).not.toContain(code)
       expect((await officer.call({ url: '/api/hazards' })).json().items.map((i: { code: string }) => i.code)).toContain(code)
     })
+
+    it('when a file is fetched by its hash from /api/attachments, then only those who may see its hazard or notice get it', async () => {
+      const d = (await officer.call({ url: `/console/api/hazards/${code}` })).json()
+      const sha = d.photos[0].sha256 as string
+      const mine = await officer.call({ url: `/api/attachments/${sha}` })
+      expect(mine.statusCode).toBe(200)
+      expect(mine.headers['content-type']).toBe('image/png')
+      const theirs = (await leader.call({ url: d.photos[0].url })).rawPayload
+      expect(mine.rawPayload.equals(theirs)).toBe(true)
+      const denied = await otherOfficer.call({ url: `/api/attachments/${sha}` })
+      expect(denied.statusCode).toBe(403)
+      expect(denied.json().message).toContain('不在您负责的范围内')
+      expect(denied.rawPayload.equals(theirs)).toBe(false)
+      expect((await leader.call({ url: `/api/attachments/${sha}` })).statusCode).toBe(200)
+      expect((await viewer.call({ url: `/api/attachments/${sha}` })).statusCode).toBe(200)
+      expect((await http().inject({ url: `/api/attachments/${sha}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).statusCode).toBe(200)
+      expect((await http().inject({ url: `/api/attachments/${sha}` })).statusCode).toBe(401)
+      expect((await officer.call({ url: `/api/attachments/${'c'.repeat(64)}` })).statusCode).toBe(404)
+      // a notice's picture: for those who may see notices (not an officer), and for whoever sees everything
+      const db = t.database.db
+      const pic = 'd'.repeat(64)
+      await db.insert(schema.attachments).values({ sha256: pic, mime: 'image/png', size: 1, bytes: Buffer.from([1]) })
+      expect((await officer.call({ url: `/api/attachments/${pic}` })).statusCode).toBe(404) // belongs to nothing yet
+      expect((await leader.call({ url: `/api/attachments/${pic}` })).statusCode).toBe(200)
+      await db.insert(schema.notices).values({ text: '通知', imageSha256: pic, targets: {}, sendAt: t.clock.now(), channel: 'wechaty', account: 'bot', createdByName: '局办' })
+      expect((await officer.call({ url: `/api/attachments/${pic}` })).statusCode).toBe(403)
+      expect((await viewer.call({ url: `/api/attachments/${pic}` })).statusCode).toBe(200)
+    })
   })
 
   describe('a hazard in the console', () => {

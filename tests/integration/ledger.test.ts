@@ -283,7 +283,10 @@ describe('ledger, overview, statistics table and exports', () => {
     // Excel dates carry no zone: the cell shows Shanghai wall time
     expect((row.getCell(13).value as Date).toISOString()).toBe('2026-08-05T10:00:00.000Z')
     expect(row.getCell(13).numFmt).toBe('yyyy-mm-dd hh:mm')
-    expect(row.getCell(21).value).toMatchObject({ hyperlink: `http://console.example:8080/api/attachments/${data.sha256}` })
+    // the photo link is a HYPERLINK formula (clickable, nothing kept per row while streaming) showing the link
+    const link = `http://console.example:8080/api/attachments/${data.sha256}`
+    expect(row.getCell(21).value).toEqual({ formula: `HYPERLINK("${link}","${link}")`, result: link })
+    expect(row.getCell(22).value).toBeNull()
     const f = ws.getRow(1 + Object.keys(data.ids).indexOf('f') + 1)
     expect(f.getCell(8).value).toBe('<script>alert(1)</script> "后厨" 灭火器🔥不足, 待补')
   })
