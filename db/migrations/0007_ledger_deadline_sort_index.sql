@@ -1,0 +1,1 @@
+CREATE INDEX "hazards_deadline_sort_idx" ON "hazards" USING btree (coalesce(deadline, 'infinity'::timestamptz),"id");
