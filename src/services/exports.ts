@@ -197,9 +197,17 @@ interface SheetWriterInternals {
   stream: { pipes?: Writable[] }
 }
 
+/**
+ * Whether a write to `s` was told to wait. archiver's streams come from the readable-stream package, whose
+ * version has no `writableNeedDrain`: its state says it.
+ */
+function needsDrain(s: Writable): boolean {
+  return s.writableNeedDrain ?? (s as unknown as { _writableState?: { needDrain?: boolean } })._writableState?.needDrain ?? false
+}
+
 /** Waits until `s` has room again, or the download `out` is gone. */
 async function drained(s: Writable, out: Readable): Promise<void> {
-  if (!s.writableNeedDrain || out.destroyed) return
+  if (!needsDrain(s) || out.destroyed) return
   const stop = new AbortController()
   try {
     await Promise.race([once(s, 'drain', { signal: stop.signal }), once(out, 'close', { signal: stop.signal })])
