@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm'
 import { schema } from '../../db/client.js'
 import { useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
 import { consoleUser, signInAs, type Session } from '../helpers/console.js'
+import { storeAttachment } from '../../src/services/attachments.js'
 
 const ADMIN = { authorization: 'Bearer admin-token-0123456789' }
 const pdf = (s: string) => ({ name: `${s}.pdf`, mime: 'application/pdf', base64: Buffer.from(`%PDF ${s}`).toString('base64') })
@@ -147,5 +148,23 @@ describe('programme API: an officer reaches only the businesses of the township'
     const noCsrf = await admin.call({ method: 'PUT', url: `/api/gas-conversions/${s.shop.id}`, payload: { fuel: 'electric' }, csrf: false })
     expect(noCsrf.statusCode).toBe(403)
     expect(noCsrf.json().error).toBe('csrf')
+  })
+
+  it("when programme files are fetched, then an officer gets the city's milestone evidence and the township's responsibility files only", async () => {
+    const db = t.database.db
+    const file = (x: string) => storeAttachment(db, Buffer.from(`%PDF ${x}`), 'application/pdf')
+    const evidence = await file('联合检查机制建立文件')
+    await db.insert(schema.planMilestones).values({ targetKey: 'joint_mechanism', year: 2026, achievedOn: '2026-03-01', title: '联合检查格局', evidenceSha256: evidence, recordedBy: '管理员' })
+    const own = await file('城关老街饭店责任制')
+    const others = await file('红山羊汤馆责任制')
+    await db.insert(schema.responsibilitySystems).values({ businessId: s.shop.id, status: 'revised', attachmentSha256: own }).onConflictDoUpdate({ target: schema.responsibilitySystems.businessId, set: { attachmentSha256: own } })
+    await db.insert(schema.responsibilitySystems).values({ businessId: s.other.id, status: 'revised', attachmentSha256: others }).onConflictDoUpdate({ target: schema.responsibilitySystems.businessId, set: { attachmentSha256: others } })
+    const status = async (who: Session, sha: string) => (await who.call({ url: `/api/attachments/${sha}` })).statusCode
+    expect(await status(cg, evidence)).toBe(200)
+    expect(await status(cg, own)).toBe(200)
+    expect(await status(cg, others)).toBe(403)
+    expect(await status(hs, others)).toBe(200)
+    expect(await status(viewer, others)).toBe(200)
+    expect((await t.app.http.inject({ url: `/api/attachments/${others}` })).statusCode).toBe(401)
   })
 })
