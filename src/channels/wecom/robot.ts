@@ -213,7 +213,8 @@ export function robotPayloads(message: RobotMessage): Payload[] {
   switch (message.type) {
     case 'text': {
       if (typeof message.content !== 'string' || !message.content.trim()) throw new InvalidMessage('text message is empty')
-      return splitUtf8(message.content, TEXT_MAX_BYTES).map((content, i) => {
+      // `<@userid>` in a robot's text mentions that person: text users typed (a hazard's description) must not
+      return splitUtf8(message.content.replace(/<@/g, '＜@'), TEXT_MAX_BYTES).map((content, i) => {
         const text: Payload = { content }
         if (i === 0 && message.mentionedList?.length) text.mentioned_list = message.mentionedList
         if (i === 0 && message.mentionedMobileList?.length) text.mentioned_mobile_list = message.mentionedMobileList
