@@ -313,18 +313,17 @@ export function createRouter(deps: RouterDeps) {
     return { ctx, state, actor, group }
   }
 
+  /** The sender's unexpired awaiting slot in the chat. */
+  function openSlotOf(m: InboundMessage, now: Date) {
+    const a = schema.awaiting
+    return and(eq(a.channel, m.channel), eq(a.chatId, m.chatId), eq(a.senderId, m.senderId), gt(a.expiresAt, now))
+  }
+
   async function openSlot(tx: Tx, m: InboundMessage, now: Date, lock: boolean): Promise<AwaitSlot | null> {
     const q = tx
       .select()
       .from(schema.awaiting)
-      .where(
-        and(
-          eq(schema.awaiting.channel, m.channel),
-          eq(schema.awaiting.chatId, m.chatId),
-          eq(schema.awaiting.senderId, m.senderId),
-          gt(schema.awaiting.expiresAt, now),
-        ),
-      )
+      .where(openSlotOf(m, now))
     const [slot] = lock ? await q.for('update') : await q
     return slot ?? null
   }
@@ -442,14 +441,7 @@ export function createRouter(deps: RouterDeps) {
     const r = await db
       .select({ k: schema.awaiting.kind })
       .from(schema.awaiting)
-      .where(
-        and(
-          eq(schema.awaiting.channel, m.channel),
-          eq(schema.awaiting.chatId, m.chatId),
-          eq(schema.awaiting.senderId, m.senderId),
-          gt(schema.awaiting.expiresAt, now),
-        ),
-      )
+      .where(openSlotOf(m, now))
     return r.length > 0
   }
 
