@@ -17,6 +17,12 @@ async function claim(tx: Tx, hazardId: number, kind: string, day: string, now: D
   return r.length > 0
 }
 
+/** Lets a claim go: nothing could be sent for it. */
+async function release(tx: Tx, hazardId: number, kind: string, day: string): Promise<void> {
+  const r = hazardReminders
+  await tx.delete(r).where(and(eq(r.hazardId, hazardId), eq(r.kind, kind), eq(r.day, day)))
+}
+
 /**
  * Hazard deadlines: a reminder to the business group the day before; daily overdue reminders (at most one a
  * day per hazard); escalation to the responsible officer after ESCALATE_OFFICER_DAYS overdue days and to the
@@ -59,47 +65,55 @@ const job: Job = {
     const leaders = found && chooseEndpoint(found, found.account, config.WECOM_ROBOT_ENABLED)
     let sent = 0
     const unreachable: string[] = []
-    const send = async (to: ChatTarget, text: string, priority: Priority) => {
+    /**
+     * Claims (hazard, kind, day) and sends to the chat `where` finds, only looked up once the claim is won (most
+     * escalations were sent days ago); with no chat to send to, the claim is let go so the next run tries again.
+     */
+    const remind = async (h: (typeof rows)[number], kind: string, day: string, where: () => Promise<ChatTarget | null>, text: string, priority: Priority) => {
+      if (!(await claim(db, h.id, kind, day, now))) return
+      const to = await where()
+      if (!to) {
+        await release(db, h.id, kind, day)
+        unreachable.push(h.code)
+        return
+      }
       await enqueue(db, { ...to, priority, text }, now)
       sent++
     }
     for (const h of rows) {
       const due = formatDate(h.deadline!)
       const what = `${h.code}（${h.businessName ?? '待认定'}）：${truncate(h.description, 40)}`
-      // where the hazard was reported: its group, or the reporter's direct chat
-      const home: ChatTarget | null =
-        h.chatId && h.account
-          ? { channel: h.channel!, account: h.account, chatId: h.chatId, isGroup: true }
-          : h.groupId === null && h.reporterPersonId !== null
-            ? await directTarget(db, h.reporterPersonId)
-            : null
+      // where the hazard was reported: its group, or the reporter's direct chat (looked up once, when needed)
+      let homeFound: Promise<ChatTarget | null> | undefined
+      const home = () =>
+        (homeFound ??=
+          h.chatId && h.account
+            ? Promise.resolve({ channel: h.channel!, account: h.account, chatId: h.chatId, isGroup: true })
+            : h.groupId === null && h.reporterPersonId !== null
+              ? directTarget(db, h.reporterPersonId)
+              : Promise.resolve(null))
       if (due === tomorrow) {
-        if (!home) unreachable.push(h.code)
-        else if (await claim(db, h.id, 'due', today, now)) await send(home, `【整改到期提醒】${what}\n整改期限是明天（${due}）。整改后请发：#整改 ${h.code} 整改措施，并附照片。`, 'normal')
+        await remind(h, 'due', today, home, `【整改到期提醒】${what}\n整改期限是明天（${due}）。整改后请发：#整改 ${h.code} 整改措施，并附照片。`, 'normal')
         continue
       }
       if (h.deadline!.getTime() >= now.getTime()) continue
       const overdue = daysBetween(due, today)
       if (overdue < 1) continue
       const major = h.grade === 'major'
-      if (!home) unreachable.push(h.code)
-      else if (await claim(db, h.id, 'overdue', today, now)) {
-        await send(home, `【逾期提醒】${what}\n已逾期${overdue}天（期限${due}）。请尽快整改，整改后发：#整改 ${h.code} 整改措施，并附照片。`, 'normal')
-      }
+      await remind(h, 'overdue', today, home, `【逾期提醒】${what}\n已逾期${overdue}天（期限${due}）。请尽快整改，整改后发：#整改 ${h.code} 整改措施，并附照片。`, 'normal')
       const priority: Priority = major ? 'urgent' : 'normal'
       if (overdue >= (major ? config.ESCALATE_MAJOR_OFFICER_DAYS : config.ESCALATE_OFFICER_DAYS)) {
-        const text = `【逾期督办】${major ? '重大隐患' : '隐患'} ${what}\n已逾期${overdue}天，请负责人${h.responsibleName ?? ''}督促整改。`
         // the officer directly; else the hazard's group; never the business owner's direct chat
-        const officer = h.responsiblePersonId !== null ? await directTarget(db, h.responsiblePersonId, home ?? undefined) : null
-        const to = officer ?? (home?.isGroup ? home : null)
-        if (!to) unreachable.push(h.code)
-        else if (await claim(db, h.id, 'escalate_officer', '-', now)) await send(to, text, priority)
+        const officerOrGroup = async () => {
+          const at = await home()
+          const officer = h.responsiblePersonId !== null ? await directTarget(db, h.responsiblePersonId, at ?? undefined) : null
+          return officer ?? (at?.isGroup ? at : null)
+        }
+        await remind(h, 'escalate_officer', '-', officerOrGroup, `【逾期督办】${major ? '重大隐患' : '隐患'} ${what}\n已逾期${overdue}天，请负责人${h.responsibleName ?? ''}督促整改。`, priority)
       }
       if (overdue >= (major ? config.ESCALATE_MAJOR_LEADERS_DAYS : config.ESCALATE_LEADERS_DAYS)) {
-        if (!leaders) unreachable.push(h.code)
-        else if (await claim(db, h.id, 'escalate_leaders', '-', now)) {
-          await send({ ...leaders, isGroup: true }, `【逾期升级】${major ? '重大隐患' : '隐患'} ${what}\n已逾期${overdue}天，负责人：${h.responsibleName ?? '未定'}。`, priority)
-        }
+        const toLeaders = async () => (leaders ? { ...leaders, isGroup: true } : null)
+        await remind(h, 'escalate_leaders', '-', toLeaders, `【逾期升级】${major ? '重大隐患' : '隐患'} ${what}\n已逾期${overdue}天，负责人：${h.responsibleName ?? '未定'}。`, priority)
       }
     }
     // nothing is claimed for what no account can reach: it is tried again on the next run, and said here
