@@ -40,7 +40,7 @@ export async function attachmentAccess(tx: Tx, actor: Actor, sha256: string): Pr
         or exists (select 1 from exhibition_filings where ${sha256} in (safety_plan_sha256, emergency_plan_sha256, police_permit_sha256)) as "cityFile",
       exists (select 1 from responsibility_systems where attachment_sha256 = ${sha256}) as "businessFile",
       exists (select 1 from responsibility_systems rs join businesses on businesses.id = rs.business_id
-        where rs.attachment_sha256 = ${sha256} and ${(programme && businessReach(actor, 'programme.read')) || sql`${programme}`}) as reached`,
+        where rs.attachment_sha256 = ${sha256} and ${programme ? (businessReach(actor, 'programme.read') ?? sql`true`) : sql`false`}) as reached`,
   )
   if (!r.stored) return 'missing'
   const view = authorize(actor, 'hazard.view')
