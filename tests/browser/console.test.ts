@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, signInConsole, watchPage } from '../helpers/browser.js'
+import { launchChromium, signInConsole, watchPage, SHOTS, WAIT } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
 import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
@@ -12,10 +12,8 @@ import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
  * The console in a real browser (Debian's Chromium via playwright-core) against the real app. Screenshots of
  * the overview and the ledger go to .ci/out/screenshots/.
  */
-const SHOTS = path.resolve('.ci/out/screenshots')
 const XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"> "引号" \'单引号\' 🔥'
 const XSS_NAME = `<script>window.__xss=3</script> "老王's" 饭店 🔥`
-const WAIT = { timeout: 20_000 }
 
 describe('console in Chromium', () => {
   let t: TestApp

@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, signInConsole, watchPage } from '../helpers/browser.js'
+import { launchChromium, signInConsole, watchPage, SHOTS, WAIT } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
 import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
@@ -13,11 +13,9 @@ import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
  * real API and chat, the as-of date, a milestone recorded from the page with its evidence, hostile text.
  * Screenshots go to .ci/out/screenshots/ with the console's.
  */
-const SHOTS = path.resolve('.ci/out/screenshots')
 const XSS = `<script>window.__xss=1</script><img src=x onerror="window.__xss=2"> "联合" '机制' 🔥`
 const XSS_FILE = `<img src=x onerror="window.__xss=3">证明"材料" 🔥.pdf`
 const ADMIN = { authorization: 'Bearer targets-admin-token-0123456789' }
-const WAIT = { timeout: 20_000 }
 
 describe('plan targets page in Chromium', () => {
   let t: TestApp

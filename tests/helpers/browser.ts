@@ -1,8 +1,13 @@
+import path from 'node:path'
 import fs from 'node:fs'
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core'
 
 /** Debian's Chromium, the only browser the tests use. */
 export const CHROMIUM = '/usr/bin/chromium'
+/** screenshots kept as CI artifacts */
+export const SHOTS = path.resolve('.ci/out/screenshots')
+/** how long a browser step may wait for the page */
+export const WAIT = { timeout: 20_000 }
 
 export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {

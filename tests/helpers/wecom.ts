@@ -19,6 +19,18 @@ export const WECOM_AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C'
 export const WECOM_BOT_ID = 'aibAbCdEf0123456789'
 export const WECOM_SECRET = 'test-secret-0123456789'
 
+/** The app's configuration for the intelligent bot in callback mode, with robots sent to the fake WeCom. */
+export function callbackConfig(fake: { baseUrl: string }) {
+  return {
+    WECOM_BOT_MODE: 'callback' as const,
+    WECOM_BOT_TOKEN: WECOM_TOKEN,
+    WECOM_BOT_AES_KEY: WECOM_AES_KEY,
+    WECOM_BOT_ID,
+    WECOM_ROBOT_ENABLED: true,
+    WECOM_API_BASE: fake.baseUrl,
+  }
+}
+
 /** An intelligent-bot callback: the query string and the JSON body, encrypted and signed at `at` (seconds). */
 export function callbackRequest(message: object, at: Date, opts: { token?: string; nonce?: string; timestamp?: string } = {}) {
   const encrypted = encrypt(WECOM_AES_KEY, JSON.stringify(message), '')

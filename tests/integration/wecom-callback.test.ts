@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { and, eq, sql } from 'drizzle-orm'
 import { schema } from '../../db/client.js'
 import { startTestApp, seedBasics, PNG_1PX, type TestApp, type Seed } from '../helpers/app.js'
-import { callbackRequest, encryptMedia, FakeWecomHttp, WECOM_AES_KEY, WECOM_BOT_ID, WECOM_TOKEN } from '../helpers/wecom.js'
+import { callbackConfig, callbackRequest, encryptMedia, FakeWecomHttp, WECOM_AES_KEY, WECOM_BOT_ID, WECOM_TOKEN } from '../helpers/wecom.js'
 import { decrypt, signature, encrypt } from '../../src/channels/wecom/crypto.js'
 import { enqueue } from '../../src/services/outbox.js'
 import { ManualClock } from '../../src/core/clock.js'
@@ -30,14 +30,7 @@ beforeAll(async () => {
   await fake.start()
   t = await startTestApp({
     clock,
-    config: {
-      WECOM_BOT_MODE: 'callback',
-      WECOM_BOT_TOKEN: WECOM_TOKEN,
-      WECOM_BOT_AES_KEY: WECOM_AES_KEY,
-      WECOM_BOT_ID,
-      WECOM_ROBOT_ENABLED: true,
-      WECOM_API_BASE: fake.baseUrl,
-    },
+    config: callbackConfig(fake),
   })
   s = await seedBasics(t)
   const db = t.database.db

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto'
 import pino from 'pino'
 import { schema } from '../../db/client.js'
 import { startTestApp, seedBasics, PNG_1PX, type TestApp, type Seed } from '../helpers/app.js'
-import { callbackRequest, FakeWecomHttp, robotShapeError, WECOM_AES_KEY, WECOM_BOT_ID, WECOM_TOKEN, type RobotHit } from '../helpers/wecom.js'
+import { callbackConfig, callbackRequest, FakeWecomHttp, robotShapeError, WECOM_AES_KEY, WECOM_BOT_ID, type RobotHit } from '../helpers/wecom.js'
 import { decrypt } from '../../src/channels/wecom/crypto.js'
 import { enqueue, type OutboxItem, type RichMessage } from '../../src/services/outbox.js'
 import { storeAttachment } from '../../src/services/attachments.js'
@@ -46,14 +46,7 @@ beforeAll(async () => {
   await fake.start()
   t = await startTestApp({
     clock,
-    config: {
-      WECOM_BOT_MODE: 'callback',
-      WECOM_BOT_TOKEN: WECOM_TOKEN,
-      WECOM_BOT_AES_KEY: WECOM_AES_KEY,
-      WECOM_BOT_ID,
-      WECOM_ROBOT_ENABLED: true,
-      WECOM_API_BASE: fake.baseUrl,
-    },
+    config: callbackConfig(fake),
   })
   s = await seedBasics(t)
   const db = t.database.db
