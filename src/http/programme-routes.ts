@@ -1,14 +1,13 @@
 import { z } from 'zod'
-import { asc } from 'drizzle-orm'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyRequest } from 'fastify'
-import { schema, type Db, type Tx } from '../../db/client.js'
+import type { Db, Tx } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
 import { formatDate } from '../core/clock.js'
 import { AppError } from '../core/errors.js'
 import { INDUSTRIES, type Industry } from '../core/domain.js'
-import { MILESTONE_TARGETS, PLAN_YEARS, type MilestoneTargetKey } from '../core/targets.js'
+import { countRequired, trainingFocusOf } from '../core/plan.js'
 import { checklists } from '../../db/checklists/index.js'
 import { findTownship } from '../services/directory.js'
 import { storeAttachment } from '../services/attachments.js'
@@ -17,7 +16,7 @@ import { businessesWithoutSelfCheck, recentSelfChecks } from '../services/progra
 import { createTraining, listTrainings, trainingCoverage } from '../services/programmes/trainings.js'
 import { businessReach, checkCityWide, reaches } from '../services/scope.js'
 import { responsibilityCoverage, responsibilityTable, verifyResponsibility } from '../services/programmes/responsibility.js'
-import { planTargets, endOfDateParam } from '../services/programmes/plan-targets.js'
+import { activePlans } from '../services/plans.js'
 import {
   planInspection,
   recordInspection,
@@ -142,7 +141,11 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
     app.get(
       '/api/trainings/coverage',
       { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '培训覆盖率（乡镇街安全管理人员、企业主要负责人）及未参训名单', querystring: z.object({ year: year.optional() }) } },
-      async (req) => trainingCoverage(db, req.query.year ?? Number(formatDate(clock.now()).slice(0, 4)), undefined, actorOf(req)),
+      async (req) => {
+        const y = req.query.year ?? Number(formatDate(clock.now()).slice(0, 4))
+        const focus = (await activePlans(db)).map((p) => trainingFocusOf(p, y)).find((f) => f !== null) ?? null
+        return trainingCoverage(db, y, undefined, actorOf(req), focus)
+      },
     )
 
     /* responsibility systems */
@@ -159,53 +162,6 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
         const b = await db.transaction((tx) => verifyResponsibility(tx, actorOf(req), req.params.id, clock.now(), 'token', req.body.note))
         return { businessId: b.id, name: b.name, status: 'verified' }
       },
-    )
-
-    /* plan targets */
-    app.get(
-      '/api/plan/targets',
-      { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '三年行动方案各项目标：进度、期限、状态', querystring: z.object({ at: day.optional() }) } },
-      async (req) => {
-        const at = req.query.at ? endOfDateParam(req.query.at) : clock.now()
-        return { at: formatDate(at), targets: await planTargets(db, at, actorOf(req)) }
-      },
-    )
-    app.post(
-      '/api/plan/milestones',
-      {
-        preValidation: can('programme.manage'),
-        schema: {
-          ...secured,
-          tags: ['programmes'],
-          summary: '登记里程碑（须附证明材料）',
-          body: z.object({
-            targetKey: z.enum(Object.keys(MILESTONE_TARGETS) as [MilestoneTargetKey, ...MilestoneTargetKey[]], { error: '目标应为 joint_mechanism 或 four_into' }),
-            year: z.union(PLAN_YEARS.map((y) => z.literal(y)) as [z.ZodLiteral<2024>, z.ZodLiteral<2025>, z.ZodLiteral<2026>], { error: '年份应为 2024、2025 或 2026' }),
-            achievedOn: day,
-            title: z.string({ error: '请填写名称' }).min(2, '名称太短').max(200),
-            evidence: file,
-          }),
-        },
-      },
-      async (req, reply) => {
-        const b = req.body
-        checkCityWide(actorOf(req), 'programme.manage')
-        const row = await db.transaction(async (tx) => {
-          const sha = await saveFile(tx, b.evidence)
-          const [r] = await tx
-            .insert(schema.planMilestones)
-            .values({ targetKey: b.targetKey, year: b.year, achievedOn: b.achievedOn, title: b.title, evidenceSha256: sha, evidenceName: b.evidence.name ?? null, recordedBy: actorOf(req).name })
-            .onConflictDoNothing()
-            .returning()
-          if (!r) throw new AppError('conflict', '这一阶段的里程碑已登记过')
-          await audit(tx, req, 'milestone.record', 'plan_milestone', r.id, { targetKey: b.targetKey, year: b.year })
-          return r
-        })
-        return reply.code(201).send(row)
-      },
-    )
-    app.get('/api/plan/milestones', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '已登记的里程碑' } }, async () =>
-      db.select().from(schema.planMilestones).orderBy(asc(schema.planMilestones.targetKey), asc(schema.planMilestones.year)),
     )
 
     /* special inspections */
@@ -257,7 +213,10 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
     app.get(
       '/api/inspections',
       { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '专项检查及年度进度（每年不少于6次）', querystring: z.object({ year: year.optional() }) } },
-      async (req) => inspectionsOfYear(db, req.query.year ?? Number(formatDate(clock.now()).slice(0, 4)), clock.now(), actorOf(req)),
+      async (req) => {
+        const y = req.query.year ?? Number(formatDate(clock.now()).slice(0, 4))
+        return inspectionsOfYear(db, y, clock.now(), actorOf(req), countRequired(await activePlans(db), 'special_inspection', y))
+      },
     )
 
     /* exhibitions */
