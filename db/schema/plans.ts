@@ -36,7 +36,7 @@ export const reports = pgTable(
       .notNull()
       .references(() => attachments.sha256),
     /** the key figures announced with it */
-    figures: jsonb('figures').$type<Record<string, number | string | null>>().notNull(),
+    figures: jsonb('figures').$type<Record<string, unknown>>().notNull(),
     createdBy: text('created_by').notNull(),
     createdAt: createdAt(),
   },
