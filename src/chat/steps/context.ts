@@ -60,7 +60,7 @@ export async function chatContext(env: StepEnv, tx: Tx, m: InboundMessage, now: 
     clearAwait: async () => {
       writes.slot({ op: 'clear', key })
     },
-    nextHazardId: () => env.hazardIds.next(tx),
+    newHazard: async () => ({ id: await env.hazardIds.next(tx), code: writes.hazardCode() }),
     directoryChanged: () => {
       state.changed = true
     },

@@ -1,6 +1,21 @@
 import { query, type BulkWrite, type Tx } from '../../../db/client.js'
 import type { InboundMessage } from '../../channels/types.js'
+import { takeHazardCodes } from '../../services/hazards.js'
 import type { Outcome } from './claim.js'
+
+/** Placeholders for hazard codes, in private-use characters, unique per Writes (a user cannot type one by chance). */
+const CODE_MARK = /\uE000[0-9a-z]+\.\d+\uE001/g
+let writesMade = 0
+
+/** `v` with every code placeholder replaced, through arrays and plain objects (the rows given to `later`). */
+function fillCodes<T>(v: T, codes: Map<string, string>): T {
+  if (typeof v === 'string') return (v.includes('\uE000') ? v.replace(CODE_MARK, (t) => codes.get(t) ?? t) : v) as T
+  if (Array.isArray(v)) return v.map((x) => fillCodes(x, codes)) as T
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fillCodes(x, codes)])) as T
+  }
+  return v
+}
 
 const CLAIM_MANY = `insert into inbound_messages (channel, message_id, chat_id, sender_id, outcome, received_at)
   select channel, message_id, chat_id, sender_id, outcome, at::timestamptz
@@ -32,13 +47,30 @@ export type AwaitOp =
  * (message claims, reports, photo slots, replies) are collected instead and go as one statement per kind when
  * flushed, so a batch of a hundred reports costs a handful of statements, not hundreds. Everything is
  * awaited, and failures raised, by flush() before commit.
+ *
+ * New hazards' codes are taken last, at flush, as one block from the counter for all of them: the counter
+ * row is then locked only from there to the commit, and a batch that rolls back gives its codes back.
  */
 export class Writes {
   private readonly list: Promise<unknown>[] = []
   private claims: { row: string[]; resolve: (claimed: boolean) => void; reject: (e: unknown) => void }[] = []
   private bulks = new Map<BulkWrite<never>, unknown[]>()
   private awaits = new Map<string, AwaitOp>()
-  constructor(readonly tx: Tx) {}
+  private codes: string[] = []
+  private readonly mark = (++writesMade).toString(36)
+  constructor(
+    readonly tx: Tx,
+    /** how long taking a block of codes waited (another transaction holding the counter), in ms */
+    private readonly onCodeWait?: (ms: number) => void,
+  ) {}
+
+  /** A placeholder for a new hazard's code, filled in every `later` row at flush. */
+  hazardCode(): string {
+    const t = `\uE000${this.mark}.${this.codes.length + this.given}\uE001`
+    this.codes.push(t)
+    return t
+  }
+  private given = 0
 
   start<T>(p: PromiseLike<T>): Promise<T> {
     const started = Promise.resolve(p)
@@ -70,6 +102,18 @@ export class Writes {
     const k = op.key.join('\u0000')
     this.awaits.delete(k) // re-inserted last, so the order of keys follows the last op
     this.awaits.set(k, op)
+  }
+
+  /** Takes a block of codes for the placeholders handed out since the last flush and fills them in. */
+  private async takeCodes(): Promise<void> {
+    const tokens = this.codes
+    this.codes = []
+    this.given += tokens.length
+    const t0 = performance.now()
+    const top = await takeHazardCodes(this.tx, tokens.length)
+    this.onCodeWait?.(performance.now() - t0)
+    const codes = new Map(tokens.map((t, i) => [t, `Y${top - tokens.length + 1 + i}`]))
+    for (const [write, rows] of this.bulks) this.bulks.set(write, fillCodes(rows, codes))
   }
 
   private send(): void {
@@ -115,6 +159,14 @@ export class Writes {
   }
 
   async flush(): Promise<void> {
+    if (this.codes.length) {
+      // the claims and slots need no code: they go first, beside the counter's statement
+      const bulks = this.bulks
+      this.bulks = new Map()
+      this.send()
+      this.bulks = bulks
+      await this.start(this.takeCodes())
+    }
     this.send()
     await Promise.all(this.list.splice(0))
   }
