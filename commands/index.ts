@@ -8,6 +8,7 @@ import rectify from './rectify.js'
 import verify from './verify.js'
 import transfer from './transfer.js'
 import transferResult from './transfer-result.js'
+import voidReport from './void.js'
 import query from './query.js'
 import mine from './mine.js'
 import overdue from './overdue.js'
@@ -33,6 +34,7 @@ export const commands: CommandDef<never>[] = [
   verify,
   transfer,
   transferResult,
+  voidReport,
   query,
   mine,
   overdue,

@@ -20,7 +20,7 @@ export default defineCommand({
       { tx: ctx.tx, actor: ctx.actor, now: ctx.now, sourceMessageId: ctx.msg.messageId },
       args,
       { group: ctx.group },
-      { id: await ctx.nextHazardId(), later: ctx.later },
+      { ...(await ctx.newHazard()), later: ctx.later },
     )
     await ctx.awaitPhotos(hazard.id, 'report')
     const major = hazard.grade === 'major'

@@ -1,4 +1,4 @@
-import { lt, sql } from 'drizzle-orm'
+import { and, lt, ne, sql } from 'drizzle-orm'
 import { schema } from '../db/client.js'
 import type { Job, JobContext } from './types.js'
 import { byDay, withinDays } from './periods.js'
@@ -32,13 +32,13 @@ export async function weeklyFigures(db: Parameters<Job['run']>[0]['db'], now: Da
       category: hazards.category,
       created: sql<number>`count(*) filter (where ${hazards.createdAt} >= ${iso(from)}::timestamptz and ${hazards.createdAt} < ${iso(now)}::timestamptz)`,
       closed: sql<number>`count(*) filter (where ${hazards.closedAt} >= ${iso(from)}::timestamptz and ${hazards.closedAt} < ${iso(now)}::timestamptz)`,
-      open: sql<number>`count(*) filter (where ${hazards.status} <> 'closed')`,
+      open: sql<number>`count(*) filter (where ${hazards.status} not in ('closed', 'voided'))`,
       overdue: sql<number>`count(*) filter (where ${hazards.status} in ('reported','rectifying') and ${hazards.deadline} < ${iso(now)}::timestamptz)`,
       total: sql<number>`count(*)`,
       closedAll: sql<number>`count(*) filter (where ${hazards.status} = 'closed')`,
     })
     .from(hazards)
-    .where(lt(hazards.createdAt, now))
+    .where(and(lt(hazards.createdAt, now), ne(hazards.status, 'voided')))
     .groupBy(hazards.category)
   const sum = (k: 'created' | 'closed' | 'open' | 'overdue' | 'total' | 'closedAll') => rows.reduce((a, r) => a + Number(r[k]), 0)
   const total = sum('total')

@@ -1,4 +1,4 @@
-import { pgTable, serial, integer, text, timestamp, jsonb, primaryKey, index, bigserial, boolean } from 'drizzle-orm/pg-core'
+import { pgTable, serial, integer, text, timestamp, jsonb, primaryKey, index, bigserial, bigint, boolean } from 'drizzle-orm/pg-core'
 import { sql } from 'drizzle-orm'
 import { createdAt, bytea } from './columns.js'
 import { businesses, groups, jurisdictions } from './directory.js'
@@ -12,11 +12,14 @@ export const hazards = pgTable(
   'hazards',
   {
     id: serial('id').primaryKey(),
-    /** the short code people type: Y + id */
+    /**
+     * The short code people type: Y + a number without holes, taken from the `hazard_code` counter in the
+     * transaction that writes the hazard (the default does it; the router's batches take a block at commit).
+     */
     code: text('code')
       .notNull()
       .unique()
-      .generatedAlwaysAs(sql`'Y' || id`),
+      .default(sql`next_hazard_code()`),
     businessId: integer('business_id').references(() => businesses.id),
     townshipId: integer('township_id').references(() => jurisdictions.id),
     industry: text('industry'),
@@ -30,7 +33,7 @@ export const hazards = pgTable(
     place: text('place'),
     category: text('category').notNull(),
     grade: text('grade', { enum: ['general', 'major'] }).notNull(),
-    status: text('status', { enum: ['reported', 'rectifying', 'awaiting_verification', 'transferred', 'closed'] }).notNull(),
+    status: text('status', { enum: ['reported', 'rectifying', 'awaiting_verification', 'transferred', 'closed', 'voided'] }).notNull(),
     listedSupervision: text('listed_supervision'),
     deadline: timestamp('deadline', { withTimezone: true }),
     responsiblePersonId: integer('responsible_person_id'),
@@ -42,6 +45,9 @@ export const hazards = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** 作废: kept in the ledger with its reason, left out of statistics, targets and reminders */
+    voidedAt: timestamp('voided_at', { withTimezone: true }),
+    voidReason: text('void_reason'),
   },
   (t) => [
     index('hazards_status_idx').on(t.status),
@@ -51,6 +57,15 @@ export const hazards = pgTable(
     index('hazards_deadline_sort_idx').on(sql`coalesce(deadline, 'infinity'::timestamptz)`, t.id),
   ],
 )
+
+/**
+ * Number series without holes (hazard codes): a row per series, advanced in the transaction that uses the
+ * numbers, so a rollback or a crash gives them back. Concurrent writers wait on the row until commit.
+ */
+export const counters = pgTable('counters', {
+  name: text('name').primaryKey(),
+  value: bigint('value', { mode: 'number' }).notNull(),
+})
 
 /** The audit trail: every state change, who, when, from what, to what. */
 export const hazardEvents = pgTable(

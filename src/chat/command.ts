@@ -31,8 +31,11 @@ export interface ChatContext {
   clearAwait(): Promise<void>
   /** adds a row to a write that takes many: `write` runs once before commit, with every row collected */
   later<R>(write: BulkWrite<R>, row: R): void
-  /** a hazard id (and so its code) before the hazard is written */
-  nextHazardId(): Promise<number>
+  /**
+   * a new hazard's id and code before it is written with `later`: the code is a placeholder that the write
+   * step replaces, in every row written with `later`, by the next code without holes, taken at commit
+   */
+  newHazard(): Promise<{ id: number; code: string }>
   /** the command changed who someone is or a group's scope: cached copies are dropped after commit */
   directoryChanged(): void
 }

@@ -16,13 +16,14 @@ export const ACTION_LABELS: Record<string, string> = {
   verify_fail: '验收不通过',
   transfer: '移交',
   transfer_result: '移交结果',
+  void: '作废',
   photo: '照片',
 }
 
 export function hazardLine(h: HazardRow & { businessName?: string }, now: Date): string {
   const overdue = isOverdue(h.status, h.deadline, now) ? '【逾期】' : ''
   const major = h.grade === 'major' ? '【重大】' : ''
-  return `${h.code} ${overdue}${major}${truncate(h.description, 16)} · ${statusLabel(h.status)}${h.deadline && h.status !== 'closed' ? ' · 期限' + formatDate(h.deadline).slice(5) : ''}`
+  return `${h.code} ${overdue}${major}${truncate(h.description, 16)} · ${statusLabel(h.status)}${h.deadline && h.status !== 'closed' && h.status !== 'voided' ? ' · 期限' + formatDate(h.deadline).slice(5) : ''}`
 }
 
 export function hazardDetail(h: HazardRow, businessName: string, events: HazardEventRow[], photos: { stage: string }[], now: Date): string {
@@ -33,6 +34,7 @@ export function hazardDetail(h: HazardRow, businessName: string, events: HazardE
     `上报：${h.reporterName}${h.reporterKind === 'public' ? `（${PUBLIC_REPORTER}）` : ''}`,
   ]
   if (h.deadline) lines.push(`期限：${formatDate(h.deadline)}　负责人：${h.responsibleName ?? '—'}`)
+  if (h.status === 'voided') lines.push(`作废原因：${truncate(h.voidReason ?? '', 40)}`)
   if (h.transferDepartment) lines.push(`移交：${h.transferDepartment}${h.transferResult ? '　结果：' + truncate(h.transferResult, 30) : ''}`)
   const before = photos.filter((p) => p.stage === 'report').length
   const after = photos.length - before

@@ -58,13 +58,16 @@ export const CATEGORY_WORDS: Record<Category, string[]> = {
 export type Grade = 'general' | 'major'
 export const GRADES: Record<Grade, string> = { general: '一般隐患', major: '重大隐患' }
 
-export type HazardStatus = 'reported' | 'rectifying' | 'awaiting_verification' | 'transferred' | 'closed'
+export type HazardStatus = 'reported' | 'rectifying' | 'awaiting_verification' | 'transferred' | 'closed' | 'voided'
+/** Still to be dealt with: counted as open, reminded, overdue when past the deadline (the first two). */
+export const OPEN_STATUSES = ['reported', 'rectifying', 'awaiting_verification', 'transferred'] as const
 export const STATUS_LABELS: Record<HazardStatus, string> = {
   reported: '已上报待受理',
   rectifying: '整改中',
   awaiting_verification: '整改完成待验收',
   transferred: '已移交',
   closed: '已销号',
+  voided: '已作废',
 }
 
 export const DEPARTMENTS: [string, string[]][] = [

@@ -1,22 +1,30 @@
 import type { HazardStatus } from './domain.js'
 
 /** The hazard life cycle as a pure transition function. */
-export type HazardAction = 'accept' | 'rectify' | 'verify_pass' | 'verify_fail' | 'transfer' | 'transfer_result'
+export type HazardAction = 'accept' | 'rectify' | 'verify_pass' | 'verify_fail' | 'transfer' | 'transfer_result' | 'void'
 
 export interface HazardFacts {
   status: HazardStatus
   hasBusiness: boolean
   rectificationPhotos: number
   hasTransferResult: boolean
+  /** the business has reported a rectification at least once */
+  rectificationReported?: boolean
+}
+
+/** Who acts, where the rules differ: a leader or an admin may void at any stage before closing, an officer early only. */
+export interface ActingAs {
+  leader?: boolean
 }
 
 export type Transition = { ok: true; to: HazardStatus } | { ok: false; reason: string }
 
 const OPEN: HazardStatus[] = ['reported', 'rectifying', 'awaiting_verification']
 
-export function transition(h: HazardFacts, action: HazardAction): Transition {
+export function transition(h: HazardFacts, action: HazardAction, by: ActingAs = {}): Transition {
   const no = (reason: string): Transition => ({ ok: false, reason })
   if (h.status === 'closed') return no('该隐患已销号，不能再操作')
+  if (h.status === 'voided') return no('该隐患已作废，不能再操作')
   switch (action) {
     case 'accept':
       if (h.status !== 'reported') return no('该隐患已受理过了')
@@ -43,6 +51,11 @@ export function transition(h: HazardFacts, action: HazardAction): Transition {
     case 'transfer_result':
       if (h.status !== 'transferred') return no('该隐患没有移交，不能登记移交结果')
       return { ok: true, to: 'transferred' }
+    case 'void':
+      // a report filed by mistake or twice; once the business has acted on it, only a leader may take it out
+      if (by.leader) return { ok: true, to: 'voided' }
+      if (h.status === 'reported' || (h.status === 'rectifying' && !h.rectificationReported)) return { ok: true, to: 'voided' }
+      return no('单位已报整改或已移交，作废需由局领导办理')
   }
 }
 

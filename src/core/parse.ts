@@ -147,6 +147,14 @@ export function matchDepartment(text: string): string | null {
 
 // ---- per-command argument parsers: input is the text after the command word ----
 
+/**
+ * Whether a text has words in it: at least two letters or characters once digits, punctuation, symbols, emoji
+ * and spaces are taken out. `666`, `？？？`, `🔥🔥` and `火` do not describe anything one could look into.
+ */
+export function saysSomething(text: string): boolean {
+  return Array.from(text.replace(/[\p{N}\p{P}\p{S}\p{Z}\p{M}\p{Extended_Pictographic}\p{Cc}\p{Cf}\s]/gu, '')).length >= 2
+}
+
 export interface ReportArgs {
   description: string
   place: string | null
@@ -187,7 +195,7 @@ export function parseReport(rest: string): Parsed<ReportArgs> {
     .replace(/[,，;；、]\s*(?=[,，;；、。])/g, '')
     .replace(/^[\s,，。.:：;；、]+|[\s,，;；、:：。]+$/g, '')
     .trim()
-  if (Array.from(description).length < 2) return fail('请写上隐患情况')
+  if (Array.from(description).length < 2 || !saysSomething(description)) return fail('请写上隐患情况（什么地方、什么问题）')
   if (Array.from(description).length > 500) return fail('隐患描述太长了，请控制在500字以内')
   return ok({
     description,
@@ -291,6 +299,21 @@ export function parseTransferResult(rest: string): Parsed<{ code: string; result
   const result = parts.join(' ').replace(LEADING_PUNCT, '').replace(/^(?:结果|处理结果)\s*[:：]?/, '').trim()
   if (Array.from(result).length < 2) return fail('请写上移交部门的处理结果')
   return ok({ code, result })
+}
+
+/** '#作废 Y7 重复上报': the reason is required (it stays in the ledger). */
+export function parseVoid(rest: string): Parsed<{ code: string; reason: string }> {
+  const { code } = findCode(tokens(rest))
+  if (!code) return fail('请写上隐患编号，如 Y12')
+  // the reason as typed, punctuation kept: it is read in the ledger
+  const reason = rest
+    .replace(/(?:隐患编号|编号)?[:：]?[Yy]\d{1,9}(?![\dA-Za-z])/, ' ')
+    .replace(LEADING_PUNCT, '')
+    .replace(/^(?:原因|理由|作废原因)\s*[:：]?/, '')
+    .trim()
+  if (Array.from(reason).length < 2) return fail('请写明作废原因，如 重复上报、误报')
+  if (Array.from(reason).length > 200) return fail('作废原因太长了，请控制在200字以内')
+  return ok({ code, reason })
 }
 
 export function parseCodeOnly(rest: string): Parsed<{ code: string }> {

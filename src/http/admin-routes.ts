@@ -10,6 +10,7 @@ import { findTownship, issueBindCode } from '../services/directory.js'
 import { check, getByCode, listHazards, recordTransferResult, targetOf, timeline } from '../services/hazards.js'
 import { attachmentAccess, loadAttachment } from '../services/attachments.js'
 import { requireAction, actorOf } from './auth.js'
+import { HAZARD_STATUSES } from '../services/ledger.js'
 
 const industry = z.enum(Object.keys(INDUSTRIES) as [Industry, ...Industry[]])
 const secured = { security: [{ bearer: [] }] }
@@ -173,7 +174,7 @@ export function adminRoutes(deps: {
           tags: ['hazards'],
           summary: '隐患台账（可筛选）',
           querystring: z.object({
-            status: z.enum(['reported', 'rectifying', 'awaiting_verification', 'transferred', 'closed']).optional(),
+            status: z.enum(HAZARD_STATUSES).optional(),
             open: z.coerce.boolean().optional(),
             overdue: z.coerce.boolean().optional(),
             grade: z.enum(['general', 'major']).optional(),

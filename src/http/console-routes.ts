@@ -11,13 +11,13 @@ import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
 import { AppError } from '../core/errors.js'
 import { authorize, ROLE_LABELS, type Action } from '../core/permissions.js'
-import type { Channel } from '../channels/types.js'
-import { tellGroup } from '../services/console-notify.js'
+import { hazardHome, tellHome, voidedText } from '../services/hazard-home.js'
 import { ACTION_LABELS } from '../chat/format.js'
+import type { Channel } from '../channels/types.js'
 import { formatDate } from '../core/clock.js'
 import { CATEGORIES, DEPARTMENTS, GRADES, INDUSTRIES, STATUS_LABELS, type Industry } from '../core/domain.js'
 import { matchDepartment, readDeadline } from '../core/parse.js'
-import { acceptHazard, check, getByCode, recordTransferResult, targetOf, timeline, transferHazard, verifyHazard, type Ctx, type HazardRow } from '../services/hazards.js'
+import { acceptHazard, check, getByCode, recordTransferResult, targetOf, timeline, transferHazard, verifyHazard, voidHazard, type Ctx, type HazardRow } from '../services/hazards.js'
 import { issueBindCode } from '../services/directory.js'
 import { loadAttachment } from '../services/attachments.js'
 import { recordAudit } from '../services/audit.js'
@@ -103,7 +103,7 @@ export function consoleRoutes(deps: {
   clock: Clock
   simulatorMode: boolean
   onDirectoryChange?: () => void
-  /** to tell a hazard's group what was done here */
+  /** to tell a hazard's group what was done here, when no account is recorded for it yet */
   channel?: Pick<Channel, 'name' | 'account'>
   onOutbox?: () => void
 }): FastifyPluginAsyncZod {
@@ -184,7 +184,7 @@ export function consoleRoutes(deps: {
       if (!a) return reply.code(401).send({ error: 'unauthorized', message: '请先登录' })
       const s = req.consoleSession?.actor
       const can = Object.fromEntries(
-        (['admin.read', 'admin.manage', 'audit.read', 'hazard.accept', 'hazard.verify', 'hazard.transfer', 'hazard.transfer_result', 'programme.read', 'programme.manage'] as const).map((x) => [
+        (['admin.read', 'admin.manage', 'audit.read', 'hazard.accept', 'hazard.verify', 'hazard.transfer', 'hazard.transfer_result', 'hazard.void', 'programme.read', 'programme.manage'] as const).map((x) => [
           x,
           authorize(a, x).ok,
         ]),
@@ -234,7 +234,7 @@ export function consoleRoutes(deps: {
       const [b] = h.businessId ? await db.select({ name: schema.businesses.name }).from(schema.businesses).where(eq(schema.businesses.id, h.businessId)) : []
       const [t] = h.townshipId ? await db.select({ name: schema.jurisdictions.name }).from(schema.jurisdictions).where(eq(schema.jurisdictions.id, h.townshipId)) : []
       const may = (x: Action) => authorize(a, x, targetOf(h)).ok
-      const open = h.status !== 'closed'
+      const open = h.status !== 'closed' && h.status !== 'voided'
       return {
         ...h,
         businessName: b?.name ?? null,
@@ -247,6 +247,8 @@ export function consoleRoutes(deps: {
           verify: open && (h.status === 'awaiting_verification' || h.status === 'transferred') && may('hazard.verify'),
           transfer: open && h.status !== 'transferred' && may('hazard.transfer'),
           transferResult: h.status === 'transferred' && may('hazard.transfer_result'),
+          // the rules of who may void when live in the life cycle: offered to those allowed in scope, refused there if too late
+          void: open && h.status !== 'voided' && may('hazard.void'),
         },
       }
     })
@@ -277,7 +279,8 @@ export function consoleRoutes(deps: {
       const r = await db.transaction(async (tx) => {
         const h = await run({ tx, actor: a, now })
         await recordAudit(tx, { ...auditActor(a), action, targetType: 'hazard', targetId: h.code, detail: { status: h.status, body: req.body as Record<string, unknown> }, requestId: req.id }, now)
-        const told = deps.channel ? await tellGroup(tx, deps.channel, h, say(h, a.name), now) : false
+        const from = deps.channel && { channel: deps.channel.name, account: deps.channel.account() }
+        const told = await tellHome(tx, await hazardHome(tx, h, from), say(h, a.name), now)
         return { ok: true, code: h.code, status: h.status, told }
       })
       if (r.told) deps.onOutbox?.()
@@ -359,6 +362,15 @@ export function consoleRoutes(deps: {
           (c) => recordTransferResult(c, req.params.code, req.body.result),
           (h) => `${h.code} 移交部门（${h.transferDepartment}）的处理结果：${h.transferResult}`,
         ),
+    )
+
+    app.post(
+      '/console/api/hazards/:code/void',
+      {
+        preHandler: can('hazard.void'),
+        schema: { tags: ['console'], summary: '作废：误报、重复上报（须写原因；保留在台账，不计入统计）', params: code, body: z.object({ reason: z.string().trim().min(2).max(200) }) },
+      },
+      async (req) => act(req, 'hazard.void', (c) => voidHazard(c, req.params.code, req.body.reason), (h, by) => voidedText(h, by)),
     )
 
     // ---- businesses, people, bind codes, console accounts ----

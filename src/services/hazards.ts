@@ -20,8 +20,9 @@ export interface Ctx {
 }
 
 /**
- * Hazard ids taken from the sequence in blocks, so a report knows its code before it is written
- * and its inserts need not wait for each other. Codes may skip numbers after a restart.
+ * Hazard ids taken from the sequence in blocks, so a report knows its row before it is written and its
+ * inserts need not wait for each other. Ids may skip numbers after a restart; codes (what people see and
+ * type) never do: they come from the `hazard_code` counter in the committing transaction.
  */
 export class HazardIdPool {
   private ids: number[] = []
@@ -33,6 +34,12 @@ export class HazardIdPool {
     }
     return this.ids.shift()!
   }
+}
+
+/** The top of `n` new hazard codes, taken in this transaction (the counter row stays locked until commit). */
+export async function takeHazardCodes(tx: Tx, n: number): Promise<number> {
+  const [r] = await rows<{ top: string | number }>(tx, sql`select take_hazard_codes(${n}::int) as top`)
+  return Number(r.top)
 }
 
 export function targetOf(h: HazardRow): Target {
@@ -104,13 +111,13 @@ select id, code from h`
  */
 const REPORT_MANY = `with v as (
   select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-    $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+    $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
     with ordinality as v(id, business_id, township_id, industry, group_id, person_id, identity_id, name, kind, description, place,
-      category, grade, listed, at, data, source, ord)
+      category, grade, listed, at, data, source, code, ord)
 ), h as (
-  insert into hazards (id, business_id, township_id, industry, group_id, reporter_person_id, reporter_identity_id, reporter_name,
+  insert into hazards (id, code, business_id, township_id, industry, group_id, reporter_person_id, reporter_identity_id, reporter_name,
     reporter_kind, description, place, category, grade, listed_supervision, status, created_at, updated_at)
-  select id::int, business_id::int, township_id::int, industry, group_id::int, person_id::int, identity_id::int, name, kind,
+  select id::int, code, business_id::int, township_id::int, industry, group_id::int, person_id::int, identity_id::int, name, kind,
     description, place, category, grade, listed, 'reported', at::timestamptz, at::timestamptz
   from v order by ord
 )
@@ -119,9 +126,9 @@ insert into hazard_events (hazard_id, action, actor_person_id, actor_identity_id
 select id::int, 'report', person_id::int, identity_id::int, name, null, 'reported', description, data::jsonb, source, at::timestamptz
 from v order by ord`
 
-/** One REPORT parameter list per row (ids known), written in one statement. */
+/** One REPORT parameter list per row (id and code known) plus the code, written in one statement. */
 export const reportMany: BulkWrite<unknown[]> = async (tx, rows) => {
-  const columns = Array.from({ length: 17 }, (_, i) => rows.map((r) => (r[i] === null || r[i] === undefined ? null : String(r[i]))))
+  const columns = Array.from({ length: 18 }, (_, i) => rows.map((r) => (r[i] === null || r[i] === undefined ? null : String(r[i]))))
   await query(tx, REPORT_MANY, columns)
 }
 
@@ -139,8 +146,11 @@ export async function reportHazard(
   c: Ctx,
   args: ReportArgs,
   where: { group: GroupRow | null },
-  /** with a known id the row is handed to `later` (written with others before commit) instead of awaited */
-  pre?: { id: number; later: <R>(write: BulkWrite<R>, row: R) => void },
+  /**
+   * with a known id and code the row is handed to `later` (written with others before commit) instead of
+   * awaited; the code may be a placeholder the write step fills in at commit (see src/chat/steps/write.ts)
+   */
+  pre?: { id: number; code: string; later: <R>(write: BulkWrite<R>, row: R) => void },
 ): Promise<{ hazard: ReportedHazard; businessName: string }> {
   check(c.actor, 'hazard.report')
   let businessId: number | null = null
@@ -179,8 +189,8 @@ export async function reportHazard(
   ]
   let h: { id: number; code: string }
   if (pre) {
-    pre.later(reportMany, params)
-    h = { id: pre.id, code: `Y${pre.id}` }
+    pre.later(reportMany, [...params, pre.code])
+    h = { id: pre.id, code: pre.code }
   } else [h] = await query<{ id: number; code: string }>(c.tx, REPORT, params)
   return {
     hazard: { id: Number(h.id), code: h.code, grade, category: args.category, description: args.description, place: args.place },
@@ -203,12 +213,18 @@ async function facts(tx: Tx, h: HazardRow) {
       .where(and(eq(hazardAttachments.hazardId, h.id), eq(hazardAttachments.stage, 'rectification'), gt(hazardAttachments.createdAt, new Date(since[0].at.getTime() - 1))))
     photos = Number(r.n)
   }
-  return { status: h.status, hasBusiness: h.businessId !== null, rectificationPhotos: photos, hasTransferResult: !!h.transferResult }
+  return {
+    status: h.status,
+    hasBusiness: h.businessId !== null,
+    rectificationPhotos: photos,
+    hasTransferResult: !!h.transferResult,
+    rectificationReported: since.length > 0,
+  }
 }
 
 async function step(c: Ctx, h: HazardRow, action: HazardAction, extra: { hasBusiness?: boolean } = {}): Promise<HazardStatus> {
   const f = await facts(c.tx, h)
-  const t = transition({ ...f, ...extra }, action)
+  const t = transition({ ...f, ...extra }, action, { leader: c.actor.role === 'leader' || c.actor.role === 'admin' })
   if (!t.ok) throw new AppError('invalid_state', `${h.code}：${t.reason}`)
   return t.to
 }
@@ -314,6 +330,24 @@ export async function recordTransferResult(c: Ctx, code: string, result: string)
   return u
 }
 
+/**
+ * 作废: a report filed by mistake, twice, or with nothing in it. The hazard stays in the ledger as 已作废 with
+ * the reason in its event, and counts in no statistic, target or reminder from then on.
+ */
+export async function voidHazard(c: Ctx, code: string, reason: string): Promise<HazardRow> {
+  const h = await getByCode(c.tx, code, true)
+  check(c.actor, 'hazard.void', targetOf(h))
+  if (!reason.trim()) throw new AppError('usage', `请写明作废原因，如：作废 ${h.code} 重复上报`)
+  const to = await step(c, h, 'void')
+  const [u] = await c.tx
+    .update(hazards)
+    .set({ status: to, voidedAt: c.now, voidReason: reason, updatedAt: c.now })
+    .where(eq(hazards.id, h.id))
+    .returning()
+  await event(c, h, 'void', to, reason)
+  return u
+}
+
 export async function attachPhoto(c: Ctx, hazardId: number, stage: 'report' | 'rectification', sha256: string): Promise<number> {
   await c.tx.insert(hazardAttachments).values({ hazardId, sha256, stage, sourceMessageId: c.sourceMessageId ?? null, createdAt: c.now })
   const [r] = await c.tx
@@ -374,7 +408,7 @@ export function scopeWhere(actor: Actor): SQL | undefined {
 export function filterWhere(f: HazardFilter, now: Date): SQL[] {
   const w: SQL[] = []
   if (f.status) w.push(eq(hazards.status, f.status))
-  if (f.open) w.push(sql`${hazards.status} <> 'closed'`)
+  if (f.open) w.push(sql`${hazards.status} not in ('closed', 'voided')`)
   if (f.overdue) w.push(and(inArray(hazards.status, ['reported', 'rectifying']), lt(hazards.deadline, now))!)
   if (f.businessIds) w.push(f.businessIds.length ? inArray(hazards.businessId, f.businessIds) : sql`false`)
   if (f.groupId !== undefined) w.push(eq(hazards.groupId, f.groupId))
@@ -404,9 +438,9 @@ export async function listHazards(tx: Tx, actor: Actor, f: HazardFilter, now: Da
 export async function groupCounts(tx: Tx, groupId: number, now: Date) {
   const [r] = await tx
     .select({
-      open: sql<number>`count(*) filter (where ${hazards.status} <> 'closed')`,
+      open: sql<number>`count(*) filter (where ${hazards.status} not in ('closed', 'voided'))`,
       overdue: sql<number>`count(*) filter (where ${hazards.status} in ('reported','rectifying') and ${hazards.deadline} < ${now.toISOString()}::timestamptz)`,
-      major: sql<number>`count(*) filter (where ${hazards.status} <> 'closed' and ${hazards.grade} = 'major')`,
+      major: sql<number>`count(*) filter (where ${hazards.status} not in ('closed', 'voided') and ${hazards.grade} = 'major')`,
       closed: sql<number>`count(*) filter (where ${hazards.status} = 'closed')`,
     })
     .from(hazards)

@@ -7,7 +7,7 @@ import { endOfShanghaiDay } from '../core/clock.js'
 import { CATEGORIES, GRADES, INDUSTRIES, STATUS_LABELS, UNIDENTIFIED_BUSINESS, industryLabel, type Category } from '../core/domain.js'
 import { scopeWhere } from './hazards.js'
 
-export const HAZARD_STATUSES = ['reported', 'rectifying', 'awaiting_verification', 'transferred', 'closed'] as const
+export const HAZARD_STATUSES = ['reported', 'rectifying', 'awaiting_verification', 'transferred', 'closed', 'voided'] as const
 /** Status filters: the stored statuses plus two derived ones. */
 const STATUS_FILTERS = [...HAZARD_STATUSES, 'open', 'overdue'] as const
 export const SORTS = ['createdAt', 'deadline', 'closedAt', 'code', 'status', 'grade'] as const
@@ -28,7 +28,7 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 2026-11-
 /** The ledger's filters, as they come in a query string. */
 export const ledgerFilterSchema = z.object({
   status: z.preprocess(
-    (v) => keyOf(STATUS_LABELS, { 待受理: 'reported', 未销号: 'open', 未整改: 'open', 逾期: 'overdue', 已逾期: 'overdue', 销号: 'closed', 已移交: 'transferred', 移交: 'transferred' })(blankToUndefined(v)),
+    (v) => keyOf(STATUS_LABELS, { 待受理: 'reported', 未销号: 'open', 未整改: 'open', 逾期: 'overdue', 已逾期: 'overdue', 销号: 'closed', 已移交: 'transferred', 移交: 'transferred', 作废: 'voided' })(blankToUndefined(v)),
     z.enum(STATUS_FILTERS, { error: `只能是 ${STATUS_FILTERS.join('、')} 之一（或中文：整改中、已销号、逾期…）` }).optional(),
   ),
   grade: z.preprocess(
@@ -139,7 +139,7 @@ function startOfShanghaiDay(d: string): Date {
 export function ledgerWhere(actor: Actor, f: LedgerFilter, now: Date): SQL {
   const w: (SQL | undefined)[] = [scopeWhere(actor)]
   const nowSql = ts(now.toISOString())
-  if (f.status === 'open') w.push(sql`hazards.status <> 'closed'`)
+  if (f.status === 'open') w.push(sql`hazards.status not in ('closed', 'voided')`)
   else if (f.status === 'overdue') w.push(sql`hazards.status in ('reported', 'rectifying') and hazards.deadline < ${nowSql}`)
   else if (f.status) w.push(sql`hazards.status = ${f.status}`)
   if (f.grade) w.push(sql`hazards.grade = ${f.grade}`)
@@ -242,7 +242,7 @@ async function countFromCounters(tx: Tx, actor: Actor, f: LedgerFilter): Promise
     if (actor.townshipId !== null) w.push(sql`township_id = ${actor.townshipId}`)
     if (actor.industries.length) w.push(sql`(industry = '' or industry in ${actor.industries})`)
   }
-  if (f.status === 'open') w.push(sql`status <> 'closed'`)
+  if (f.status === 'open') w.push(sql`status not in ('closed', 'voided')`)
   else if (f.status) w.push(sql`status = ${f.status}`)
   if (f.grade) w.push(sql`grade = ${f.grade}`)
   if (f.category) w.push(sql`category = ${f.category}`)

@@ -62,10 +62,10 @@ export async function overview(tx: Tx, actor: Actor, now: Date): Promise<Overvie
   const [byStatus, byMonth, closed, overdue, names] = await Promise.all([
     rows<{ category: string; industry: string; township_id: number; open: boolean; grade: string; n: string; g: number }>(
       tx,
-      sql`select category, industry, township_id, status <> 'closed' as open, grade, sum(n) as n,
-            grouping(category, industry, township_id, status <> 'closed', grade) as g
-          from ${counters(actor, sql`kind = 'status'`)} c
-          group by grouping sets ((category, status <> 'closed'), (industry, status <> 'closed'), (township_id, status <> 'closed'), (status <> 'closed', grade))`,
+      sql`select category, industry, township_id, status not in ('closed', 'voided') as open, grade, sum(n) as n,
+            grouping(category, industry, township_id, status not in ('closed', 'voided'), grade) as g
+          from ${counters(actor, sql`kind = 'status' and status <> 'voided'`)} c
+          group by grouping sets ((category, status not in ('closed', 'voided')), (industry, status not in ('closed', 'voided')), (township_id, status not in ('closed', 'voided')), (status not in ('closed', 'voided'), grade))`,
     ),
     rows<{ kind: string; month: string; n: string }>(
       tx,

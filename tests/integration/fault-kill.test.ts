@@ -218,6 +218,13 @@ describe(`SIGKILL in the middle of ${N} reports (${pg ? 'PostgreSQL' : 'PGlite'}
       const db = database.db
       const one = async (q: ReturnType<typeof sql>) => Number(Object.values((await rows(db, q))[0])[0])
       expect(await one(sql`select count(*) from hazards`)).toBe(N)
+      // codes without a hole: the batches the kill cut off gave theirs back
+      expect(await one(sql`select max(substring(code from 2)::int) from hazards`)).toBe(N)
+      // and every answer names the code of its own report
+      expect(
+        await one(sql`select count(*) from outbox o join hazard_events e on e.source_message_id = o.cause_message_id and e.action = 'report'
+                      join hazards h on h.id = e.hazard_id where o.cause_message_id like 'r-%' and o.text like '%已登记隐患 ' || h.code || '%'`),
+      ).toBe(N)
       expect(await one(sql`select count(distinct description) from hazards where description like '测试隐患 第%条'`)).toBe(N)
       expect(await one(sql`select count(*) from hazard_events where action = 'report' and source_message_id like 'r-%'`)).toBe(N)
       expect(await one(sql`select count(distinct source_message_id) from hazard_events where action = 'report' and source_message_id like 'r-%'`)).toBe(N)

@@ -2,8 +2,8 @@ import { describe, it, expect } from 'vitest'
 import { transition, isOverdue, type HazardAction, type HazardFacts } from '../../src/core/hazard-machine.js'
 import type { HazardStatus } from '../../src/core/domain.js'
 
-const STATUSES: HazardStatus[] = ['reported', 'rectifying', 'awaiting_verification', 'transferred', 'closed']
-const ACTIONS: HazardAction[] = ['accept', 'rectify', 'verify_pass', 'verify_fail', 'transfer', 'transfer_result']
+const STATUSES: HazardStatus[] = ['reported', 'rectifying', 'awaiting_verification', 'transferred', 'closed', 'voided']
+const ACTIONS: HazardAction[] = ['accept', 'rectify', 'verify_pass', 'verify_fail', 'transfer', 'transfer_result', 'void']
 
 /** Facts that allow everything a status allows: a known business, photos, a transfer result. */
 const ready = (status: HazardStatus, o: Partial<HazardFacts> = {}): HazardFacts => ({
@@ -19,6 +19,8 @@ const to = (s: HazardStatus): Expect => ({ to: s })
 const no = (reason: string): Expect => ({ refused: reason })
 
 const CLOSED = '该隐患已销号，不能再操作'
+const VOIDED = '该隐患已作废，不能再操作'
+const LEADER_VOIDS = '单位已报整改或已移交，作废需由局领导办理'
 const NOT_RECTIFIED = '单位还没有报整改，不能验收'
 
 const TABLE: [HazardFacts, HazardAction, Expect][] = [
@@ -59,8 +61,16 @@ const TABLE: [HazardFacts, HazardAction, Expect][] = [
   [ready('transferred'), 'transfer', no('该隐患已移交过了')],
   [ready('transferred'), 'transfer_result', to('transferred')],
   [ready('transferred', { hasTransferResult: false }), 'transfer_result', to('transferred')],
-  // 已销号: nothing more
+  // 作废 by an officer: only before the business has acted on it (the leader's rule: see below)
+  [ready('reported'), 'void', to('voided')],
+  [ready('rectifying'), 'void', to('voided')],
+  [ready('rectifying', { rectificationReported: false }), 'void', to('voided')],
+  [ready('rectifying', { rectificationReported: true }), 'void', no(LEADER_VOIDS)],
+  [ready('awaiting_verification'), 'void', no(LEADER_VOIDS)],
+  [ready('transferred'), 'void', no(LEADER_VOIDS)],
+  // 已销号 and 已作废: nothing more
   ...ACTIONS.map((a): [HazardFacts, HazardAction, Expect] => [ready('closed'), a, no(CLOSED)]),
+  ...ACTIONS.map((a): [HazardFacts, HazardAction, Expect] => [ready('voided'), a, no(VOIDED)]),
   [ready('closed', { hasBusiness: false, rectificationPhotos: 0, hasTransferResult: false }), 'accept', no(CLOSED)],
 ]
 
@@ -86,6 +96,14 @@ describe('hazard life cycle', () => {
           if (!r.ok) expect(r.reason).toMatch(/[\u4e00-\u9fa5]/)
           else expect(STATUSES).toContain(r.to)
         }
+  })
+
+  it('when a leader or an admin voids, then any stage before closing is allowed, and closed or voided stay so', () => {
+    for (const st of ['reported', 'rectifying', 'awaiting_verification', 'transferred'] as const) {
+      expect(transition(ready(st, { rectificationReported: true }), 'void', { leader: true }), st).toEqual({ ok: true, to: 'voided' })
+    }
+    expect(transition(ready('closed'), 'void', { leader: true })).toEqual({ ok: false, reason: CLOSED })
+    expect(transition(ready('voided'), 'void', { leader: true })).toEqual({ ok: false, reason: VOIDED })
   })
 
   it('when the closed loop is walked, then it ends closed', () => {

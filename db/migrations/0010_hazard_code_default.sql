@@ -1,0 +1,1 @@
+ALTER TABLE "hazards" ALTER COLUMN "code" SET DEFAULT next_hazard_code();

@@ -1,0 +1,68 @@
+import { describe, it, expect } from 'vitest'
+import { route } from '../../src/chat/steps/address.js'
+import { refusalFor } from '../../src/chat/steps/authorise.js'
+import { mayAnswerAwaited } from '../../src/chat/steps/recognise.js'
+import { commands } from '../../commands/index.js'
+import type { InboundMessage } from '../../src/channels/types.js'
+import type { ChatActor, GroupRow } from '../../src/services/directory.js'
+
+const BOT = '安全助手'
+const LIMITS = { textChars: 2000, imageBytes: 10 << 20, photosPerReport: 9, storageBytes: 0 }
+
+function msg(text: string, o: Partial<InboundMessage> = {}): InboundMessage {
+  return {
+    channel: 'wechaty', account: 'bot', messageId: 'm1', chatId: 'room1', chatName: '城关街道商户安全群', isGroup: true,
+    senderId: 'u1', senderName: '张建国', kind: 'text', text, mentionsBot: false, sentAt: new Date(), ...o,
+  }
+}
+
+describe('address step: where a message goes', () => {
+  const cases: [string, Partial<InboundMessage>, ReturnType<typeof route>][] = [
+    ['#隐患 后厨燃气软管老化', {}, { to: 'command', body: '隐患 后厨燃气软管老化' }],
+    ['＃受理 Y1 7天', {}, { to: 'command', body: '受理 Y1 7天' }],
+    ['@安全助手 帮助', {}, { to: 'command', body: '帮助' }],
+    ['帮助', { mentionsBot: true }, { to: 'command', body: '帮助' }],
+    ['今天开会吗', {}, { to: 'chatter', text: '今天开会吗' }],
+    ['今天开会吗', { isGroup: false }, { to: 'command', body: '今天开会吗' }],
+    ['   ', {}, { to: 'none' }],
+    ['', { kind: 'image', loadImage: async () => ({ bytes: Buffer.alloc(1), mime: 'image/png' }) }, { to: 'image' }],
+    ['', { kind: 'image' }, { to: 'none' }],
+    ['', { kind: 'other' }, { to: 'none' }],
+  ]
+  for (const [text, o, want] of cases) {
+    it(`when "${text}" arrives (${JSON.stringify(Object.keys(o))}), then it goes to ${want.to}`, () => {
+      expect(route(msg(text, o), BOT)).toEqual(want)
+    })
+  }
+})
+
+describe('recognise step: chatter that may answer what the bot awaits', () => {
+  it('when chatter is 收到 or a checklist answer, then it is tried; other chatter and overlong text are not', () => {
+    expect(mayAnswerAwaited('收到', LIMITS)).toBe(true)
+    expect(mayAnswerAwaited('3、5不合格', LIMITS)).toBe(true)
+    expect(mayAnswerAwaited('今天中午吃什么', LIMITS)).toBe(false)
+    expect(mayAnswerAwaited('收到'.repeat(1001), LIMITS)).toBe(false)
+  })
+})
+
+describe('authorise step: may the sender use the command here', () => {
+  const report = commands.find((c) => c.name === 'report')!
+  const accept = commands.find((c) => c.name === 'accept')!
+  const owner: ChatActor = { role: 'member', personId: 1, identityId: 1, businessIds: [1], townshipId: null, industries: [], name: '张建国' }
+  const pub: ChatActor = { role: 'public', personId: null, identityId: 2, businessIds: [], townshipId: null, industries: [], name: '热心群众' }
+  const group = (registered: boolean) => ({ id: 1, registered }) as unknown as GroupRow
+
+  it('when an owner reports in a registered group, then it is allowed', () => {
+    expect(refusalFor(report, owner, group(true))).toBeNull()
+  })
+  it('when anyone reports in a group not registered yet, then the answer says how to register it', () => {
+    expect(refusalFor(report, owner, group(false))).toContain('#本群登记')
+  })
+  it('when an unbound person reports in a direct chat, then the answer says to bind or use a registered group', () => {
+    expect(refusalFor(report, pub, null)).toContain('#绑定')
+  })
+  it('when an owner tries to accept, then it is refused with the reason; an unbound person also gets the bind hint', () => {
+    expect(refusalFor(accept, owner, group(true))).toMatch(/。$/)
+    expect(refusalFor(accept, pub, group(true))).toContain('#绑定 绑定码')
+  })
+})
