@@ -16,9 +16,9 @@ import { DOCX, listReports, produceMonthlyReport, reportFile } from '../services
 import { endOfDate } from '../core/plan.js'
 import { requireAction, actorOf } from './auth.js'
 import { attachment } from './ledger-routes.js'
+import { planKey } from './plan-routes.js'
 
 const secured = { security: [{ bearer: [] }] }
-const planKey = z.string().regex(/^[a-z][a-z0-9_.-]{1,59}$/, '规划编号不对')
 const month = z
   .string({ error: '请写月份，如 2026-11' })
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份应写成 2026-11')

@@ -8,23 +8,15 @@ import type { Clock } from '../core/clock.js'
 import { formatDate } from '../core/clock.js'
 import { AppError } from '../core/errors.js'
 import { milestoneStages } from '../core/plan.js'
-import { storeAttachment } from '../services/attachments.js'
 import { recordAudit } from '../services/audit.js'
 import { checkCityWide } from '../services/scope.js'
 import { activePlans, choosePlan, endOfDateParam, listPlans, planByKey, PlanFileError, planTargets, savePlan, setPlanActive } from '../services/plans.js'
 import { requireAction, actorOf } from './auth.js'
+import { day, file, saveFile } from './programme-routes.js'
 
 const secured = { security: [{ bearer: [] }] }
-const day = z
-  .string({ error: '请填写日期' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00+08:00`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), '没有这一天')
-const planKey = z.string().regex(/^[a-z][a-z0-9_.-]{1,59}$/, '规划编号不对')
-const file = z.object({
-  name: z.string().max(200).optional(),
-  mime: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, '文件类型（mime）不对'),
-  base64: z.string().min(4, '文件内容不能为空').max(14_000_000, '文件太大（超过10MB）'),
-})
+/** a plan's key as plan files name it */
+export const planKey = z.string().regex(/^[a-z][a-z0-9_.-]{1,59}$/, '规划编号不对')
 
 /**
  * Plans as data: list, read, upload, replace and (de)activate plan files (admins), the targets of the chosen plan at
@@ -136,9 +128,7 @@ export function planRoutes(deps: { db: Db; config: AppConfig; clock: Clock; simu
           throw new AppError('usage', `启用的规划里没有这一阶段：${b.targetKey} ${b.year}。可登记：${known || '（无）'}`)
         }
         const row = await db.transaction(async (tx) => {
-          const bytes = Buffer.from(b.evidence.base64, 'base64')
-          if (!bytes.length) throw new AppError('usage', '文件内容不是有效的 base64')
-          const sha = await storeAttachment(tx, bytes, b.evidence.mime)
+          const sha = await saveFile(tx, b.evidence)
           const [r] = await tx
             .insert(schema.planMilestones)
             .values({ targetKey: b.targetKey, year: b.year, achievedOn: b.achievedOn, title: b.title, evidenceSha256: sha, evidenceName: b.evidence.name ?? null, recordedBy: actorOf(req).name })

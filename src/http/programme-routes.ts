@@ -38,7 +38,8 @@ import { requireAction, actorOf } from './auth.js'
 
 const secured = { security: [{ bearer: [] }] }
 const industry = z.enum(Object.keys(INDUSTRIES) as [Industry, ...Industry[]], { error: '行业不对，可选：' + Object.keys(INDUSTRIES).join('、') })
-const day = z
+/** a calendar day, YYYY-MM-DD, that exists */
+export const day = z
   .string({ error: '请填写日期' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00+08:00`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), '没有这一天')
@@ -46,7 +47,8 @@ const instant = z
   .string({ error: '请填写时间' })
   .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), '时间格式应为 2026-12-01T09:00:00+08:00')
   .transform((s) => new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s : `${s}+08:00`))
-const file = z.object({
+/** a file sent in JSON as base64 */
+export const file = z.object({
   name: z.string().max(200).optional(),
   mime: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, '文件类型（mime）不对'),
   base64: z.string().min(4, '文件内容不能为空').max(14_000_000, '文件太大（超过10MB）'),
@@ -55,7 +57,7 @@ type FileInput = z.infer<typeof file>
 const id = z.object({ id: z.coerce.number({ error: '编号应为数字' }).int().positive('编号应为正整数') })
 const year = z.coerce.number({ error: '年份应为数字' }).int().min(2020, '年份不对').max(2100, '年份不对')
 
-async function saveFile(tx: Tx, f: FileInput): Promise<string> {
+export async function saveFile(tx: Tx, f: FileInput): Promise<string> {
   const bytes = Buffer.from(f.base64, 'base64')
   if (!bytes.length) throw new AppError('usage', '文件内容不是有效的 base64')
   return storeAttachment(tx, bytes, f.mime)
