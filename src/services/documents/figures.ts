@@ -129,3 +129,6 @@ export const num = (f: Figure) => Number(f.value)
 export function percent(part: number, whole: number): string {
   return whole ? `${Math.round((part / whole) * 1000) / 10}%` : '—'
 }
+
+/** 'YYYY-MM-DD' as a document writes it: 2026年12月31日 */
+export const cnDate = (d: string): string => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`

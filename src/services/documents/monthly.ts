@@ -7,7 +7,7 @@ import type { Actor } from '../../core/permissions.js'
 import { endOfDate, startOfDate, type PlanFile, type PlanTarget } from '../../core/plan.js'
 import { ledgerPage } from '../ledger.js'
 import { planTargets } from '../plans.js'
-import { FigureBook, percent, type Figure } from './figures.js'
+import { FigureBook, cnDate, percent, type Figure } from './figures.js'
 import { addressee, attachment, attachmentList, gongwen, heading, note, para, signature, table, title, type Inline } from './gongwen.js'
 import { barsOption, chartPicture } from './charts.js'
 
@@ -105,7 +105,7 @@ export async function monthlyDocx(tx: Tx, input: MonthlyInput): Promise<{ docx: 
   const body: Piece[] = [
     ...title(docTitle),
     addressee('局领导'),
-    para(`现将${r.year}年${r.m}月全市商务领域安全生产治本攻坚工作进展情况报告如下。数据取自安全生产群助手的隐患台账和各项登记记录，截至${asOf}，每个数字可按附件所列筛选条件在控制台核对。`),
+    para(`现将${r.year}年${r.m}月全市商务领域安全生产治本攻坚工作进展情况报告如下。数据取自安全生产群助手的隐患台账和各项登记记录，截至${cnDate(asOf)}，每个数字可按附件所列筛选条件在控制台核对。`),
     h(1, '一、隐患排查整治情况'),
     para(
       `${r.m}月共排查发现隐患`,
@@ -118,7 +118,7 @@ export async function monthlyDocx(tx: Tx, input: MonthlyInput): Promise<{ docx: 
       run(ytdFound),
       '项，已销号',
       run(ytdClosed),
-      `项，整改率${percent(n(ytdClosed), n(ytdFound))}。截至${asOf}，全市尚未销号隐患`,
+      `项，整改率${percent(n(ytdClosed), n(ytdFound))}。截至${cnDate(asOf)}，全市尚未销号隐患`,
       run(open),
       '项，其中逾期',
       run(overdue),
@@ -150,7 +150,7 @@ export async function monthlyDocx(tx: Tx, input: MonthlyInput): Promise<{ docx: 
     summary.plans.push({ key: plan.key, title: plan.title, met: n(met), onTrack: n(onTrack), atRisk: n(atRisk), missed: n(missed), behind: behind.map((t) => t.title) })
     body.push(
       h(2, `（${'一二三四五六七八九十'[i] ?? i + 1}）${plan.title}`),
-      para(`截至${atDay}，${targets.length}项目标中已完成`, run(met), '项，按计划推进', run(onTrack), '项，有风险', run(atRisk), '项，未按期完成', run(missed), '项。'),
+      para(`截至${cnDate(atDay)}，${targets.length}项目标中已完成`, run(met), '项，按计划推进', run(onTrack), '项，有风险', run(atRisk), '项，未按期完成', run(missed), '项。'),
       table(
         [['目标', '期限', '完成情况', '状态']],
         targets.map((t) => [

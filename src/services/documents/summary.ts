@@ -10,7 +10,7 @@ import { statsTable } from '../stats.js'
 import { trainingCoverage } from '../programmes/trainings.js'
 import { responsibilityCoverage } from '../programmes/responsibility.js'
 import { allExclusions, gasConversionProgress, inspectionsOfYear, listExhibitions } from '../programmes/oversight.js'
-import { FigureBook, percent, type Figure, type LedgerQuery } from './figures.js'
+import { FigureBook, cnDate, percent, type Figure, type LedgerQuery } from './figures.js'
 import { attachment, attachmentList, gongwen, heading, note, para, signature, table, title, type Inline } from './gongwen.js'
 import { barsOption, chartPicture, lineOption } from './charts.js'
 
@@ -73,7 +73,7 @@ async function hazardsBlock(c: Ctx): Promise<Piece[]> {
       c.book.run(allMajor),
       '项，均挂牌督办；已整改销号',
       c.book.run(allClosed),
-      `项，整改率${percent(n(allClosed), n(all))}；截至${c.asOf}尚未销号`,
+      `项，整改率${percent(n(allClosed), n(all))}；截至${cnDate(c.asOf)}尚未销号`,
       c.book.run(open),
       '项，其中逾期',
       c.book.run(overdue),
@@ -293,7 +293,7 @@ function milestoneBlock(c: Ctx, key: string): Piece[] {
     const stage = t.title.slice(def.title.length + 1)
     const proof = t.evidence?.[0]
     const f = c.book.target(`${t.title}（${t.deadline.slice(0, 4)}年）`, t.statusLabel, c.plan.key, c.asOf)
-    text.push(i ? '；' : '', `${t.deadline.slice(0, 4)}年${stage}，`, c.book.run(f), proof ? `（${proof.achievedOn}，${proof.title}）` : '（未记录证明材料）')
+    text.push(i ? '；' : '', `${t.deadline.slice(0, 4)}年${stage}，`, c.book.run(f), proof ? `（${cnDate(proof.achievedOn)}，${proof.title}）` : '（未记录证明材料）')
   })
   text.push('。')
   return [para(...text)]
@@ -338,7 +338,7 @@ function targetsSection(c: Ctx): Piece[] {
   return [
     heading(1, '一、工作目标完成情况'),
     para(
-      `《${c.plan.title}》确定的可量化目标共${c.targets.length}项。截至${c.asOf}，已完成`,
+      `《${c.plan.title}》确定的可量化目标共${c.targets.length}项。截至${cnDate(c.asOf)}，已完成`,
       c.book.run(met),
       '项，按计划推进',
       c.book.run(onTrack),
@@ -387,7 +387,7 @@ export async function summaryDocx(tx: Tx, input: SummaryInput): Promise<{ docx: 
   const body: Piece[] = [
     ...title(docTitle),
     para(
-      `按照《${plan.title}》部署，${plan.issuer}坚持统筹发展和安全，压实行业安全监管责任和企业主体责任，推动安全生产治理模式向事前预防转型。现将${c.years[0]}—${c.years[c.years.length - 1]}年工作情况总结如下。本总结数据截至${c.asOf}，取自安全生产群助手的隐患台账和各项登记记录，每个数字可按附件所列筛选条件在控制台核对。`,
+      `按照《${plan.title}》部署，${plan.issuer}坚持统筹发展和安全，压实行业安全监管责任和企业主体责任，推动安全生产治理模式向事前预防转型。现将${c.years[0]}—${c.years[c.years.length - 1]}年工作情况总结如下。本总结数据截至${cnDate(c.asOf)}，取自安全生产群助手的隐患台账和各项登记记录，每个数字可按附件所列筛选条件在控制台核对。`,
     ),
   ]
   const targets = targetsSection(c)
