@@ -34,7 +34,7 @@ export async function statsTableDocx(tx: Tx, actor: Actor, q: { period: string; 
       if (!filter || !keyFilter) return String(v)
       // the statistics table's count, linked to the ledger filter that gives the same
       const f = book.ledger(`${r.name} ${part === 'period' ? '本期' : '本年累计'} ${label}`, Number(v), { ...ranges[part], ...keyFilter, ...filter })
-      return { content: [book.run(f, 20)] }
+      return { content: [book.run(f, 24)] }
     })
   const n = COLUMNS.length
   const head = [
@@ -49,7 +49,7 @@ export async function statsTableDocx(tx: Tx, actor: Actor, q: { period: string; 
     children: [
       // the landscape type area takes about 30 characters of 2号 a line
       ...title(docTitle, 30),
-      table(head, body),
+      table(head, body, [1500, ...Array(2 * n).fill(760)]),
       note(`整改率 = 已整改 ÷ 排查隐患；逾期未改按生成时（${formatDateTime(now)}）计。带链接的数字可在控制台隐患台账按同样条件核对；移交、挂牌督办两列在台账中按本行条件筛选后看“移交部门”“挂牌督办”列。`),
     ],
   })
