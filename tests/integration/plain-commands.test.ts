@@ -2,9 +2,9 @@ import { describe, it, expect } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { schema } from '../../db/client.js'
 import { formatDate } from '../../src/core/clock.js'
-import { useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
+import { reportCode, useSeededApp, withoutMentions, type Seed, type TestApp } from '../helpers/app.js'
 
-const strip = (t?: string) => (t ?? '').replace(/^(@\S+\s)+/, '')
+const strip = withoutMentions
 
 /** The test clock stands on Friday 2026-11-20, 10:00 in Shanghai. */
 describe('commands as people type them and deadlines as they say them, through the simulator', () => {
@@ -16,12 +16,7 @@ describe('commands as people type them and deadlines as they say them, through t
   })
   const hazard = async (code: string) => (await t.database.db.select().from(schema.hazards).where(eq(schema.hazards.code, code)))[0]
   const last = () => strip(t.botSaid(s.group).at(-1)?.text)
-  async function report(from: string, text: string): Promise<string> {
-    await t.say(from, s.group, text)
-    const code = /已登记隐患 (Y\d+)/.exec(last())?.[1]
-    if (!code) throw new Error('no code')
-    return code
-  }
+  const report = (from: string, text: string) => reportCode(t, from, s.group, text)
 
   it('when an officer accepts a 待认定 report with a date word and the business, without #, then both are read and the reply states the deadline', async () => {
     const code = await report('passer', '#隐患 商场三楼安全出口上锁')
