@@ -40,6 +40,7 @@ import { systemClock } from '../src/core/clock.js'
 import type { Outcome } from '../src/chat/router.js'
 import { pushesBench, printPushBench } from './pushes.js'
 import { consoleBench } from './console.js'
+import { codesBench, printCodesBench } from './codes.js'
 
 // ---------------------------------------------------------------- sizes and targets
 
@@ -755,6 +756,11 @@ async function main() {
     printObserved(spread.obs)
     printWaits(spread.waits)
 
+    heading(`2d. two instances on one database, each bursting ${SMOKE ? 300 : 5000} reports: one code sequence without holes`)
+    const codes = await codesBench(ADMIN_URL, { smoke: SMOKE })
+    printCodesBench(codes, line)
+    if (!codes.gapless || codes.duplicates) throw new Error('hazard codes had holes or duplicates with two instances')
+
     heading(`3. steady: ${SIZE.rate} reports/s for ${SIZE.steadySeconds} s from ${SIZE.spreadChats} owners (open loop, latency from due time)`)
     const steady = await steadyRun(h, SIZE.rate, SIZE.steadySeconds, sampler)
     line('offered', `${fmt(steady.offered, 1)} reports/s (${fmt(steady.n)} reports); scheduling lag p99 ${ms(steady.lag.p99)}`)
@@ -774,6 +780,7 @@ async function main() {
     line('burst latency p50 / p99 / max', `${ms(burst.obs.lat.total.p50)} / ${ms(burst.obs.lat.total.p99)} / ${ms(burst.obs.lat.total.max)}`)
     line(`latency at ${SIZE.rate}/s: p50 / p99`, `${ms(steady.obs.lat.total.p50)} / ${ms(steady.obs.lat.total.p99)}   target p99 ≤ ${TARGET_P99_MS} ms   ${mark(steady.obs.lat.total.p99 <= TARGET_P99_MS)}`)
     line('one-owner burst (diagnostic)', `${fmt(spread.rate)} reports/s`)
+    line('two instances bursting (codes)', `${fmt(codes.rate)} reports/s combined; longest wait on the code counter ${ms(Math.max(...codes.waits.map((w) => w.maxMs)))}`)
     line('unloaded latency p50 (one at a time)', ms(seq.obs.lat.total.p50))
     line('Node CPU per report / per echo', `${ms(burst.cpuPerReport)} / ${ms(echo.cpuPerMsg)}  (×${fmt(burst.cpuPerReport / echo.cpuPerMsg, 0)}: one core allows ~${fmt(1000 / burst.cpuPerReport)} reports/s)`)
     if (seq.queries.enabled) line('SQL statements per report', `${fmt((seq.queries.router + seq.queries.outbox) / SIZE.sequential, 1)} one at a time; drizzle builder adds ${ms(floor.drz.cpu - floor.pgjs.cpu)} CPU per select`)

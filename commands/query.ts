@@ -9,6 +9,7 @@ export default defineCommand({
   name: 'query',
   words: ['查询', '查看', '进度', '查'],
   action: 'hazard.view',
+  bare: true,
   summary: '查看一条隐患的状态和经过',
   usage: '查询 <编号>',
   examples: ['#查询 Y12'],

@@ -6,6 +6,7 @@ export default defineCommand({
   name: 'rectify',
   words: ['整改', '整改完成', '已整改', '报整改'],
   action: 'hazard.rectify',
+  bare: true,
   summary: '报告整改情况（需附照片）',
   usage: '整改 <编号> <整改措施>',
   examples: ['#整改 Y12 已更换燃气软管并加装报警器'],

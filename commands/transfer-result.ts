@@ -6,6 +6,7 @@ export default defineCommand({
   name: 'transfer_result',
   words: ['移交结果', '处理结果'],
   action: 'hazard.transfer_result',
+  bare: true,
   summary: '登记移交部门的处理结果',
   usage: '移交结果 <编号> <结果>',
   examples: ['#移交结果 Y12 消防大队已责令整改并复查合格'],

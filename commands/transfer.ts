@@ -6,6 +6,7 @@ export default defineCommand({
   name: 'transfer',
   words: ['移交'],
   action: 'hazard.transfer',
+  bare: true,
   summary: '移交执法部门（消防救援、住建/燃气、市场监管、应急管理、公安）',
   usage: '移交 <编号> <部门> [说明]',
   examples: ['#移交 Y12 消防救援', '#移交 Y15 市场监管 电梯年检过期'],

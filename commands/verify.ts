@@ -6,6 +6,7 @@ export default defineCommand({
   name: 'verify',
   words: ['验收'],
   action: 'hazard.verify',
+  bare: true,
   summary: '验收整改：通过即销号，不通过退回整改',
   usage: '验收 <编号> 通过|不通过 [意见]',
   examples: ['#验收 Y12 通过', '#验收 Y12 不通过 报警器未安装'],

@@ -7,6 +7,7 @@ export default defineCommand({
   name: 'void',
   words: ['作废'],
   action: 'hazard.void',
+  bare: true,
   summary: '作废误报、重复上报的隐患（保留在台账，不计入统计）',
   usage: '作废 <编号> <原因>',
   examples: ['#作废 Y7 重复上报', '#作废 Y9 误报，现场无此情况'],

@@ -151,6 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     sendDirect: (m, text) => (byName.get(m.channel) ?? channel).send({ chatId: m.chatId, isGroup: m.isGroup, text, mentionIds: m.isGroup ? [m.senderId] : [] }),
     onOutcome: (command, outcome) => metrics.commands.inc({ command, outcome }),
     onLimit: (kind) => metrics.limitsExceeded.inc({ kind }),
+    onCodeWait: (ms) => metrics.codeWait.observe(ms / 1000),
   })
   const outcomes = new Map<string, { done?: Outcome; waiters: ((o: Outcome) => void)[] }>()
   // one sender's messages in one chat in order (a photo after its report); plain commands from different

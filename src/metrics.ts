@@ -88,6 +88,12 @@ export function createMetrics(db: Db) {
     labelNames: ['kind'],
     registers: [registry],
   })
+  const codeWait = new Histogram({
+    name: 'hazard_code_wait_seconds',
+    help: 'How long taking hazard codes from the counter took (waiting for another transaction that holds it)',
+    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+    registers: [registry],
+  })
   const jobRuns = new Counter({ name: 'job_runs_total', help: 'Scheduled job runs by job and outcome (ok, skipped, failed)', labelNames: ['job', 'outcome'], registers: [registry] })
   const jobDuration = new Histogram({
     name: 'job_duration_seconds',
@@ -142,7 +148,7 @@ export function createMetrics(db: Db) {
     failed: () => sendFailures.inc(),
     dead: () => deadLetters.inc(),
   }
-  return { registry, messagesIn, commands, sender, limitsExceeded, jobRuns, jobDuration, jobs }
+  return { registry, messagesIn, commands, sender, limitsExceeded, codeWait, jobRuns, jobDuration, jobs }
 }
 
 export type Metrics = ReturnType<typeof createMetrics>

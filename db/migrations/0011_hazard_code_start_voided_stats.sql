@@ -1,6 +1,7 @@
--- The code counter starts after the highest code already given (codes were 'Y' || id until now).
+-- The code counter starts after the highest code already given (codes were 'Y' || id until now). A database
+-- without hazards gets no row (an empty database stays empty: restore checks that); the first code makes it.
 insert into counters (name, value)
-select 'hazard_code', coalesce(max(substring(code from 2)::bigint), 0) from hazards
+select 'hazard_code', max(substring(code from 2)::bigint) from hazards having count(*) > 0
 on conflict (name) do update set value = greatest(counters.value, excluded.value);
 --> statement-breakpoint
 

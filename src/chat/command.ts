@@ -53,6 +53,11 @@ export interface CommandDef<A = unknown> {
   needsRegisteredGroup?: boolean
   /** only makes sense in a group chat (help leaves it out of direct chats) */
   groupOnly?: boolean
+  /**
+   * may be typed without `#` or an @-mention when the hazard code comes right after the command word
+   * (`受理Y1 7天`, `验收 Y3 通过`): the text is then for the bot if it parses as this command, else it is chatter
+   */
+  bare?: boolean
   parse(rest: string): Parsed<A>
   run(ctx: ChatContext, args: A): Promise<void>
 }

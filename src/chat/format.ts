@@ -20,6 +20,14 @@ export const ACTION_LABELS: Record<string, string> = {
   photo: '照片',
 }
 
+const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六']
+
+/** '2026-12-06（周日）': a deadline as the reply states it, the weekday beside the date. */
+export function deadlineText(d: Date): string {
+  const date = formatDate(d)
+  return `${date}（周${WEEKDAYS[new Date(date + 'T00:00:00Z').getUTCDay()]}）`
+}
+
 export function hazardLine(h: HazardRow & { businessName?: string }, now: Date): string {
   const overdue = isOverdue(h.status, h.deadline, now) ? '【逾期】' : ''
   const major = h.grade === 'major' ? '【重大】' : ''

@@ -35,6 +35,8 @@ export interface RouterDeps {
   onOutcome?: (command: string, outcome: Outcome) => void
   /** a message past a limit (text length, photo size or count, storage) was refused, once committed */
   onLimit?: (kind: LimitKind) => void
+  /** how long a block of hazard codes took to take (another instance's transaction may hold the counter) */
+  onCodeWait?: (ms: number) => void
 }
 
 /**
@@ -46,7 +48,15 @@ export interface RouterDeps {
  */
 export function createRouter(deps: RouterDeps) {
   const { db, config, clock, logger } = deps
-  const env: StepEnv = { config, logger, limits: limitsOf(config), identify: new Identify(), hazardIds: new HazardIdPool(), onLimit: deps.onLimit }
+  /** the code counter's waits, for the bench and the metrics: how many blocks, the longest and the total wait */
+  const codeWaits = { n: 0, maxMs: 0, totalMs: 0 }
+  const onCodeWait = (ms: number) => {
+    codeWaits.n++
+    codeWaits.totalMs += ms
+    codeWaits.maxMs = Math.max(codeWaits.maxMs, ms)
+    deps.onCodeWait?.(ms)
+  }
+  const env: StepEnv = { config, logger, limits: limitsOf(config), identify: new Identify(), hazardIds: new HazardIdPool(), onLimit: deps.onLimit, onCodeWait }
 
   function committed(unit: Unit) {
     for (const f of unit.afterCommit) f()
@@ -82,7 +92,7 @@ export function createRouter(deps: RouterDeps) {
         .transaction(async (tx): Promise<Outcome> => {
           if (stale || over || image) return handleAlone(tx, m, now, unit, { stale, over, image })
           // the claim goes out with the command's first statements; a duplicate is rolled back whole
-          const writes = new Writes(tx)
+          const writes = new Writes(tx, onCodeWait)
           const claimed = writes.claim(m, 'handled', now)
           const o = await dispatchText(env, tx, m, r.to === 'command' ? r.body : '', now, unit, writes)
           await writes.flush()
@@ -149,7 +159,7 @@ export function createRouter(deps: RouterDeps) {
     if (isStale(m, now, config.MESSAGE_MAX_AGE_SECONDS)) return 'ignored'
     try {
       await db.transaction(async (tx) => {
-        const writes = new Writes(tx)
+        const writes = new Writes(tx, onCodeWait)
         const claimed = writes.claim(m, 'handled', now)
         const { ctx, state } = await chatContext(env, tx, m, now, unit, writes)
         if (!(await tryAwaited(tx, ctx, text, now, unit, writes))) throw new NotAwaited()
@@ -171,8 +181,8 @@ export function createRouter(deps: RouterDeps) {
   }
 
   /** A plain text command for the bot, recent enough to act on: may share a transaction with others. */
-  function batchable(m: InboundMessage, now: Date, addressed = classify(m, config.BOT_NAME).addressed): boolean {
-    return m.kind === 'text' && addressed && !isStale(m, now, config.MESSAGE_MAX_AGE_SECONDS) && !checkText(m.text, env.limits)
+  function batchable(m: InboundMessage, now: Date, r = route(m, config.BOT_NAME)): boolean {
+    return r.to === 'command' && !isStale(m, now, config.MESSAGE_MAX_AGE_SECONDS) && !checkText(m.text, env.limits)
   }
 
   /**
@@ -182,21 +192,22 @@ export function createRouter(deps: RouterDeps) {
    */
   async function handleBatch(ms: InboundMessage[]): Promise<Outcome[]> {
     const now = clock.now()
-    const bodies = ms.map((m) => classify(m, config.BOT_NAME))
+    const routes = ms.map((m) => route(m, config.BOT_NAME))
     const oneByOne = async () => {
       const out: Outcome[] = []
       for (const m of ms) out.push(await handle(m))
       return out
     }
-    if (ms.length < 2 || !ms.every((m, i) => batchable(m, now, bodies[i].addressed))) return oneByOne()
+    if (ms.length < 2 || !ms.every((m, i) => batchable(m, now, routes[i]))) return oneByOne()
     const units = ms.map(() => newUnit())
     try {
       await db.transaction(async (tx) => {
-        const writes = new Writes(tx)
+        const writes = new Writes(tx, onCodeWait)
         const claims: Promise<boolean>[] = []
         for (let i = 0; i < ms.length; i++) {
           claims.push(writes.claim(ms[i], 'handled', now))
-          const o = await dispatchText(env, tx, ms[i], bodies[i].body, now, units[i], writes)
+          const r = routes[i]
+          const o = await dispatchText(env, tx, ms[i], r.to === 'command' ? r.body : '', now, units[i], writes)
           if (o !== 'handled' || units[i].directoryChanged) throw new Fallback()
         }
         await writes.flush()
@@ -212,7 +223,7 @@ export function createRouter(deps: RouterDeps) {
     return ms.map(() => 'handled')
   }
 
-  return { handle, handleBatch, batchable: (m: InboundMessage) => batchable(m, clock.now()), directoryChanged: () => env.identify.changed() }
+  return { handle, handleBatch, batchable: (m: InboundMessage) => batchable(m, clock.now()), directoryChanged: () => env.identify.changed(), codeWaits }
 }
 
 export type Router = ReturnType<typeof createRouter>

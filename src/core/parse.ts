@@ -12,79 +12,22 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string }
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
 const fail = <T>(error: string): Parsed<T> => ({ ok: false, error })
 
-const DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
-const UNIT: Record<string, number> = { 十: 10, 百: 100, 千: 1000 }
+import { parseNumber } from './numbers.js'
+import { readDateWord, looksLikeDate, DATE_FORMS, type DateWord } from './dates.js'
 
-/** '7', '七', '十五', '二十三', '一百零五' → number; anything else → null. */
-export function parseNumber(s: string): number | null {
-  if (/^\d+$/.test(s)) return Number(s)
-  if (!/^[零〇一二两三四五六七八九十百千]+$/.test(s)) return null
-  let total = 0
-  let digit = 0
-  for (const ch of s) {
-    if (ch in DIGIT) digit = DIGIT[ch]
-    else {
-      const unit = UNIT[ch]
-      total += (digit || 1) * unit
-      digit = 0
-    }
-  }
-  return total + digit
-}
+export { parseNumber }
 
-export type Deadline = { days: number } | { date: { year?: number; month: number; day: number } }
+/** A deadline as people say it (see src/core/dates.ts for every form and its meaning). */
+export type Deadline = DateWord
 
-const NUM = '(\\d+|[零〇一二两三四五六七八九十百千]+)'
-const RELATIVE: [RegExp, number][] = [
-  [new RegExp(`^(?:期限|限期)?:?${NUM}(?:个)?(?:天|日)(?:内|之内|以内)?$`), 1],
-  [new RegExp(`^(?:期限|限期)?:?${NUM}(?:个)?(?:周|星期|礼拜)(?:内|之内|以内)?$`), 7],
-  [new RegExp(`^(?:期限|限期)?:?${NUM}个?月(?:内|之内|以内)?$`), 30],
-]
-const NAMED_DAYS: Record<string, number> = { 今天: 0, 当天: 0, 明天: 1, 后天: 2, 一周: 7, 一周内: 7, 半个月: 15, 半月: 15 }
-
-/** A deadline token: '7天', '七天', '3日内', '两周', '1个月', '12月31日', '2026-12-31', '12.31', '明天'. */
+/** A deadline token: '7天', '七天', '3日内', '两周', '本周内', '下周三前', '月底', '12月31日', '春节前' … */
 export function parseDeadline(token: string): Deadline | null {
-  const d = readDeadline(token)
+  const d = readDateWord(token)
   return d === 'invalid' ? null : d
 }
 
 /** Like parseDeadline, but tells a deadline-shaped token with impossible values ('0天', '12月32日') from a non-deadline. */
-export function readDeadline(token: string): Deadline | 'invalid' | null {
-  // '7天内整改', '12月31日前完成整改': officers add what is to be done by then
-  const t = token
-    .replace(/^(?:期限|限期|截止|整改期限)[:]?/, '')
-    .replace(/(?:完成整改|整改完成|整改完毕|整改到位|整改|完成)$/, '')
-    .replace(/(?:前|之前|以前)$/, '')
-  if (t in NAMED_DAYS) return { days: NAMED_DAYS[t] }
-  for (const [re, mult] of RELATIVE) {
-    const m = re.exec(t) ?? re.exec(token)
-    if (m) {
-      const n = parseNumber(m[1])
-      return n !== null && n > 0 && n * mult <= 3650 ? { days: n * mult } : 'invalid'
-    }
-  }
-  let m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(t)
-  if (m) return validDate(Number(m[1]), Number(m[2]), Number(m[3]))
-  m = /^(\d{1,2})[-/.月](\d{1,2})[日号]?$/.exec(t)
-  if (m) return validDate(undefined, Number(m[1]), Number(m[2]))
-  m = new RegExp(`^${NUM}月${NUM}[日号]$`).exec(t)
-  if (m) {
-    const mo = parseNumber(m[1])
-    const d = parseNumber(m[2])
-    return mo !== null && d !== null ? validDate(undefined, mo, d) : 'invalid'
-  }
-  return null
-}
-
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-
-function validDate(year: number | undefined, month: number, day: number): Deadline | 'invalid' {
-  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]) return 'invalid'
-  if (year !== undefined && (year < 2000 || year > 2100)) return 'invalid'
-  const leap = year === undefined || (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
-  if (month === 2 && day === 29 && !leap) return 'invalid'
-  return { date: { year, month, day } }
-}
+export const readDeadline = readDateWord
 
 /** 'Y12', 'y12', 'Ｙ１２' → 'Y12'. */
 export function parseHazardCode(token: string): string | null {
@@ -228,9 +171,12 @@ export function parseAccept(rest: string): Parsed<AcceptArgs> {
   let deadline: Deadline | null = null
   const left: string[] = []
   for (const p of parts) {
-    const d: Deadline | 'invalid' | null = deadline ? null : readDeadline(p)
-    if (d === 'invalid') return fail(`期限“${p}”不对，可写 7天、两周、12月31日`)
+    const d = readDeadline(p)
+    if (d === 'invalid') return fail(`期限“${p}”不对，可写：${DATE_FORMS}`)
+    if (d && deadline) return fail('只写一个期限就行')
     if (d) deadline = d
+    // never taken for a business name, never replaced by the default in silence
+    else if (looksLikeDate(p)) return fail(`期限“${p}”看不懂，可写：${DATE_FORMS}`)
     else left.push(p)
   }
   // '单位:城关老街饭店' (a business for a 待认定 hazard) may stand anywhere, its name may hold spaces

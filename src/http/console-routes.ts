@@ -12,11 +12,11 @@ import type { Clock } from '../core/clock.js'
 import { AppError } from '../core/errors.js'
 import { authorize, ROLE_LABELS, type Action } from '../core/permissions.js'
 import { hazardHome, tellHome, voidedText } from '../services/hazard-home.js'
-import { ACTION_LABELS } from '../chat/format.js'
+import { ACTION_LABELS, deadlineText } from '../chat/format.js'
 import type { Channel } from '../channels/types.js'
-import { formatDate } from '../core/clock.js'
 import { CATEGORIES, DEPARTMENTS, GRADES, INDUSTRIES, STATUS_LABELS, type Industry } from '../core/domain.js'
 import { matchDepartment, readDeadline } from '../core/parse.js'
+import { DATE_FORMS } from '../core/dates.js'
 import { acceptHazard, check, getByCode, recordTransferResult, targetOf, timeline, transferHazard, verifyHazard, voidHazard, type Ctx, type HazardRow } from '../services/hazards.js'
 import { issueBindCode } from '../services/directory.js'
 import { loadAttachment } from '../services/attachments.js'
@@ -300,7 +300,7 @@ export function consoleRoutes(deps: {
       },
       async (req) => {
         const d = req.body.deadline ? readDeadline(req.body.deadline) : null
-        if (req.body.deadline && (d === 'invalid' || d === null)) throw new AppError('usage', '期限写法如：2026-12-31、7天、两周')
+        if (req.body.deadline && (d === 'invalid' || d === null)) throw new AppError('usage', `期限“${req.body.deadline}”看不懂，可写：2026-12-31、${DATE_FORMS}`)
         let businessName = ''
         return act(
           req,
@@ -311,7 +311,7 @@ export function consoleRoutes(deps: {
             return r.hazard
           },
           (h, by) =>
-            [`${by} 已在控制台受理 ${h.code}，单位：${businessName}`, `整改期限：${formatDate(h.deadline!)}　负责人：${h.responsibleName}`, `整改后请发：#整改 ${h.code} 整改措施，并附照片`].join('\n'),
+            [`${by} 已在控制台受理 ${h.code}，单位：${businessName}`, `整改期限：${deadlineText(h.deadline!)}　负责人：${h.responsibleName}`, `整改后请发：#整改 ${h.code} 整改措施，并附照片`].join('\n'),
         )
       },
     )

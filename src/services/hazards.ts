@@ -3,7 +3,9 @@ import { schema, rows, query, type BulkWrite, type Tx } from '../../db/client.js
 import { AppError } from '../core/errors.js'
 import { authorize, type Action, type Actor, type Target } from '../core/permissions.js'
 import { transition, isOverdue, type HazardAction } from '../core/hazard-machine.js'
-import { endOfDayAfter, endOfShanghaiDay, shanghaiParts } from '../core/clock.js'
+import { endOfDayAfter, endOfShanghaiDay, formatDate } from '../core/clock.js'
+import { DATE_FORMS, needsHolidays, resolveDateWord } from '../core/dates.js'
+import { calendarOverrides } from './content.js'
 import type { Deadline, ReportArgs } from '../core/parse.js'
 import { type HazardStatus, UNIDENTIFIED_BUSINESS } from '../core/domain.js'
 import { businessById, findBusiness, findOfficer, type ChatActor, type GroupRow } from './directory.js'
@@ -229,14 +231,13 @@ async function step(c: Ctx, h: HazardRow, action: HazardAction, extra: { hasBusi
   return t.to
 }
 
-export function resolveDeadline(d: Deadline | null, defaultDays: number, now: Date): Date {
+/** The end of the Shanghai day a deadline means (the default number of days when none was said). */
+export async function resolveDeadline(tx: Tx, d: Deadline | null, defaultDays: number, now: Date): Promise<Date> {
   if (!d) return endOfDayAfter(now, defaultDays)
-  if ('days' in d) return endOfDayAfter(now, d.days)
-  const p = shanghaiParts(now)
-  let at = endOfShanghaiDay(d.date.year ?? p.year, d.date.month, d.date.day)
-  if (d.date.year === undefined && at.getTime() < now.getTime()) at = endOfShanghaiDay(p.year + 1, d.date.month, d.date.day)
-  if (at.getTime() < now.getTime()) throw new AppError('usage', '期限不能早于今天')
-  return at
+  const r = resolveDateWord(d, formatDate(now), needsHolidays(d) ? await calendarOverrides(tx) : [])
+  if (!r.ok) throw new AppError('usage', r.error)
+  const [y, m, day] = r.date.split('-').map(Number)
+  return endOfShanghaiDay(y, m, day)
 }
 
 export async function acceptHazard(
@@ -248,6 +249,11 @@ export async function acceptHazard(
   const h = await getByCode(c.tx, code, true)
   check(c.actor, 'hazard.accept', targetOf(h))
   let business = h.businessId !== null ? await businessById(c.tx, h.businessId) : null
+  // words left over with no deadline read, on a hazard whose business is known: most likely a deadline the bot
+  // does not know; never replaced by the default in silence
+  if (business && args.business && !args.deadline && !business.name.includes(args.business)) {
+    throw new AppError('usage', `没看懂“${args.business}”。期限可写：${DATE_FORMS}`)
+  }
   if (!business && args.business) {
     business = await findBusiness(c.tx, args.business)
     if (!business) throw new AppError('not_found', `没有找到单位“${args.business}”，请写全称，或请管理员先登记该单位`)
@@ -261,7 +267,7 @@ export async function acceptHazard(
     responsibleId = o.id
     responsibleName = o.name
   }
-  const deadline = resolveDeadline(args.deadline, h.grade === 'major' ? defaults.major : defaults.general, c.now)
+  const deadline = await resolveDeadline(c.tx, args.deadline, h.grade === 'major' ? defaults.major : defaults.general, c.now)
   const assigned = h.businessId === null && business !== null
   const [u] = await c.tx
     .update(hazards)

@@ -78,6 +78,18 @@ export async function startTestApp(opts: { config?: Partial<AppConfig>; database
   }
 }
 
+/** Reports in a chat and returns the code the bot answered with (throws when it answered something else). */
+export async function reportCode(t: TestApp, from: string, chat: string, text: string): Promise<string> {
+  await t.say(from, chat, text)
+  const said = t.botSaid(chat)
+  const code = /已登记隐患 (Y\d+)/.exec(said.at(-1)?.text ?? '')?.[1]
+  if (!code) throw new Error(`no hazard code in the answer to ${text}: ${JSON.stringify(said.map((e) => e.text))}`)
+  return code
+}
+
+/** The bot's answer text without the @-mentions in front. */
+export const withoutMentions = (text?: string) => (text ?? '').replace(/^(@\S+\s)+/, '')
+
 /** Builders for the directory: a township, businesses, people bound to simulator contacts, registered groups. */
 export async function seedBasics(t: TestApp) {
   const db = t.database.db

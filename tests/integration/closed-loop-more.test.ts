@@ -1,9 +1,9 @@
 import { describe, it, expect, afterAll } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { schema } from '../../db/client.js'
-import { startTestApp, useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
+import { reportCode, startTestApp, useSeededApp, withoutMentions, type Seed, type TestApp } from '../helpers/app.js'
 
-const strip = (t?: string) => (t ?? '').replace(/^(@\S+\s)+/, '')
+const strip = withoutMentions
 
 describe('transfers, unidentified businesses, major hazards and refusals', () => {
   let t: TestApp
@@ -14,13 +14,7 @@ describe('transfers, unidentified businesses, major hazards and refusals', () =>
   })
 
   const hazard = async (code: string) => (await t.database.db.select().from(schema.hazards).where(eq(schema.hazards.code, code)))[0]
-  async function report(from: string, text: string): Promise<string> {
-    await t.say(from, s.group, text)
-    const said = t.botSaid(s.group)
-    const code = /已登记隐患 (Y\d+)/.exec(said.at(-1)?.text ?? '')?.[1]
-    if (!code) throw new Error('no code in ' + JSON.stringify(said))
-    return code
-  }
+  const report = (from: string, text: string) => reportCode(t, from, s.group, text)
   const last = () => strip(t.botSaid(s.group).at(-1)?.text)
 
   it('when an officer transfers a hazard and records the result, then it can be closed', async () => {

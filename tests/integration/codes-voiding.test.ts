@@ -3,10 +3,10 @@ import { eq } from 'drizzle-orm'
 import { schema } from '../../db/client.js'
 import { overview } from '../../src/services/stats.js'
 import { ledgerPage } from '../../src/services/ledger.js'
-import { useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
+import { reportCode, useSeededApp, withoutMentions, type Seed, type TestApp } from '../helpers/app.js'
 import { consoleUser, signInAs } from '../helpers/console.js'
 
-const strip = (t?: string) => (t ?? '').replace(/^(@\S+\s)+/, '')
+const strip = withoutMentions
 const ADMIN = { role: 'admin' as const, personId: null, identityId: null, businessIds: [], townshipId: null, industries: [] }
 
 describe('hazard codes without holes, junk reports and voiding (作废)', () => {
@@ -19,13 +19,7 @@ describe('hazard codes without holes, junk reports and voiding (作废)', () => 
   const db = () => t.database.db
   const hazard = async (code: string) => (await db().select().from(schema.hazards).where(eq(schema.hazards.code, code)))[0]
   const last = (chat = s.group) => t.botSaid(chat).at(-1)
-  async function report(from: string, text: string): Promise<string> {
-    await t.say(from, s.group, text)
-    const said = last()?.text ?? ''
-    const code = /已登记隐患 (Y\d+)/.exec(said)?.[1]
-    if (!code) throw new Error('no code in ' + said)
-    return code
-  }
+  const report = (from: string, text: string) => reportCode(t, from, s.group, text)
   /** every code given so far, as numbers in order */
   const numbers = async () =>
     (await db().select({ code: schema.hazards.code }).from(schema.hazards))

@@ -264,7 +264,7 @@ describe('console', () => {
       expect(me.can['hazard.accept']).toBe(true)
 
       let d = (await officer.call({ url: `/console/api/hazards/${code}` })).json()
-      expect(d.actions).toEqual({ accept: true, verify: false, transfer: true, transferResult: false })
+      expect(d.actions).toEqual({ accept: true, verify: false, transfer: true, transferResult: false, void: true })
       expect((await officer.call({ method: 'POST', url: `/console/api/hazards/${code}/accept`, payload: { deadline: '明年' } })).statusCode).toBe(400)
       const accepted = await officer.call({ method: 'POST', url: `/console/api/hazards/${code}/accept`, payload: { deadline: '2026-12-31' } })
       expect(accepted.statusCode).toBe(200)

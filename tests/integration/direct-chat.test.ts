@@ -39,7 +39,7 @@ describe('a direct chat with the bot', () => {
     const code = /Y\d+/.exec(t.botSaid(s.group)[0].text!)![0]
     await t.say('leader', s.group, `#受理 ${code} 12月31日 负责人:李明`)
     const said = t.botSaid(s.group)[0].text!
-    expect(said).toContain('整改期限：2026-12-31　负责人：李明')
+    expect(said).toContain('整改期限：2026-12-31（周四）　负责人：李明')
     const [h] = await t.database.db.select().from(schema.hazards).where(eq(schema.hazards.code, code))
     expect(h.responsiblePersonId).toBe(s.officer.id)
     await t.say('leader', s.group, `#受理 ${code} 负责人:不存在`)

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest'
 import { mulberry32 } from '../helpers/random.js'
 import { useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
-import { classify, type Outcome } from '../../src/chat/router.js'
+import type { Outcome } from '../../src/chat/router.js'
+import { route } from '../../src/chat/steps/address.js'
 import type { InboundMessage } from '../../src/channels/types.js'
 
 const SEED = 0xc0ffee
@@ -105,7 +106,7 @@ describe('robustness end to end: thousands of messages through the real Wechaty,
         // what the router will see: the simulator types the mention in front, as WeChat does
         const seen = { kind: 'text', isGroup: true, mentionsBot: mentionBot, text: mentionBot ? `@${botName}\u2005${text}` : text } as InboundMessage
         const label = `#${i} ${from} ${JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text)}`
-        return { text, mentionBot, from, label, addressed: classify(seen, botName).addressed }
+        return { text, mentionBot, from, label, addressed: route(seen, botName).to === 'command' }
       })
       const results = await Promise.all(batch.map((m) => t.say(m.from, s.group, m.text, { mentionBot: m.mentionBot })))
       const answers = t.botSaid(s.group)
@@ -115,7 +116,7 @@ describe('robustness end to end: thousands of messages through the real Wechaty,
         outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1)
         if (m.addressed) addressedCount++
         if (outcome === 'busy') wrong.push(`${m.label} → busy: the router caught an error`)
-        if (m.addressed !== (outcome !== 'ignored')) wrong.push(`${m.label} → ${outcome}: classify says addressed=${m.addressed}`)
+        if (m.addressed !== (outcome !== 'ignored')) wrong.push(`${m.label} → ${outcome}: the address step says addressed=${m.addressed}`)
       })
       const batchLabel = `batch at #${first}`
       if (answers.length !== batch.filter((m) => m.addressed).length) {

@@ -7,7 +7,7 @@ import { freshPostgres, type TestDatabase } from '../helpers/db.js'
 import { buildApp, type App } from '../../src/app.js'
 import { testConfig } from '../../src/config.js'
 import { ManualClock } from '../../src/core/clock.js'
-import { noPacing, type Channel, type OutboundMessage } from '../../src/channels/types.js'
+import { noPacing, type Channel, type InboundMessage, type OutboundMessage } from '../../src/channels/types.js'
 import { cronOf, nextFire } from '../../src/scheduler.js'
 import { pushJobs as jobs } from '../../schedules/index.js'
 import type { Job } from '../../schedules/types.js'
@@ -115,6 +115,42 @@ describe('two instances on one PostgreSQL, each holding a different account, bot
     expect(log.filter((d) => d.chatId === 'bureau@chatroom' && d.text.startsWith('【安全隐患周报】'))).toHaveLength(3)
     const [{ n }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(schema.outbox).where(and(eq(schema.outbox.status, 'dead')))
     expect(n).toBe(0)
+  })
+
+  it('when both instances take bursts of reports at once, then the codes form one sequence without holes or duplicates', async () => {
+    const report = (app: App, account: string, chatId: string, i: number): InboundMessage => ({
+      channel: 'wechaty',
+      account,
+      messageId: `two-${account}-${i}`,
+      chatId,
+      chatName: `群${chatId}`,
+      isGroup: true,
+      senderId: `reporter-${account}-${i % 7}`,
+      senderName: `群众${i % 7}`,
+      kind: 'text',
+      text: `#隐患 两个实例同时上报 第${i}条`,
+      mentionsBot: false,
+      sentAt: clock.now(),
+    })
+    const burst = async (app: App, account: string, chatId: string) => {
+      const outcomes: string[] = []
+      // batches of 25 as the group commit forms them, three at a time like a busy instance
+      for (let first = 0; first < 300; first += 75) {
+        const rounds = [0, 25, 50].map((k) => Array.from({ length: 25 }, (_, j) => report(app, account, chatId, first + k + j)))
+        for (const r of await Promise.all(rounds.map((ms) => app.router.handleBatch(ms)))) outcomes.push(...r)
+      }
+      return outcomes
+    }
+    const [a, b] = apps
+    const [oa, ob] = await Promise.all([burst(a, 'acct-a', 'a1@chatroom'), burst(b, 'acct-b', 'b1@chatroom')])
+    expect([...oa, ...ob].every((o) => o === 'handled')).toBe(true)
+    const codes = (await database.db.select({ code: schema.hazards.code }).from(schema.hazards)).map((h) => Number(h.code.slice(1))).sort((x, y) => x - y)
+    expect(codes).toHaveLength(600)
+    expect(codes).toEqual(Array.from({ length: 600 }, (_, i) => i + 1))
+    // both instances took blocks, and each waited on the other at times
+    expect(a.router.codeWaits.n).toBeGreaterThan(0)
+    expect(b.router.codeWaits.n).toBeGreaterThan(0)
+    await drained()
   })
 
   it('when the instance holding an account dies mid-push and comes back, then every target gets the push and only the message in flight repeats', async () => {

@@ -118,6 +118,13 @@ const ROWS: Row[] = [
   { text: '#受理 Y13 七天酒店', cmd: 'accept', value: acc('Y13', { business: '七天酒店' }) },
   { text: '#受理 Y12', cmd: 'accept', value: acc('Y12') },
   { text: '#受理 七天', cmd: 'accept', error: '请写上隐患编号' },
+  { text: '#受理 Y2 本周内', cmd: 'accept', value: acc('Y2', { deadline: { weekEnd: 0 } }) },
+  { text: '#受理 Y3 下周三前', cmd: 'accept', value: acc('Y3', { deadline: { weekday: 3, weeksAhead: 1 } }) },
+  { text: '#受理 Y4 年底前', cmd: 'accept', value: acc('Y4', { deadline: { yearEnd: 0 } }) },
+  { text: '#受理 Y4 下个月15号 城关老街饭店', cmd: 'accept', value: acc('Y4', { deadline: { dayOfMonth: 15, monthsAhead: 1 }, business: '城关老街饭店' }) },
+  { text: '#受理 Y4 春节前', cmd: 'accept', value: acc('Y4', { deadline: { holiday: 'spring_festival' } }) },
+  { text: '#受理 Y5 下下下周', cmd: 'accept', error: '期限“下下下周”看不懂，可写：7天、15天内、本周内' },
+  { text: '#受理 Y5 7天 12月31日', cmd: 'accept', error: '只写一个期限' },
   { text: '#受理 Y12 12月32日', cmd: 'accept', error: '期限“12月32日”不对' },
   { text: '#受理 Y12 0天', cmd: 'accept', error: '期限“0天”不对' },
   { text: '#受理 Y12 2026-02-30', cmd: 'accept', error: '期限“2026-02-30”不对' },
@@ -380,7 +387,7 @@ describe('numbers, deadlines, codes and categories', () => {
     ['0天', null],
     ['9999天', null],
     ['1999-12-31', null],
-    ['下周一', null],
+    ['下周一', { weekday: 1, weeksAhead: 1 }],
     ['城关老街饭店', null],
   ] as const)('when the deadline %j is read, then it is %j', (s, d) => {
     expect(parseDeadline(s)).toEqual(d)

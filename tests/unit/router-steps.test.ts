@@ -36,6 +36,33 @@ describe('address step: where a message goes', () => {
   }
 })
 
+describe('address step: commands typed without # when the hazard code comes right after the command word', () => {
+  const commandsWithoutPrefix = ['受理Y1 7天', '受理 Y2 本周内', '验收 Y3 通过', '验收Y3不通过 软管没换', '整改 Y2 已更换', '查询Y5', '查询 y5', '移交 Y6 消防', '移交结果 Y6 已处罚', '作废 Y7 重复上报', '受理Ｙ１ ７天']
+  const chatter = [
+    '验收的时候要带什么材料',
+    '整改Y2的事明天说',
+    '查询一下',
+    '查 一下',
+    '受理了吗',
+    '移交 Y6',
+    '作废 Y7',
+    '报隐患 门头招牌锈蚀 重大',
+    '举报电话12345',
+    '隐患 楼道堆放杂物',
+    '整改完成了吗 Y2',
+  ]
+  for (const text of commandsWithoutPrefix) {
+    it(`when "${text}" is typed in a group without # or @, then it is a command`, () => {
+      expect(route(msg(text), BOT).to).toBe('command')
+    })
+  }
+  for (const text of chatter) {
+    it(`when "${text}" is typed in a group, then it stays chatter`, () => {
+      expect(route(msg(text), BOT).to).toBe('chatter')
+    })
+  }
+})
+
 describe('recognise step: chatter that may answer what the bot awaits', () => {
   it('when chatter is 收到 or a checklist answer, then it is tried; other chatter and overlong text are not', () => {
     expect(mayAnswerAwaited('收到', LIMITS)).toBe(true)

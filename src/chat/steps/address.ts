@@ -1,5 +1,18 @@
 import { address, normalize } from '../../core/text.js'
 import type { InboundMessage } from '../../channels/types.js'
+import { matchCommand } from '../../../commands/index.js'
+
+/**
+ * A hazard code right after the command word, on its own: `受理Y1 7天`, `验收 Y3 通过`, `验收Y3不通过` (a verdict
+ * is often glued on), but not `整改Y2的事明天说`.
+ */
+const CODE_FIRST = /^[Yy]\d{1,9}(?=$|[\s,:;.!?]|不?(?:通过|合格))/
+
+/** Text without a prefix that is still a command: a `bare` command word, its hazard code, and it parses. */
+export function bareCommand(text: string): boolean {
+  const m = matchCommand(text)
+  return !!m?.command.bare && CODE_FIRST.test(m.rest) && m.command.parse(m.rest).ok
+}
 
 /** Whether an inbound message is for the bot, and its command body. */
 export function classify(m: InboundMessage, botName: string): { addressed: boolean; body: string } {
@@ -9,8 +22,9 @@ export function classify(m: InboundMessage, botName: string): { addressed: boole
 }
 
 /**
- * The address step: where a message goes. Text for the bot (a command prefix, an @-mention, a direct chat)
- * is a command body; other text is chatter, acted on only when it answers something awaited; an image is
+ * The address step: where a message goes. Text for the bot (a command prefix, an @-mention, a direct chat, or
+ * a bare command naming a hazard code) is a command body; other text is chatter, acted on only when it answers
+ * something awaited; an image is
  * for the bot only while something is awaited from its sender (checked by the router, which needs the database).
  */
 export type Route = { to: 'command'; body: string } | { to: 'chatter'; text: string } | { to: 'image' } | { to: 'none' }
@@ -21,5 +35,6 @@ export function route(m: InboundMessage, botName: string): Route {
   const { addressed, body } = classify(m, botName)
   if (addressed) return { to: 'command', body }
   const text = normalize(m.text).trim()
-  return text ? { to: 'chatter', text } : { to: 'none' }
+  if (!text) return { to: 'none' }
+  return bareCommand(text) ? { to: 'command', body: text } : { to: 'chatter', text }
 }

@@ -20,6 +20,8 @@ export interface StepEnv {
   hazardIds: HazardIdPool
   /** a message past a limit was refused, once committed */
   onLimit?: (kind: LimitKind) => void
+  /** how long taking a block of hazard codes waited, in ms */
+  onCodeWait?: (ms: number) => void
 }
 
 /**

@@ -95,7 +95,7 @@ export async function dispatchImage(env: StepEnv, tx: Tx, m: InboundMessage, ima
   if (!slot) return 'ignored'
   const other = awaitedImages.find((h) => h.slotKind === slot.kind)
   if (other) {
-    const writes = new Writes(tx)
+    const writes = new Writes(tx, env.onCodeWait)
     const { ctx } = await chatContext(env, tx, m, now, unit, writes)
     const sha256 = await storeAttachment(tx, image.bytes, image.mime)
     await other.onImage(ctx, { sha256, mime: image.mime }, slot)
