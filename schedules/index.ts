@@ -10,6 +10,7 @@ import ackReminders from './ack-reminders.js'
 import taskReminders from './task-reminders.js'
 import selfcheckReminders from './selfcheck-reminders.js'
 import responsibilityReminders from './responsibility-reminders.js'
+import monthlyReport from './monthly-report.js'
 
 /** The pushes: tips, cases, key periods, duty rosters, hazard deadlines, the weekly summary. */
 export const pushJobs: Job[] = [safetyTips, warningCases, keyPeriods, dutyRoster, hazardDeadlines, weeklySummary]
@@ -17,8 +18,8 @@ export const pushJobs: Job[] = [safetyTips, warningCases, keyPeriods, dutyRoster
 /** Notices due at their time, acknowledgement and task reminders. */
 export const noticeJobs: Job[] = [dueNotices, ackReminders, taskReminders]
 
-/** The action plan's programmes: self-check and responsibility-system reminders. */
-export const programmeJobs: Job[] = [selfcheckReminders, responsibilityReminders]
+/** The action plan's programmes: self-check and responsibility-system reminders, the leaders' monthly report. */
+export const programmeJobs: Job[] = [selfcheckReminders, responsibilityReminders, monthlyReport]
 
 /** Every scheduled job; the runner (src/scheduler.ts) fires each on its cron expression. */
 export const jobs: Job[] = [...pushJobs, ...noticeJobs, ...programmeJobs]

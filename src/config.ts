@@ -104,6 +104,10 @@ export const configSchema = z.object({
   CRON_DUTY_ROSTER: cronExpr.default('0 0 16 * * *'),
   CRON_HAZARD_DEADLINES: cronExpr.default('0 0 9 * * *'),
   CRON_WEEKLY_SUMMARY: cronExpr.default('0 30 8 * * 1'),
+  /** the leaders' monthly progress report on the 1st, for the month before */
+  CRON_MONTHLY_REPORT: cronExpr.default('0 0 8 1 * *'),
+  /** the console's address as people open it (links in documents and announcements); default http://localhost:PORT */
+  PUBLIC_URL: z.url({ error: 'must be a URL such as https://safety.example.gov.cn' }).transform((s) => s.replace(/\/+$/, '')).optional(),
   /** key-period reminders go this many days before the period starts */
   PERIOD_REMINDER_DAYS: z.coerce.number().int().min(0).max(30).default(3),
   /** overdue days before escalation to the responsible officer, then to the leaders' group; majors sooner */

@@ -4,7 +4,7 @@ import { endOfShanghaiDay } from './clock.js'
 export type TargetStatus = 'met' | 'on_track' | 'at_risk' | 'missed'
 export const TARGET_STATUS_LABELS: Record<TargetStatus, string> = { met: '已完成', on_track: '按计划推进', at_risk: '有风险', missed: '未按期完成' }
 
-/** How far progress may lag the elapsed share of the period before a target is at risk, in points. */
+/** How far progress may lag the elapsed share of the period before a target is at risk, in points (a plan may set its own). */
 export const AT_RISK_LAG_POINTS = 20
 
 export interface TargetClock {
@@ -25,12 +25,12 @@ export function elapsedShare(periodStart: Date, deadline: Date, at: Date): numbe
 }
 
 /** The status of a dated target at `at`: pure, so the plan-targets page and its tests agree. */
-export function targetStatus(t: TargetClock): TargetStatus {
+export function targetStatus(t: TargetClock, lagPoints = AT_RISK_LAG_POINTS): TargetStatus {
   const progress = Math.min(1, Math.max(0, t.progress))
   if (progress >= 1) return 'met'
   if (t.at.getTime() > t.deadline.getTime()) return 'missed'
   const lag = (elapsedShare(t.periodStart, t.deadline, t.at) - progress) * 100
-  return lag > AT_RISK_LAG_POINTS + 1e-9 ? 'at_risk' : 'on_track'
+  return lag > lagPoints + 1e-9 ? 'at_risk' : 'on_track'
 }
 
 export function yearStart(year: number): Date {
@@ -40,19 +40,3 @@ export function yearStart(year: number): Date {
 export function yearEnd(year: number): Date {
   return endOfShanghaiDay(year, 12, 31)
 }
-
-/** The plan's milestone targets: one stage a year, proved by a milestone record with evidence. */
-export const MILESTONE_TARGETS = {
-  joint_mechanism: {
-    title: '配合有关部门联合督导检查、重大事故隐患排查整治工作机制',
-    stages: { 2024: '初步建立', 2025: '实现常态化', 2026: '形成齐抓共管工作格局' } as Record<number, string>,
-  },
-  four_into: {
-    title: '安全生产“四进”（进行业规划、进产业政策、进法规标准、进行政许可）',
-    stages: { 2024: '全面梳理“四进”工作情况', 2025: '切实提升“四进”工作水平', 2026: '行业安全生产管理水平有效提升' } as Record<number, string>,
-  },
-} as const
-export type MilestoneTargetKey = keyof typeof MILESTONE_TARGETS
-
-export const PLAN_YEARS = [2024, 2025, 2026] as const
-export const INSPECTIONS_PER_YEAR = 6

@@ -1,14 +1,13 @@
 import { z } from 'zod'
-import { asc } from 'drizzle-orm'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyRequest } from 'fastify'
-import { schema, type Db, type Tx } from '../../db/client.js'
+import type { Db, Tx } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
 import { formatDate } from '../core/clock.js'
 import { AppError } from '../core/errors.js'
 import { INDUSTRIES, type Industry } from '../core/domain.js'
-import { MILESTONE_TARGETS, PLAN_YEARS, type MilestoneTargetKey } from '../core/targets.js'
+import { countRequired, trainingFocusOf } from '../core/plan.js'
 import { checklists } from '../../db/checklists/index.js'
 import { findTownship } from '../services/directory.js'
 import { storeAttachment } from '../services/attachments.js'
@@ -17,7 +16,7 @@ import { businessesWithoutSelfCheck, recentSelfChecks } from '../services/progra
 import { createTraining, listTrainings, trainingCoverage } from '../services/programmes/trainings.js'
 import { businessReach, checkCityWide, reaches } from '../services/scope.js'
 import { responsibilityCoverage, responsibilityTable, verifyResponsibility } from '../services/programmes/responsibility.js'
-import { planTargets, endOfDateParam } from '../services/programmes/plan-targets.js'
+import { activePlans } from '../services/plans.js'
 import {
   planInspection,
   recordInspection,
@@ -39,7 +38,8 @@ import { requireAction, actorOf } from './auth.js'
 
 const secured = { security: [{ bearer: [] }] }
 const industry = z.enum(Object.keys(INDUSTRIES) as [Industry, ...Industry[]], { error: '行业不对，可选：' + Object.keys(INDUSTRIES).join('、') })
-const day = z
+/** a calendar day, YYYY-MM-DD, that exists */
+export const day = z
   .string({ error: '请填写日期' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00+08:00`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), '没有这一天')
@@ -47,7 +47,8 @@ const instant = z
   .string({ error: '请填写时间' })
   .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), '时间格式应为 2026-12-01T09:00:00+08:00')
   .transform((s) => new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s : `${s}+08:00`))
-const file = z.object({
+/** a file sent in JSON as base64 */
+export const file = z.object({
   name: z.string().max(200).optional(),
   mime: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, '文件类型（mime）不对'),
   base64: z.string().min(4, '文件内容不能为空').max(14_000_000, '文件太大（超过10MB）'),
@@ -56,7 +57,7 @@ type FileInput = z.infer<typeof file>
 const id = z.object({ id: z.coerce.number({ error: '编号应为数字' }).int().positive('编号应为正整数') })
 const year = z.coerce.number({ error: '年份应为数字' }).int().min(2020, '年份不对').max(2100, '年份不对')
 
-async function saveFile(tx: Tx, f: FileInput): Promise<string> {
+export async function saveFile(tx: Tx, f: FileInput): Promise<string> {
   const bytes = Buffer.from(f.base64, 'base64')
   if (!bytes.length) throw new AppError('usage', '文件内容不是有效的 base64')
   return storeAttachment(tx, bytes, f.mime)
@@ -142,7 +143,11 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
     app.get(
       '/api/trainings/coverage',
       { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '培训覆盖率（乡镇街安全管理人员、企业主要负责人）及未参训名单', querystring: z.object({ year: year.optional() }) } },
-      async (req) => trainingCoverage(db, req.query.year ?? Number(formatDate(clock.now()).slice(0, 4)), undefined, actorOf(req)),
+      async (req) => {
+        const y = req.query.year ?? Number(formatDate(clock.now()).slice(0, 4))
+        const focus = (await activePlans(db)).map((p) => trainingFocusOf(p, y)).find((f) => f !== null) ?? null
+        return trainingCoverage(db, y, undefined, actorOf(req), focus)
+      },
     )
 
     /* responsibility systems */
@@ -159,53 +164,6 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
         const b = await db.transaction((tx) => verifyResponsibility(tx, actorOf(req), req.params.id, clock.now(), 'token', req.body.note))
         return { businessId: b.id, name: b.name, status: 'verified' }
       },
-    )
-
-    /* plan targets */
-    app.get(
-      '/api/plan/targets',
-      { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '三年行动方案各项目标：进度、期限、状态', querystring: z.object({ at: day.optional() }) } },
-      async (req) => {
-        const at = req.query.at ? endOfDateParam(req.query.at) : clock.now()
-        return { at: formatDate(at), targets: await planTargets(db, at, actorOf(req)) }
-      },
-    )
-    app.post(
-      '/api/plan/milestones',
-      {
-        preValidation: can('programme.manage'),
-        schema: {
-          ...secured,
-          tags: ['programmes'],
-          summary: '登记里程碑（须附证明材料）',
-          body: z.object({
-            targetKey: z.enum(Object.keys(MILESTONE_TARGETS) as [MilestoneTargetKey, ...MilestoneTargetKey[]], { error: '目标应为 joint_mechanism 或 four_into' }),
-            year: z.union(PLAN_YEARS.map((y) => z.literal(y)) as [z.ZodLiteral<2024>, z.ZodLiteral<2025>, z.ZodLiteral<2026>], { error: '年份应为 2024、2025 或 2026' }),
-            achievedOn: day,
-            title: z.string({ error: '请填写名称' }).min(2, '名称太短').max(200),
-            evidence: file,
-          }),
-        },
-      },
-      async (req, reply) => {
-        const b = req.body
-        checkCityWide(actorOf(req), 'programme.manage')
-        const row = await db.transaction(async (tx) => {
-          const sha = await saveFile(tx, b.evidence)
-          const [r] = await tx
-            .insert(schema.planMilestones)
-            .values({ targetKey: b.targetKey, year: b.year, achievedOn: b.achievedOn, title: b.title, evidenceSha256: sha, evidenceName: b.evidence.name ?? null, recordedBy: actorOf(req).name })
-            .onConflictDoNothing()
-            .returning()
-          if (!r) throw new AppError('conflict', '这一阶段的里程碑已登记过')
-          await audit(tx, req, 'milestone.record', 'plan_milestone', r.id, { targetKey: b.targetKey, year: b.year })
-          return r
-        })
-        return reply.code(201).send(row)
-      },
-    )
-    app.get('/api/plan/milestones', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '已登记的里程碑' } }, async () =>
-      db.select().from(schema.planMilestones).orderBy(asc(schema.planMilestones.targetKey), asc(schema.planMilestones.year)),
     )
 
     /* special inspections */
@@ -257,7 +215,10 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
     app.get(
       '/api/inspections',
       { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '专项检查及年度进度（每年不少于6次）', querystring: z.object({ year: year.optional() }) } },
-      async (req) => inspectionsOfYear(db, req.query.year ?? Number(formatDate(clock.now()).slice(0, 4)), clock.now(), actorOf(req)),
+      async (req) => {
+        const y = req.query.year ?? Number(formatDate(clock.now()).slice(0, 4))
+        return inspectionsOfYear(db, y, clock.now(), actorOf(req), countRequired(await activePlans(db), 'special_inspection', y))
+      },
     )
 
     /* exhibitions */

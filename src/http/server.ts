@@ -17,6 +17,8 @@ import { privacyRoutes, auditPersonalDataReads } from './privacy-routes.js'
 import { contentRoutes } from './content-routes.js'
 import { noticeRoutes } from './notice-routes.js'
 import { programmeRoutes } from './programme-routes.js'
+import { planRoutes } from './plan-routes.js'
+import { documentRoutes } from './document-routes.js'
 import { installConsoleAuth } from './console-auth.js'
 import { consoleRoutes } from './console-routes.js'
 import { ledgerRoutes } from './ledger-routes.js'
@@ -104,6 +106,10 @@ export async function buildHttp(deps: {
     programmeRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, account: () => deps.channel.account(), onOutbox: deps.onOutbox }),
   )
   await app.register(consoleRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange, channel: deps.channel, onOutbox: deps.onOutbox }))
+  await app.register(planRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator }))
+  await app.register(
+    documentRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, account: () => deps.channel.account(), onOutbox: deps.onOutbox }),
+  )
   await app.register(ledgerRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }))
   if (deps.simulator) {
     await app.register(simRoutes({ sim: deps.simulator, config: deps.config }))

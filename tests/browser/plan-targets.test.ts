@@ -176,6 +176,37 @@ describe('plan targets page in Chromium', () => {
     expect(await byTestId('milestone-new').count()).toBe(0)
   })
 
+  it('when the admin opens 报告, then the plan’s summary, a month’s report and the statistics table download as Word, and the page fits a phone', async () => {
+    const made = await t.app.http.inject({ method: 'POST', url: '/api/reports/monthly', headers: ADMIN, payload: { month: '2026-05' } })
+    expect(made.statusCode, made.body).toBe(201)
+    await signIn('admin')
+    await page.goto(`${base}/console#/reports`)
+    await byTestId('reports-table').waitFor(WAIT)
+    const reportRow = page.locator('[data-testid="report-row"][data-period="2026-05"]')
+    expect(await reportRow.textContent()).toContain('发现')
+    const hrefs = [
+      await reportRow.getByTestId('report-download').getAttribute('href'),
+      await byTestId('summary-lingyuan-2024-2026').getAttribute('href'),
+    ]
+    for (const href of hrefs) {
+      const r = await page.request.get(`${base}${href}`)
+      expect(r.status()).toBe(200)
+      expect(r.headers()['content-type']).toContain('wordprocessingml')
+      expect((await r.body()).subarray(0, 2).toString()).toBe('PK')
+    }
+    const [download] = await Promise.all([page.waitForEvent('download'), byTestId('stats-docx').click()])
+    expect(download.suggestedFilename()).toMatch(/^隐患统计表-\d{4}年第[一二三四]季度-按乡镇街\.docx$/)
+    // the 规划目标 page names the plan it shows, and can switch
+    await openTargets()
+    expect(await page.locator('select[name="plan"] option').allTextContents()).toContain('全市商务领域安全生产治本攻坚三年行动方案（2024-2026年）')
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.goto(`${base}/console#/reports`)
+    await byTestId('reports-table').waitFor(WAIT)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0)
+    await page.screenshot({ path: path.join(SHOTS, 'console-reports-phone.png'), fullPage: true })
+    await page.setViewportSize({ width: 1280, height: 900 })
+  })
+
   it('on a phone-sized screen, then the page fits and nothing failed in the page', async () => {
     await page.setViewportSize({ width: 390, height: 844 })
     await openTargets('2026-11-28')

@@ -2,7 +2,7 @@ import { and, eq, gte, lte, inArray, desc, sql, lt, type SQL } from 'drizzle-orm
 import { schema, type Tx } from '../../../db/client.js'
 import { AppError } from '../../core/errors.js'
 import { formatDate } from '../../core/clock.js'
-import { INSPECTIONS_PER_YEAR, yearStart } from '../../core/targets.js'
+import { yearStart } from '../../core/targets.js'
 import { flagCandidates, commendable, type Exclusion, type ExclusionReason } from '../../core/exclusion.js'
 import { pushToGroups, targetGroups } from '../pushes.js'
 import type { Actor } from '../../core/permissions.js'
@@ -55,8 +55,11 @@ export async function recordInspection(tx: Tx, id: number, input: { doneOn: stri
   return updated
 }
 
-/** The inspections of a year; with an actor, those of the whole city and those visiting a business of the actor's reach. */
-export async function inspectionsOfYear(tx: Tx, year: number, today: Date, actor?: Actor) {
+/**
+ * The inspections of a year; with an actor, those of the whole city and those visiting a business of the actor's
+ * reach. `required`: how many the plan in force asks for that year (null when no plan sets it).
+ */
+export async function inspectionsOfYear(tx: Tx, year: number, today: Date, actor?: Actor, required: number | null = null) {
   const all = await tx
     .select()
     .from(specialInspections)
@@ -70,7 +73,7 @@ export async function inspectionsOfYear(tx: Tx, year: number, today: Date, actor
   const done = rows.filter((r) => r.doneOn !== null)
   return {
     year,
-    required: INSPECTIONS_PER_YEAR,
+    required,
     done: done.length,
     joint: done.filter((r) => r.departments.length > 0).length,
     planned: rows.length - done.length,

@@ -13,13 +13,6 @@ import { pushToGroups, targetGroups } from '../pushes.js'
 const { trainings, trainingSignups, trainingAttendance, people, memberships, businesses, jurisdictions } = schema
 export type TrainingRow = typeof trainings.$inferSelect
 
-/** The plan's yearly training focus (section 二(六)11). */
-export const TRAINING_FOCUS: Record<number, { key: string; label: string; industries: Industry[] }> = {
-  2024: { key: 'catering_gas', label: '餐饮行业燃气安全', industries: ['catering'] },
-  2025: { key: 'oil_scrap', label: '成品油流通、报废机动车回收拆解', industries: ['refined_oil', 'scrap_vehicle'] },
-  2026: { key: 'exhibition_mall', label: '展览行业、大型商业综合体消防安全责任人', industries: ['exhibition', 'mall'] },
-}
-
 /** Check-in opens this long before the start and closes this long after the end. */
 export const CHECKIN_MARGIN_MINUTES = 30
 
@@ -168,14 +161,13 @@ function rate(done: number, total: number): number {
 }
 
 /**
- * Training coverage of a year: township officials and business principals (all, and of the year's focus);
- * with an actor, the people of the actor's reach only.
+ * Training coverage of a year: township officials and business principals (all, and of the year's focus, which
+ * the plan in force sets: src/core/plan.ts trainingFocusOf); with an actor, the people of the actor's reach only.
  */
-export async function trainingCoverage(tx: Tx, year: number, at?: Date, actor?: Actor) {
+export async function trainingCoverage(tx: Tx, year: number, at?: Date, actor?: Actor, focus?: { label: string; industries: Industry[] } | null) {
   const attended = await attendedIn(tx, year, at)
   const officials = await officialsRoster(tx, actor && reachWhere(actor, 'programme.read', people.townshipId))
   const principals = await principalsRoster(tx, undefined, actor && businessReach(actor, 'programme.read'))
-  const focus = TRAINING_FOCUS[year]
   const focusPrincipals = focus ? principals.filter((p) => (focus.industries as string[]).includes(p.industry)) : []
   const part = <T extends { id: number }>(list: T[]) => {
     const missing = list.filter((p) => !attended.has(p.id))
