@@ -121,6 +121,11 @@ describe('plain words: drafts, prompts and urgent guidance through the real Wech
     expect(texts('dm:owner')[0]).toContain('要上报隐患，请说清在哪、什么问题')
   })
 
+  it('when someone asks for #帮助, then it says plain words work, with an example', async () => {
+    await t.say('owner', s.group, '#帮助')
+    expect(texts(s.group)[0]).toContain('也可以直接说：@安全助手 楼梯口堆满了装修垃圾')
+  })
+
   it('when PLAIN_REPORTS is off, then no prompt or draft, but an urgent danger still gets its guidance', async () => {
     t.config.PLAIN_REPORTS = 'off'
     try {
