@@ -49,7 +49,7 @@ export function apiActor(req: FastifyRequest, config: AppConfig, simulatorMode: 
   return null
 }
 
-/** A preHandler that answers 401 without a valid token and 403 for a role that may not do `action`. */
+/** A route hook (preValidation or onRequest: who asks is checked before what they send) answering 401 without a valid token and 403 for a role that may not do `action`. */
 export function requireAction(action: Action, config: AppConfig, simulatorMode: boolean) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const actor = apiActor(req, config, simulatorMode)
