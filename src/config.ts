@@ -131,8 +131,11 @@ export const configSchema = z.object({
   CONSOLE_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   CONSOLE_COOKIE_SECURE: bool.default(false),
   CONSOLE_SIGNIN_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
+  /** wrong passwords for one name before each further attempt waits (30 s, doubling up to CONSOLE_LOCKOUT_MINUTES) */
   CONSOLE_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   CONSOLE_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** requests a minute per client address to the admin API (/api/…) and the console's API (/console/api/…) */
+  API_PER_MINUTE: z.coerce.number().int().min(10).max(100_000).default(600),
   /** behind a reverse proxy (nginx): which proxies' X-Forwarded-For/-Proto/-Host to believe (Fastify trustProxy) */
   TRUST_PROXY: trustProxy.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
