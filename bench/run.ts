@@ -9,6 +9,7 @@
  *   npm run bench -- --profile         also samples the CPU during the burst (node:inspector) and prints it by package
  *   npm run bench -- --waits            also samples pg_stat_activity every 10 ms (what backends wait on; costs CPU)
  *   then the console bench (bench/console.ts: overview, ledger page, CSV vs COPY, xlsx memory; alone: npx tsx bench/console.ts)
+ *   and sign-in timing (bench/sign-in.ts: unknown name / wrong password / must wait, p50s; alone: npx tsx bench/sign-in.ts)
  *
  * What-if switches (off by default; they change the wiring or the server setting, never src/, and are printed
  * in the header so their figures are not mistaken for the app's):
@@ -42,6 +43,7 @@ import type { Outcome } from '../src/chat/router.js'
 import { pushesBench, printPushBench } from './pushes.js'
 import { consoleBench } from './console.js'
 import { codesBench, printCodesBench } from './codes.js'
+import { signInTimingBench, printSignInTiming } from './sign-in.js'
 
 // ---------------------------------------------------------------- sizes and targets
 
@@ -807,6 +809,7 @@ async function main() {
     ].filter(Boolean)
     if (lost.length) throw new Error(`reports were lost or refused: ${lost.join('; ')}`)
     await consoleBench({ smoke: SMOKE })
+    printSignInTiming(await signInTimingBench(SMOKE ? 30 : 100))
   } finally {
     clearInterval(rssTimer)
     if (h) await h.app.close().catch((e) => console.error('app close failed:', e))
