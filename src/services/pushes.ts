@@ -40,6 +40,8 @@ export interface GroupScope {
   industries?: string[]
   /** only groups of this channel */
   channel?: string
+  /** only groups of these channels (e.g. the puppet's and the push-only robots') */
+  channels?: string[]
   /** with townships: also the groups of the whole city (no township); default true */
   cityWide?: boolean
 }
@@ -48,6 +50,7 @@ export interface GroupScope {
 export async function targetGroups(tx: Tx, scope: GroupScope = {}): Promise<PushTarget[]> {
   const where: SQL[] = [eq(groups.registered, true)]
   if (scope.channel !== undefined) where.push(eq(groups.channel, scope.channel))
+  if (scope.channels?.length) where.push(inArray(groups.channel, scope.channels))
   if (scope.townshipIds?.length) {
     const ofTownships = inArray(groups.townshipId, scope.townshipIds)
     where.push(scope.cityWide === false ? ofTownships : or(isNull(groups.townshipId), ofTownships)!)
