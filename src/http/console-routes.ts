@@ -10,7 +10,7 @@ import { schema, type Db } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
 import { AppError } from '../core/errors.js'
-import { authorize, ROLE_LABELS, type Action } from '../core/permissions.js'
+import { ACTIONS, authorize, ROLE_LABELS, type Action } from '../core/permissions.js'
 import { hazardHome, tellHome, voidedText } from '../services/hazard-home.js'
 import { ACTION_LABELS, deadlineText } from '../chat/format.js'
 import type { Channel } from '../channels/types.js'
@@ -202,10 +202,8 @@ export function consoleRoutes(deps: {
       if (!a) return reply.code(401).send({ error: 'unauthorized', message: '请先登录' })
       const s = req.consoleSession?.actor
       const can = Object.fromEntries(
-        (['admin.read', 'admin.manage', 'audit.read', 'hazard.accept', 'hazard.verify', 'hazard.transfer', 'hazard.transfer_result', 'hazard.void', 'programme.read', 'programme.manage'] as const).map((x) => [
-          x,
-          authorize(a, x).ok,
-        ]),
+        // every action, so a page's link and buttons show only for those the API will allow
+        ACTIONS.map((x) => [x, authorize(a, x).ok]),
       )
       // the plan's milestones are the whole city's: recorded by those whose reach is the whole city
       can['plan.milestone'] = reaches(a, 'programme.manage', null)

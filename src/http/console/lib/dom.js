@@ -24,6 +24,12 @@ export function append(el, children) {
   return el
 }
 
+/** replaces an element's content; unlike replaceChildren, null and false children are left out */
+export function fill(el, ...children) {
+  el.replaceChildren()
+  return append(el, children)
+}
+
 /** replaces the page's content */
 export function show(...children) {
   const app = document.getElementById('app')

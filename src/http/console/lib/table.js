@@ -72,10 +72,8 @@ export function dataTable(columns, rows, options = {}) {
       ),
     )
     const nav = (p, text) => h('button', { type: 'button', class: 'secondary', disabled: p < 1 || p > pages || p === page, onclick: () => ((page = p), draw()), 'data-testid': `${testid}-page-${text}` }, text)
-    box.replaceChildren(
-      rows.length ? tableOf(heads, body, testid, stack ? 'stack' : undefined) : h('p', { class: 'hint', 'data-testid': `${testid}-empty` }, empty),
-      pages > 1 ? h('div', { class: 'pager' }, nav(page - 1, '上一页'), h('span', {}, `第 ${page} / ${pages} 页，共 ${rows.length} 条`), nav(page + 1, '下一页')) : null,
-    )
+    box.replaceChildren(rows.length ? tableOf(heads, body, testid, stack ? 'stack' : undefined) : h('p', { class: 'hint', 'data-testid': `${testid}-empty` }, empty))
+    if (pages > 1) box.append(h('div', { class: 'pager' }, nav(page - 1, '上一页'), h('span', {}, `第 ${page} / ${pages} 页，共 ${rows.length} 条`), nav(page + 1, '下一页')))
   }
   draw()
   return box

@@ -1,5 +1,5 @@
 // 导入经营主体 from Excel/CSV.  API: POST /api/businesses/import
-import { h, show, errorBox } from '../lib/dom.js'
+import { h, fill, show, errorBox } from '../lib/dom.js'
 import { api } from '../lib/api.js'
 import { tableOf } from '../lib/table.js'
 
@@ -26,7 +26,7 @@ function importPage() {
           r = err.body
         }
         const errors = r.errors || []
-        out.replaceChildren(
+        fill(out,
           errors.length
             ? h('p', { class: 'error', 'data-testid': 'import-summary' }, `${r.message || `有 ${errors.length} 行有误，整批未导入`}。请改正后重新上传。`)
             : h('p', { class: 'notice', 'data-testid': 'import-summary' }, r.message || (dry ? '检查通过（未写入）' : `已导入 ${r.created} 家经营主体`)),

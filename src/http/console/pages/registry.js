@@ -16,6 +16,7 @@ export const PAGES = [
   { route: 'overview', title: '概览', load: () => import('./overview.js') },
   { route: 'ledger', title: '隐患台账', load: () => import('./ledger.js') },
   { route: 'hazard', title: '隐患', nav: false, active: 'ledger', load: () => import('./hazard.js') },
+  { route: 'notices', title: '通知与提醒', need: 'notice.view', load: () => import('./notices.js') },
   { route: 'businesses', title: '经营主体', load: () => import('./businesses.js') },
   { route: 'people', title: '人员', need: 'admin.manage', load: () => import('./people.js') },
   { route: 'import', title: '导入', need: 'admin.manage', load: () => import('./import.js') },
