@@ -139,6 +139,16 @@ export async function townshipName(tx: Tx, id: number | null): Promise<string> {
   return t?.name ?? '全市'
 }
 
+/**
+ * Fills a period's template. A one-day period (a year whose days off are not confirmed yet, e.g. 元旦 2027)
+ * names its day instead of a range: 元旦（1月1日）, never 1月1日至1月1日.
+ */
+export function fillPeriod(template: string, p: { name: string; start: string; end: string }, values: Record<string, string> = {}): string {
+  const md = (d: string) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`
+  const one = p.start === p.end ? template.replace('{name}假期（{start}至{end}）', '{name}（{start}）').replace(/\{start\}至\{end\}/g, '{start}') : template
+  return fill(one, { name: p.name, start: md(p.start), end: md(p.end), ...values })
+}
+
 /** Fills {placeholders} of a content template. */
 export function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m)
