@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { and, desc, eq } from 'drizzle-orm'
+import { desc, eq } from 'drizzle-orm'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyRequest } from 'fastify'
 import { schema, type Db } from '../../db/client.js'
@@ -13,6 +13,7 @@ import { parseQuietHours } from '../core/quiet-hours.js'
 import { lastDeliveryAt, type Pacing } from '../core/delivery-estimate.js'
 import { createTask, listTasks, taskByCode, taskReport } from '../services/tasks.js'
 import { recordAudit } from '../services/audit.js'
+import { retryDead } from '../services/push-plan.js'
 import { requireAction, actorOf } from './auth.js'
 
 const industry = z.enum(Object.keys(INDUSTRIES) as [Industry, ...Industry[]])
@@ -286,26 +287,7 @@ export function noticeRoutes(deps: { db: Db; config: AppConfig; clock: Clock; ch
         schema: { ...secured, tags: ['outbox'], summary: '重发一条死信（回到待发，尝试次数清零）', params: z.object({ id: z.coerce.number().int().min(1) }) },
       },
       async (req) => {
-        const now = clock.now()
-        const o = schema.outbox
-        const row = await db.transaction(async (tx) => {
-          const [r] = await tx
-            .update(o)
-            .set({ status: 'pending', attempts: 0, nextAttemptAt: now, claimedBy: null })
-            .where(and(eq(o.id, req.params.id), eq(o.status, 'dead')))
-            .returning({ id: o.id, status: o.status, attempts: o.attempts, chatId: o.chatId, reason: o.lastError })
-          if (!r) {
-            const [exists] = await tx.select({ status: o.status }).from(o).where(eq(o.id, req.params.id))
-            throw exists ? new AppError('invalid_state', `这条消息不是死信（${exists.status}），不能重发`) : new AppError('not_found', '没有这条消息')
-          }
-          const w = who(req)
-          await recordAudit(
-            tx,
-            { actorKind: w.kind, actorId: w.id, actorName: w.name, action: 'outbox.retry', targetType: 'outbox', targetId: r.id, detail: { chatId: r.chatId, reason: r.reason }, requestId: w.requestId },
-            now,
-          )
-          return r
-        })
+        const row = await db.transaction((tx) => retryDead(tx, req.params.id, who(req), clock.now()))
         deps.onOutbox?.()
         return row
       },
