@@ -18,6 +18,7 @@ export const PAGES = [
   { route: 'hazard', title: '隐患', nav: false, active: 'ledger', load: () => import('./hazard.js') },
   { route: 'notices', title: '通知与提醒', need: 'notice.view', load: () => import('./notices.js') },
   { route: 'push-plan', title: '推送计划', need: 'outbox.view', load: () => import('./push-plan.js') },
+  { route: 'tasks', title: '督办任务', need: 'task.view', load: () => import('./tasks.js') },
   { route: 'trainings', title: '培训', need: 'programme.read', load: () => import('./trainings.js') },
   { route: 'businesses', title: '经营主体', load: () => import('./businesses.js') },
   { route: 'people', title: '人员', need: 'admin.manage', load: () => import('./people.js') },
