@@ -20,6 +20,7 @@ export const PAGES = [
   { route: 'push-plan', title: '推送计划', need: 'outbox.view', load: () => import('./push-plan.js') },
   { route: 'tasks', title: '督办任务', need: 'task.view', load: () => import('./tasks.js') },
   { route: 'trainings', title: '培训', need: 'programme.read', load: () => import('./trainings.js') },
+  { route: 'selfchecks', title: '自查', need: 'programme.read', load: () => import('./selfchecks.js') },
   { route: 'businesses', title: '经营主体', load: () => import('./businesses.js') },
   { route: 'people', title: '人员', need: 'admin.manage', load: () => import('./people.js') },
   { route: 'import', title: '导入', need: 'admin.manage', load: () => import('./import.js') },
