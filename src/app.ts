@@ -17,6 +17,7 @@ import { wecomAdminRoutes } from './http/wecom-admin-routes.js'
 import { groupEndpoint, type GroupEndpoint } from './channels/endpoints.js'
 import { Scheduler } from './scheduler.js'
 import { jobs as scheduledJobs } from '../schedules/index.js'
+import { pushPlanRoutes } from './http/push-plan-routes.js'
 import type { Job } from '../schedules/types.js'
 import { seedContentLibrary } from './services/content.js'
 import { seedPlans } from './services/plans.js'
@@ -228,6 +229,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   })
   if (wecom.routes) await http.register(wecom.routes)
   await http.register(wecomAdminRoutes({ db, config, clock, simulatorMode: !!simulator }))
+  await http.register(pushPlanRoutes({ db, config, clock, jobs: deps.jobs ?? scheduledJobs, simulatorMode: !!simulator }))
   let started = false
   let closing: Promise<void> | undefined
   /** groups the account is in but nobody has written in yet (the leaders' group) must be known to announce there */
