@@ -11,6 +11,7 @@ import taskReminders from './task-reminders.js'
 import selfcheckReminders from './selfcheck-reminders.js'
 import responsibilityReminders from './responsibility-reminders.js'
 import monthlyReport from './monthly-report.js'
+import draftExpiry from './draft-expiry.js'
 
 /** The pushes: tips, cases, key periods, duty rosters, hazard deadlines, the weekly summary. */
 export const pushJobs: Job[] = [safetyTips, warningCases, keyPeriods, dutyRoster, hazardDeadlines, weeklySummary]
@@ -21,5 +22,8 @@ export const noticeJobs: Job[] = [dueNotices, ackReminders, taskReminders]
 /** The action plan's programmes: self-check and responsibility-system reminders, the leaders' monthly report. */
 export const programmeJobs: Job[] = [selfcheckReminders, responsibilityReminders, monthlyReport]
 
+/** Plain-words drafts that expired unanswered (their senders are told). */
+export const intakeJobs: Job[] = [draftExpiry]
+
 /** Every scheduled job; the runner (src/scheduler.ts) fires each on its cron expression. */
-export const jobs: Job[] = [...pushJobs, ...noticeJobs, ...programmeJobs]
+export const jobs: Job[] = [...pushJobs, ...noticeJobs, ...programmeJobs, ...intakeJobs]
