@@ -48,6 +48,7 @@ export const ledgerFilterSchema = z.object({
   townshipId: z.preprocess(blankToUndefined, z.coerce.number({ error: '应为乡镇街编号（数字）' }).int('应为整数').positive('应为正整数').optional()),
   businessId: z.preprocess(blankToUndefined, z.coerce.number({ error: '应为单位编号（数字）' }).int('应为整数').positive('应为正整数').optional()),
   campaign: z.preprocess(blankToUndefined, z.string().max(60, '专项行动名称太长').optional()),
+  zoneId: z.preprocess(blankToUndefined, z.coerce.number({ error: '应为园区基地编号（数字）' }).int('应为整数').positive('应为正整数').optional()),
   from: z.preprocess(blankToUndefined, day.optional()),
   to: z.preprocess(blankToUndefined, day.optional()),
   q: z.preprocess(blankToUndefined, z.string().max(100, '搜索词最多 100 个字').optional()),
@@ -70,6 +71,7 @@ const FIELD_LABELS: Record<string, string> = {
   townshipId: '乡镇街 townshipId',
   businessId: '单位 businessId',
   campaign: '专项行动 campaign',
+  zoneId: '园区基地 zoneId',
   from: '起始日期 from',
   to: '截止日期 to',
   q: '搜索 q',
@@ -148,6 +150,7 @@ export function ledgerWhere(actor: Actor, f: LedgerFilter, now: Date): SQL {
   if (f.townshipId) w.push(sql`hazards.township_id = ${f.townshipId}`)
   if (f.businessId) w.push(sql`hazards.business_id = ${f.businessId}`)
   if (f.campaign) w.push(sql`hazards.campaign = ${f.campaign}`)
+  if (f.zoneId) w.push(sql`hazards.business_id in (select business_id from zone_members where zone_id = ${f.zoneId})`)
   if (f.from) w.push(sql`hazards.created_at >= ${ts(startOfShanghaiDay(f.from).toISOString())}`)
   if (f.to) {
     const [y, m, d] = f.to.split('-').map(Number)
@@ -235,7 +238,7 @@ function exportRow(r: Record<string, unknown>): ExportRow {
  * category, industry, township, and a jurisdiction scope): exact, and no count over a million rows.
  */
 async function countFromCounters(tx: Tx, actor: Actor, f: LedgerFilter): Promise<number | null> {
-  if (f.businessId || f.campaign || f.from || f.to || f.q || f.status === 'overdue') return null
+  if (f.businessId || f.campaign || f.zoneId || f.from || f.to || f.q || f.status === 'overdue') return null
   if (!['officer', 'leader', 'admin', 'association', 'viewer'].includes(actor.role)) return null
   const w: SQL[] = [sql`kind = 'status'`]
   if (actor.role === 'officer' || actor.role === 'association') {

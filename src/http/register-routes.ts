@@ -1,0 +1,93 @@
+import { z } from 'zod'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyRequest } from 'fastify'
+import { eq } from 'drizzle-orm'
+import { schema, type Db, type Tx } from '../../db/client.js'
+import { AppError } from '../core/errors.js'
+import { checkBusinesses } from '../services/scope.js'
+import type { AppConfig } from '../config.js'
+import type { Clock } from '../core/clock.js'
+import { CATEGORIES, INDUSTRIES, type Category, type Industry } from '../core/domain.js'
+import { recordAudit } from '../services/audit.js'
+import { campaignFigures, createCampaign, linkInspection, listCampaigns, updateCampaign } from '../services/registers/campaigns.js'
+import { day } from './programme-routes.js'
+import { requireAction, actorOf } from './auth.js'
+
+const secured = { security: [{ bearer: [] }] }
+const industry = z.enum(Object.keys(INDUSTRIES) as [Industry, ...Industry[]], { error: '行业不对，可选：' + Object.keys(INDUSTRIES).join('、') })
+const category = z.enum(Object.keys(CATEGORIES) as [Category, ...Category[]], { error: '类别不对，可选：' + Object.keys(CATEGORIES).join('、') })
+const id = z.object({ id: z.coerce.number({ error: '编号应为数字' }).int().positive('编号应为正整数') })
+
+const campaignBody = z.object({
+  name: z.string({ error: '请填写专项行动名称' }).trim().min(2, '名称太短').max(60, '名称太长'),
+  shortName: z.string({ error: '请填写简称（群里写“专项:简称”）' }).trim().min(1, '请填写简称').max(12, '简称最多12个字'),
+  startsOn: day,
+  endsOn: day,
+  industries: z.array(industry).default([]),
+  categories: z.array(category).default([]),
+})
+
+/**
+ * The plan's registers (issue 16): campaigns, accidents, licences, drills, zones, associations, regulations.
+ * Routes keep to the caller's reach as the programme API does (src/services/scope.ts); every change is audited.
+ */
+export function registerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; simulatorMode: boolean; account?: () => string | undefined; onOutbox?: () => void }): FastifyPluginAsyncZod {
+  const { db, config, clock, simulatorMode } = deps
+  const can = (a: Parameters<typeof requireAction>[0]) => requireAction(a, config, simulatorMode)
+  const audit = (tx: Tx, req: FastifyRequest, action: string, targetType: string, targetId: string | number | null, detail?: Record<string, unknown>) => {
+    const a = actorOf(req)
+    return recordAudit(
+      tx,
+      { actorKind: a.personId !== null ? 'person' : 'token', actorId: a.personId ?? a.name, actorName: a.name, action, targetType, targetId, detail, requestId: req.id },
+      clock.now(),
+    )
+  }
+
+  return async (app) => {
+    /* campaigns (专项行动) */
+    app.get('/api/campaigns', { preValidation: can('programme.read'), schema: { ...secured, tags: ['registers'], summary: '专项行动列表' } }, async () => listCampaigns(db))
+    app.post(
+      '/api/campaigns',
+      { preValidation: can('programme.manage'), schema: { ...secured, tags: ['registers'], summary: '登记专项行动（名称、简称、起止日期、行业、类别）', body: campaignBody } },
+      async (req, reply) => {
+        const row = await db.transaction(async (tx) => {
+          const r = await createCampaign(tx, req.body, actorOf(req))
+          await audit(tx, req, 'campaign.create', 'campaign', r.id, { name: r.name, shortName: r.shortName })
+          return r
+        })
+        return reply.code(201).send(row)
+      },
+    )
+    app.put(
+      '/api/campaigns/:id',
+      { preValidation: can('programme.manage'), schema: { ...secured, tags: ['registers'], summary: '修改专项行动（改名时其隐患随之改名）', params: id, body: campaignBody } },
+      async (req) =>
+        db.transaction(async (tx) => {
+          const { before, after } = await updateCampaign(tx, req.params.id, req.body, actorOf(req))
+          await audit(tx, req, 'campaign.update', 'campaign', after.id, { before: { name: before.name, shortName: before.shortName }, after: { name: after.name, shortName: after.shortName } })
+          return after
+        }),
+    )
+    app.get(
+      '/api/campaigns/:id/stats',
+      { preValidation: can('admin.read'), schema: { ...secured, tags: ['registers'], summary: '专项行动的隐患统计（总数、未销号、逾期、重大、整改率，按类别/行业/乡镇街）', params: id } },
+      async (req) => campaignFigures(db, actorOf(req), req.params.id, clock.now()),
+    )
+    app.post(
+      '/api/campaigns/:id/inspections',
+      {
+        preValidation: can('programme.manage'),
+        schema: { ...secured, tags: ['registers'], summary: '把一次专项检查归入专项行动：检查登记的隐患自动标记该专项', params: id, body: z.object({ inspectionId: z.number({ error: '请填写专项检查编号 inspectionId' }).int().positive() }) },
+      },
+      async (req) =>
+        db.transaction(async (tx) => {
+          const [insp] = await tx.select().from(schema.specialInspections).where(eq(schema.specialInspections.id, req.body.inspectionId))
+          if (!insp) throw new AppError('not_found', `没有找到专项检查 ${req.body.inspectionId}`)
+          await checkBusinesses(tx, actorOf(req), 'programme.manage', insp.businessIds)
+          const tagged = await linkInspection(tx, req.body.inspectionId, req.params.id)
+          await audit(tx, req, 'campaign.link_inspection', 'campaign', req.params.id, { inspectionId: req.body.inspectionId, tagged })
+          return { campaignId: req.params.id, inspectionId: req.body.inspectionId, tagged }
+        }),
+    )
+  }
+}
