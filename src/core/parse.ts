@@ -153,7 +153,7 @@ export function parseReport(rest: string): Parsed<ReportArgs> {
     category: category ?? inferCategory(description + (place ?? '')),
     categoryGiven: category !== null,
     major,
-    campaign,
+    ...(campaign ? { campaign } : {}),
   })
 }
 

@@ -14,7 +14,7 @@ describe('parseReport reads a campaign tag', () => {
     const r = parseReport(text)
     expect(r.ok).toBe(true)
     if (r.ok) {
-      expect(r.value.campaign).toBe(campaign)
+      expect(r.value.campaign ?? null).toBe(campaign)
       expect(r.value.description).toBe(description)
     }
   })
