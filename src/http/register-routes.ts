@@ -11,12 +11,25 @@ import { CATEGORIES, INDUSTRIES, type Category, type Industry } from '../core/do
 import { recordAudit } from '../services/audit.js'
 import { campaignFigures, createCampaign, linkInspection, listCampaigns, updateCampaign } from '../services/registers/campaigns.js'
 import { day } from './programme-routes.js'
+import { correctAccident, deleteAccident, listAccidents, recordAccident } from '../services/registers/accidents.js'
+import { businessReach } from '../services/scope.js'
 import { requireAction, actorOf } from './auth.js'
 
 const secured = { security: [{ bearer: [] }] }
 const industry = z.enum(Object.keys(INDUSTRIES) as [Industry, ...Industry[]], { error: '行业不对，可选：' + Object.keys(INDUSTRIES).join('、') })
 const category = z.enum(Object.keys(CATEGORIES) as [Category, ...Category[]], { error: '类别不对，可选：' + Object.keys(CATEGORIES).join('、') })
 const id = z.object({ id: z.coerce.number({ error: '编号应为数字' }).int().positive('编号应为正整数') })
+
+const year = z.coerce.number({ error: '年份应为数字' }).int().min(2000, '年份不对').max(2100, '年份不对')
+const accidentBody = z.object({
+  businessId: z.number({ error: '请填写单位编号 businessId' }).int().positive(),
+  occurredOn: day,
+  level: z.enum(['general', 'larger', 'major', 'especially_major'], { error: '等级应为 general（一般）、larger（较大）、major（重大）或 especially_major（特别重大）' }),
+  description: z.string({ error: '请填写事故情况' }).trim().min(2, '事故情况太短').max(500),
+  sourceDepartment: z.string({ error: '请填写来源部门' }).trim().min(2, '来源部门太短').max(60),
+  sourceDocument: z.string({ error: '请填写文书编号' }).trim().min(2, '文书编号太短').max(100),
+  refusedRectification: z.boolean().default(false),
+})
 
 const campaignBody = z.object({
   name: z.string({ error: '请填写专项行动名称' }).trim().min(2, '名称太短').max(60, '名称太长'),
@@ -43,7 +56,37 @@ export function registerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
     )
   }
 
+  const who = (req: FastifyRequest) => {
+    const a = actorOf(req)
+    return { actorKind: a.personId !== null ? ('person' as const) : ('token' as const), actorId: a.personId ?? a.name, actorName: a.name, requestId: req.id }
+  }
+
   return async (app) => {
+    /* accidents (安全生产事故) → automatic exclusion list entries */
+    app.get(
+      '/api/accidents',
+      { preValidation: can('programme.read'), schema: { ...secured, tags: ['registers'], summary: '事故记录（本辖区单位）', querystring: z.object({ businessId: z.coerce.number().int().optional(), year: year.optional() }) } },
+      async (req) => listAccidents(db, businessReach(actorOf(req), 'programme.read'), req.query),
+    )
+    app.post(
+      '/api/accidents',
+      { preValidation: can('programme.manage'), schema: { ...secured, tags: ['registers'], summary: '登记事故（较大及以上或拒绝整改：自动列入不再给予政策支持名单）', body: accidentBody } },
+      async (req, reply) => reply.code(201).send(await db.transaction((tx) => recordAccident(tx, req.body, actorOf(req), who(req), clock.now()))),
+    )
+    app.put(
+      '/api/accidents/:id',
+      { preValidation: can('programme.manage'), schema: { ...secured, tags: ['registers'], summary: '更正事故记录（自动名单随之更新或解除）', params: id, body: accidentBody } },
+      async (req) => db.transaction((tx) => correctAccident(tx, req.params.id, req.body, actorOf(req), who(req), clock.now())),
+    )
+    app.delete(
+      '/api/accidents/:id',
+      {
+        preValidation: can('programme.manage'),
+        schema: { ...secured, tags: ['registers'], summary: '删除事故记录（自动名单随之解除；记录保留并留痕）', params: id, body: z.object({ why: z.string({ error: '请写删除原因' }).trim().min(2, '请写删除原因').max(200) }) },
+      },
+      async (req) => db.transaction((tx) => deleteAccident(tx, req.params.id, actorOf(req), who(req), clock.now(), req.body.why)),
+    )
+
     /* campaigns (专项行动) */
     app.get('/api/campaigns', { preValidation: can('programme.read'), schema: { ...secured, tags: ['registers'], summary: '专项行动列表' } }, async () => listCampaigns(db))
     app.post(

@@ -12,6 +12,7 @@ import { responsibilityCoverage } from '../programmes/responsibility.js'
 import { allExclusions, gasConversionProgress, inspectionsOfYear, listExhibitions } from '../programmes/oversight.js'
 import { FigureBook, cnDate, percent, type Figure, type LedgerQuery } from './figures.js'
 import { attachment, attachmentList, gongwen, heading, note, para, signature, table, title, type Inline } from './gongwen.js'
+import { accidentsBlock } from './register-blocks.js'
 import { barsOption, chartPicture, lineOption } from './charts.js'
 
 type Piece = Paragraph | Table
@@ -321,7 +322,7 @@ const BLOCKS: Record<ReportBlock, (c: Ctx) => Promise<Piece[]>> = {
   regulations: async () => unrecorded(REPORT_BLOCKS.regulations),
   licences: async () => unrecorded(REPORT_BLOCKS.licences),
   drills: async () => unrecorded(REPORT_BLOCKS.drills),
-  accidents: async () => unrecorded(REPORT_BLOCKS.accidents),
+  accidents: accidentsBlock,
 }
 
 async function report(c: Ctx, blocks: PlanFile['outline']['measures'][number]['report']): Promise<Piece[]> {

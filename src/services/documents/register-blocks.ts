@@ -1,0 +1,67 @@
+import { sql } from 'drizzle-orm'
+import type { Paragraph, Table } from 'docx'
+import { rows, type Tx } from '../../../db/client.js'
+import type { FigureBook, Figure } from './figures.js'
+import { cnDate } from './figures.js'
+import { para, type Inline } from './gongwen.js'
+
+type Piece = Paragraph | Table
+
+/** What the register blocks of the summary need from its context (src/services/documents/summary.ts). */
+export interface RegisterCtx {
+  tx: Tx
+  book: FigureBook
+  years: number[]
+  plan: { from: string; to: string }
+  asOf: string
+}
+
+const unrecorded = (what: string): Piece[] => [para(`${what}：本系统未记录。请据实补充。`)]
+
+function yearRange(c: RegisterCtx, y: number): { from: string; to: string } {
+  return { from: c.plan.from > `${y}-01-01` ? c.plan.from : `${y}-01-01`, to: c.plan.to < `${y}-12-31` ? c.plan.to : `${y}-12-31` }
+}
+
+/** One figure per plan year: rows of `from` (a FROM … WHERE fragment over a date column `day`) in that year. */
+async function perYearCount(c: RegisterCtx, label: string, name: string, path: string, count: (from: string, to: string) => ReturnType<typeof sql>): Promise<Figure[]> {
+  const out: Figure[] = []
+  for (const y of c.years) {
+    const r = yearRange(c, y)
+    const [x] = await rows<{ n: string }>(c.tx, count(r.from, r.to))
+    out.push(c.book.register(`${y}年${label}`, Number(x.n), `${name}：${y}年`, path))
+  }
+  return out
+}
+
+function perYear(c: RegisterCtx, figs: Figure[], unit: string): Inline[] {
+  const out: Inline[] = []
+  figs.forEach((f, i) => out.push(`${i ? '、' : ''}${c.years[i]}年`, c.book.run(f), unit))
+  return out
+}
+
+const total = (figs: Figure[]) => figs.reduce((n, f) => n + Number(f.value), 0)
+
+export async function accidentsBlock(c: RegisterCtx): Promise<Piece[]> {
+  const all = await perYearCount(c, '登记安全生产事故', '事故记录', '/api/accidents', (from, to) => sql`select count(*) as n from accidents where deleted_at is null and occurred_on between ${from} and ${to}`)
+  if (!total(all)) return unrecorded('安全生产事故')
+  const larger = await perYearCount(c, '较大及以上安全生产事故', '事故记录（较大及以上）', '/api/accidents', (from, to) =>
+    sql`select count(*) as n from accidents where deleted_at is null and level <> 'general' and occurred_on between ${from} and ${to}`,
+  )
+  const [ex] = await rows<{ n: string }>(
+    c.tx,
+    sql`select count(distinct e.business_id) as n from accidents a join policy_exclusions e on e.id = a.exclusion_id
+        where a.deleted_at is null and e.decided_on <= ${c.asOf} and (e.lifted_on is null or e.lifted_on > ${c.asOf})`,
+  )
+  const f = c.book.register('因事故或拒绝整改不再给予政策支持的企业', Number(ex.n), '不再给予政策支持名单（由事故记录自动列入、未解除的）', '/api/policy-exclusions')
+  return [
+    para(
+      '登记安全生产事故',
+      ...perYear(c, all, '起'),
+      '，其中较大及以上',
+      ...perYear(c, larger, '起'),
+      `；截至${cnDate(c.asOf)}，据此不再给予政策支持的企业`,
+      c.book.run(f),
+      '家。',
+    ),
+  ]
+}
