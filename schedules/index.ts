@@ -11,6 +11,7 @@ import taskReminders from './task-reminders.js'
 import selfcheckReminders from './selfcheck-reminders.js'
 import responsibilityReminders from './responsibility-reminders.js'
 import monthlyReport from './monthly-report.js'
+import licenceReminders from './licence-reminders.js'
 
 /** The pushes: tips, cases, key periods, duty rosters, hazard deadlines, the weekly summary. */
 export const pushJobs: Job[] = [safetyTips, warningCases, keyPeriods, dutyRoster, hazardDeadlines, weeklySummary]
@@ -21,5 +22,8 @@ export const noticeJobs: Job[] = [dueNotices, ackReminders, taskReminders]
 /** The action plan's programmes: self-check and responsibility-system reminders, the leaders' monthly report. */
 export const programmeJobs: Job[] = [selfcheckReminders, responsibilityReminders, monthlyReport]
 
+/** The plan's registers (issue 16): licence expiry and drill reminders. */
+export const registerJobs: Job[] = [licenceReminders]
+
 /** Every scheduled job; the runner (src/scheduler.ts) fires each on its cron expression. */
-export const jobs: Job[] = [...pushJobs, ...noticeJobs, ...programmeJobs]
+export const jobs: Job[] = [...pushJobs, ...noticeJobs, ...programmeJobs, ...registerJobs]

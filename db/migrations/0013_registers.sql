@@ -59,6 +59,13 @@ CREATE TABLE "drill_photos" (
 	CONSTRAINT "drill_photos_drill_id_sha256_pk" PRIMARY KEY("drill_id","sha256")
 );
 --> statement-breakpoint
+CREATE TABLE "drill_reminders" (
+	"business_id" integer NOT NULL,
+	"period" text NOT NULL,
+	"sent_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "drill_reminders_business_id_period_pk" PRIMARY KEY("business_id","period")
+);
+--> statement-breakpoint
 CREATE TABLE "drills" (
 	"id" serial PRIMARY KEY NOT NULL,
 	"business_id" integer NOT NULL,
@@ -70,6 +77,14 @@ CREATE TABLE "drills" (
 	"person_id" integer,
 	"source_message_id" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "licence_reminders" (
+	"licence_id" integer NOT NULL,
+	"threshold" integer NOT NULL,
+	"valid_until" date NOT NULL,
+	"sent_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "licence_reminders_licence_id_threshold_valid_until_pk" PRIMARY KEY("licence_id","threshold","valid_until")
 );
 --> statement-breakpoint
 CREATE TABLE "licences" (
@@ -126,8 +141,10 @@ ALTER TABLE "campaign_inspections" ADD CONSTRAINT "campaign_inspections_inspecti
 ALTER TABLE "campaign_inspections" ADD CONSTRAINT "campaign_inspections_campaign_id_campaigns_id_fk" FOREIGN KEY ("campaign_id") REFERENCES "public"."campaigns"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "drill_photos" ADD CONSTRAINT "drill_photos_drill_id_drills_id_fk" FOREIGN KEY ("drill_id") REFERENCES "public"."drills"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "drill_photos" ADD CONSTRAINT "drill_photos_sha256_attachments_sha256_fk" FOREIGN KEY ("sha256") REFERENCES "public"."attachments"("sha256") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "drill_reminders" ADD CONSTRAINT "drill_reminders_business_id_businesses_id_fk" FOREIGN KEY ("business_id") REFERENCES "public"."businesses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "drills" ADD CONSTRAINT "drills_business_id_businesses_id_fk" FOREIGN KEY ("business_id") REFERENCES "public"."businesses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "drills" ADD CONSTRAINT "drills_person_id_people_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "licence_reminders" ADD CONSTRAINT "licence_reminders_licence_id_licences_id_fk" FOREIGN KEY ("licence_id") REFERENCES "public"."licences"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "licences" ADD CONSTRAINT "licences_business_id_businesses_id_fk" FOREIGN KEY ("business_id") REFERENCES "public"."businesses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "zone_members" ADD CONSTRAINT "zone_members_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "zone_members" ADD CONSTRAINT "zone_members_business_id_businesses_id_fk" FOREIGN KEY ("business_id") REFERENCES "public"."businesses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

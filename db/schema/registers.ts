@@ -188,3 +188,32 @@ export const regulationItems = pgTable('regulation_items', {
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 })
+
+/** A licence's expiry reminder sent (60, 30 or 7 days before): once each, whatever restarts or missed days. */
+export const licenceReminders = pgTable(
+  'licence_reminders',
+  {
+    licenceId: integer('licence_id')
+      .notNull()
+      .references(() => licences.id),
+    /** days before expiry: 60, 30, 7; 0 = lapsed */
+    threshold: integer('threshold').notNull(),
+    validUntil: date('valid_until').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.licenceId, t.threshold, t.validUntil] })],
+)
+
+/** A drill reminder sent to a business for a year (those with no drill recorded yet). */
+export const drillReminders = pgTable(
+  'drill_reminders',
+  {
+    businessId: integer('business_id')
+      .notNull()
+      .references(() => businesses.id),
+    /** 'YYYY-Hn' the half-year it reminded for */
+    period: text('period').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.businessId, t.period] })],
+)

@@ -13,6 +13,8 @@ import { campaignFigures, createCampaign, linkInspection, listCampaigns, updateC
 import { day } from './programme-routes.js'
 import { correctAccident, deleteAccident, listAccidents, recordAccident } from '../services/registers/accidents.js'
 import { businessReach } from '../services/scope.js'
+import { createLicence, listLicences, updateLicence } from '../services/registers/licences.js'
+import { formatDate } from '../core/clock.js'
 import { requireAction, actorOf } from './auth.js'
 
 const secured = { security: [{ bearer: [] }] }
@@ -29,6 +31,16 @@ const accidentBody = z.object({
   sourceDepartment: z.string({ error: '请填写来源部门' }).trim().min(2, '来源部门太短').max(60),
   sourceDocument: z.string({ error: '请填写文书编号' }).trim().min(2, '文书编号太短').max(100),
   refusedRectification: z.boolean().default(false),
+})
+
+const licenceBody = z.object({
+  kind: z.enum(['refined_oil_retail', 'scrap_vehicle_recycling'], { error: '许可种类应为 refined_oil_retail（成品油零售经营批准证书）或 scrap_vehicle_recycling（报废机动车回收拆解企业资质认定）' }),
+  number: z.string({ error: '请填写证书编号' }).trim().min(2, '证书编号太短').max(60),
+  businessId: z.number({ error: '请填写单位编号 businessId' }).int().positive(),
+  holder: z.string({ error: '请填写持证单位（证上名称）' }).trim().min(2, '持证单位太短').max(100),
+  scope: z.string().trim().max(200).nullable().optional(),
+  validUntil: day,
+  revokedOn: day.nullable().optional(),
 })
 
 const campaignBody = z.object({
@@ -85,6 +97,43 @@ export function registerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
         schema: { ...secured, tags: ['registers'], summary: '删除事故记录（自动名单随之解除；记录保留并留痕）', params: id, body: z.object({ why: z.string({ error: '请写删除原因' }).trim().min(2, '请写删除原因').max(200) }) },
       },
       async (req) => db.transaction((tx) => deleteAccident(tx, req.params.id, actorOf(req), who(req), clock.now(), req.body.why)),
+    )
+
+    /* licences (成品油零售、报废机动车回收拆解) */
+    app.get(
+      '/api/licences',
+      {
+        preValidation: can('programme.read'),
+        schema: {
+          ...secured,
+          tags: ['registers'],
+          summary: '许可登记（有效期、状态：有效/即将到期/已过期/已注销）',
+          querystring: z.object({ businessId: z.coerce.number().int().optional(), state: z.enum(['valid', 'expiring', 'lapsed', 'revoked']).optional() }),
+        },
+      },
+      async (req) => listLicences(db, formatDate(clock.now()), businessReach(actorOf(req), 'programme.read'), req.query),
+    )
+    app.post(
+      '/api/licences',
+      { preValidation: can('programme.manage'), schema: { ...secured, tags: ['registers'], summary: '登记许可证（到期前60/30/7天提醒单位和监管人员）', body: licenceBody } },
+      async (req, reply) => {
+        const row = await db.transaction(async (tx) => {
+          const r = await createLicence(tx, req.body, actorOf(req), clock.now())
+          await audit(tx, req, 'licence.create', 'licence', r.id, { kind: r.kind, number: r.number, businessId: r.businessId, validUntil: r.validUntil })
+          return r
+        })
+        return reply.code(201).send(row)
+      },
+    )
+    app.put(
+      '/api/licences/:id',
+      { preValidation: can('programme.manage'), schema: { ...secured, tags: ['registers'], summary: '更正、延续（新的有效期）或注销许可证', params: id, body: licenceBody } },
+      async (req) =>
+        db.transaction(async (tx) => {
+          const { before, after } = await updateLicence(tx, req.params.id, req.body, actorOf(req), clock.now())
+          await audit(tx, req, 'licence.update', 'licence', after.id, { before: { validUntil: before.validUntil, revokedOn: before.revokedOn, number: before.number }, after: { validUntil: after.validUntil, revokedOn: after.revokedOn, number: after.number } })
+          return after
+        }),
     )
 
     /* campaigns (专项行动) */

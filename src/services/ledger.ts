@@ -3,7 +3,8 @@ import { and, sql, type SQL } from 'drizzle-orm'
 import { rows, type Tx } from '../../db/client.js'
 import { AppError } from '../core/errors.js'
 import type { Actor } from '../core/permissions.js'
-import { endOfShanghaiDay } from '../core/clock.js'
+import { endOfShanghaiDay, formatDate } from '../core/clock.js'
+import { lapsedLicenceSql } from './registers/licences.js'
 import { CATEGORIES, GRADES, INDUSTRIES, STATUS_LABELS, UNIDENTIFIED_BUSINESS, industryLabel, type Category } from '../core/domain.js'
 import { scopeWhere } from './hazards.js'
 
@@ -122,6 +123,8 @@ export interface LedgerItem {
   transferDepartment: string | null
   transferResult: string | null
   measures: string | null
+  /** the business holds a lapsed licence (成品油零售, 报废机动车回收拆解) today */
+  licenceLapsed: boolean
 }
 
 export interface ExportRow extends LedgerItem {
@@ -186,7 +189,8 @@ function columns(now: Date, photos: boolean): SQL {
     hazards.deadline, hazards.created_at as "createdAt", hazards.closed_at as "closedAt",
     (hazards.status in ('reported', 'rectifying') and coalesce(hazards.deadline < ${ts(now.toISOString())}, false)) as overdue,
     hazards.listed_supervision as "listedSupervision", hazards.campaign, hazards.transfer_department as "transferDepartment",
-    hazards.transfer_result as "transferResult", hazards.measures${photoCols}`
+    hazards.transfer_result as "transferResult", hazards.measures,
+    ${lapsedLicenceSql(sql`hazards.business_id`, formatDate(now))} as "licenceLapsed"${photoCols}`
 }
 
 export const LEDGER_FROM = sql`from hazards left join businesses b on b.id = hazards.business_id left join jurisdictions j on j.id = hazards.township_id`
@@ -226,6 +230,7 @@ function item(r: Record<string, unknown>): LedgerItem {
     transferDepartment: (r.transferDepartment as string | null) ?? null,
     transferResult: (r.transferResult as string | null) ?? null,
     measures: (r.measures as string | null) ?? null,
+    licenceLapsed: r.licenceLapsed === true || r.licenceLapsed === 't',
   }
 }
 

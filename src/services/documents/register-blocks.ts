@@ -65,3 +65,22 @@ export async function accidentsBlock(c: RegisterCtx): Promise<Piece[]> {
     ),
   ]
 }
+
+export async function licencesBlock(c: RegisterCtx): Promise<Piece[]> {
+  const list = await rows<{ kind: string; valid_until: string; revoked_on: string | null }>(c.tx, sql`select kind, valid_until::text, revoked_on::text from licences where created_at <= ${c.asOf}::date + 1`)
+  if (!list.length) return unrecorded('成品油流通、报废机动车回收拆解许可')
+  const path = '/api/licences'
+  const kinds = { refined_oil_retail: '成品油零售经营批准证书', scrap_vehicle_recycling: '报废机动车回收拆解企业资质' } as Record<string, string>
+  const text: Inline[] = ['将安全生产要求纳入行政许可，登记']
+  Object.entries(kinds).forEach(([k, label], i) => {
+    const f = c.book.register(`登记${label}`, list.filter((l) => l.kind === k).length, `许可登记：${label}`, path)
+    text.push(i ? '、' : '', label, c.book.run(f), '件')
+  })
+  const live = list.filter((l) => !l.revoked_on || l.revoked_on > c.asOf)
+  const valid = c.book.register('许可证在有效期内', live.filter((l) => l.valid_until >= c.asOf).length, `许可登记：截至${c.asOf}有效的`, path)
+  const lapsed = c.book.register('许可证已过期未延续', live.filter((l) => l.valid_until < c.asOf).length, `许可登记：截至${c.asOf}已过期的`, path + '?state=lapsed')
+  const [r] = await rows<{ n: string }>(c.tx, sql`select count(*) as n from licence_reminders where sent_at <= ${c.asOf}::date + 1`)
+  const reminded = c.book.register('发出许可证到期提醒', Number(r.n), '许可证到期提醒记录（到期前60、30、7天及过期时）', path)
+  text.push(`；截至${cnDate(c.asOf)}在有效期内`, c.book.run(valid), '件、已过期', c.book.run(lapsed), '件，到期前60、30、7天自动提醒单位和属地监管人员，共提醒', c.book.run(reminded), '次。')
+  return [para(...text)]
+}
