@@ -25,6 +25,8 @@ import checkin from './checkin.js'
 import responsibility from './responsibility.js'
 import responsibilityFile from './responsibility-file.js'
 import commend from './commend.js'
+import drill from './drill.js'
+import drillPhoto from './drill-photo.js'
 
 /** Every chat command, in the order help lists them. */
 export const commands: CommandDef<never>[] = [
@@ -47,6 +49,7 @@ export const commands: CommandDef<never>[] = [
   signup,
   checkin,
   responsibility,
+  drill,
   commend,
   registerGroup,
   bind,
@@ -57,7 +60,7 @@ export const commands: CommandDef<never>[] = [
 export const awaitedReplies: AwaitedReply[] = [ackReply, selfcheckAnswer]
 
 /** Photos and files taken for an open slot other than a hazard's photos. */
-export const awaitedImages: AwaitedImage[] = [taskFiles, responsibilityFile]
+export const awaitedImages: AwaitedImage[] = [taskFiles, responsibilityFile, drillPhoto]
 
 /** Command words, longest first, so 移交结果 wins over 移交 and 报隐患 over 隐患. */
 const WORDS = commands

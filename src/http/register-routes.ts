@@ -15,6 +15,7 @@ import { correctAccident, deleteAccident, listAccidents, recordAccident } from '
 import { businessReach } from '../services/scope.js'
 import { createLicence, listLicences, updateLicence } from '../services/registers/licences.js'
 import { formatDate } from '../core/clock.js'
+import { drillCoverage, listDrills, recordDrillFor, updateDrill } from '../services/registers/drills.js'
 import { requireAction, actorOf } from './auth.js'
 
 const secured = { security: [{ bearer: [] }] }
@@ -41,6 +42,14 @@ const licenceBody = z.object({
   scope: z.string().trim().max(200).nullable().optional(),
   validUntil: day,
   revokedOn: day.nullable().optional(),
+})
+
+const drillBody = z.object({
+  businessId: z.number({ error: '请填写单位编号 businessId' }).int().positive(),
+  kind: z.string({ error: '请填写演练名称' }).trim().min(2, '演练名称太短').max(40, '演练名称太长'),
+  heldOn: day,
+  participants: z.number().int().min(1, '参加人数不对').max(100000).nullable().default(null),
+  note: z.string().trim().max(500).nullable().optional(),
 })
 
 const campaignBody = z.object({
@@ -132,6 +141,40 @@ export function registerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
         db.transaction(async (tx) => {
           const { before, after } = await updateLicence(tx, req.params.id, req.body, actorOf(req), clock.now())
           await audit(tx, req, 'licence.update', 'licence', after.id, { before: { validUntil: before.validUntil, revokedOn: before.revokedOn, number: before.number }, after: { validUntil: after.validUntil, revokedOn: after.revokedOn, number: after.number } })
+          return after
+        }),
+    )
+
+    /* drills (应急演练) */
+    app.get(
+      '/api/drills',
+      { preValidation: can('programme.read'), schema: { ...secured, tags: ['registers'], summary: '应急演练记录（含照片）', querystring: z.object({ businessId: z.coerce.number().int().optional(), year: year.optional() }) } },
+      async (req) => listDrills(db, businessReach(actorOf(req), 'programme.read'), req.query),
+    )
+    app.get(
+      '/api/drills/coverage',
+      { preValidation: can('programme.read'), schema: { ...secured, tags: ['registers'], summary: '应急演练年度覆盖：按行业，及今年还没有演练的单位', querystring: z.object({ year: year.optional() }) } },
+      async (req) => drillCoverage(db, req.query.year ?? Number(formatDate(clock.now()).slice(0, 4)), businessReach(actorOf(req), 'programme.read')),
+    )
+    app.post(
+      '/api/drills',
+      { preValidation: can('programme.manage'), schema: { ...secured, tags: ['registers'], summary: '登记应急演练（单位也可在群里发 #演练）', body: drillBody } },
+      async (req, reply) => {
+        const row = await db.transaction(async (tx) => {
+          const r = await recordDrillFor(tx, req.body, actorOf(req), clock.now())
+          await audit(tx, req, 'drill.record', 'drill', r.id, { businessId: r.businessId, kind: r.kind, heldOn: r.heldOn })
+          return r
+        })
+        return reply.code(201).send(row)
+      },
+    )
+    app.put(
+      '/api/drills/:id',
+      { preValidation: can('programme.manage'), schema: { ...secured, tags: ['registers'], summary: '更正应急演练记录', params: id, body: drillBody } },
+      async (req) =>
+        db.transaction(async (tx) => {
+          const { before, after } = await updateDrill(tx, req.params.id, req.body, actorOf(req), clock.now())
+          await audit(tx, req, 'drill.update', 'drill', after.id, { before: { kind: before.kind, heldOn: before.heldOn, participants: before.participants }, after: { kind: after.kind, heldOn: after.heldOn, participants: after.participants } })
           return after
         }),
     )

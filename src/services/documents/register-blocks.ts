@@ -84,3 +84,14 @@ export async function licencesBlock(c: RegisterCtx): Promise<Piece[]> {
   text.push(`；截至${cnDate(c.asOf)}在有效期内`, c.book.run(valid), '件、已过期', c.book.run(lapsed), '件，到期前60、30、7天自动提醒单位和属地监管人员，共提醒', c.book.run(reminded), '次。')
   return [para(...text)]
 }
+
+export async function drillsBlock(c: RegisterCtx): Promise<Piece[]> {
+  const held = await perYearCount(c, '登记应急演练', '应急演练记录', '/api/drills', (from, to) => sql`select count(*) as n from drills where held_on between ${from} and ${to}`)
+  if (!total(held)) return unrecorded('应急演练')
+  const units = await perYearCount(c, '开展应急演练的单位', '应急演练覆盖（有演练的单位）', '/api/drills/coverage', (from, to) =>
+    sql`select count(distinct business_id) as n from drills where held_on between ${from} and ${to}`,
+  )
+  const [p] = await rows<{ n: string }>(c.tx, sql`select coalesce(sum(participants), 0) as n from drills where held_on between ${c.plan.from} and ${c.plan.to}`)
+  const people = c.book.register('应急演练参加人次', Number(p.n), '应急演练记录：参加人数合计', '/api/drills')
+  return [para('督促经营主体开展应急演练，在工作群登记演练并上传现场照片：登记演练', ...perYear(c, held, '次'), '，开展演练的单位', ...perYear(c, units, '家'), '，参加', c.book.run(people), '人次。')]
+}
