@@ -15,6 +15,8 @@ import { correctAccident, deleteAccident, listAccidents, recordAccident } from '
 import { businessReach } from '../services/scope.js'
 import { createLicence, listLicences, updateLicence } from '../services/registers/licences.js'
 import { formatDate } from '../core/clock.js'
+import { createZone, listZones, updateZone, zoneRecord, zoneRecordXlsx } from '../services/registers/zones.js'
+import { attachment } from './ledger-routes.js'
 import { drillCoverage, listDrills, recordDrillFor, updateDrill } from '../services/registers/drills.js'
 import { requireAction, actorOf } from './auth.js'
 
@@ -51,6 +53,15 @@ const drillBody = z.object({
   participants: z.number().int().min(1, '参加人数不对').max(100000).nullable().default(null),
   note: z.string().trim().max(500).nullable().optional(),
 })
+
+const zoneBody = z.object({
+  name: z.string({ error: '请填写名称' }).trim().min(2, '名称太短').max(60, '名称太长'),
+  kind: z.enum(['development_zone', 'foreign_trade_base', 'ecommerce_base', 'other'], { error: '类型应为 development_zone（经济开发区）、foreign_trade_base（外贸转型升级基地）、ecommerce_base（电子商务示范基地）或 other' }),
+  townshipId: z.number().int().positive().nullable().optional(),
+  note: z.string().trim().max(500).nullable().optional(),
+  businessIds: z.array(z.number().int().positive()).max(2000).default([]),
+})
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 const campaignBody = z.object({
   name: z.string({ error: '请填写专项行动名称' }).trim().min(2, '名称太短').max(60, '名称太长'),
@@ -177,6 +188,59 @@ export function registerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
           await audit(tx, req, 'drill.update', 'drill', after.id, { before: { kind: before.kind, heldOn: before.heldOn, participants: before.participants }, after: { kind: after.kind, heldOn: after.heldOn, participants: after.participants } })
           return after
         }),
+    )
+
+    /* zones and bases (经济开发区、外贸转型升级基地、电子商务示范基地) */
+    app.get('/api/zones', { preValidation: can('programme.read'), schema: { ...secured, tags: ['registers'], summary: '园区基地列表（全市的和本乡镇街的）' } }, async (req) => listZones(db, actorOf(req)))
+    app.post(
+      '/api/zones',
+      { preValidation: can('programme.manage'), schema: { ...secured, tags: ['registers'], summary: '登记园区基地及成员单位', body: zoneBody } },
+      async (req, reply) => {
+        const row = await db.transaction(async (tx) => {
+          const r = await createZone(tx, req.body, actorOf(req))
+          await audit(tx, req, 'zone.create', 'zone', r.id, { name: r.name, kind: r.kind, businessIds: r.businessIds })
+          return r
+        })
+        return reply.code(201).send(row)
+      },
+    )
+    app.put(
+      '/api/zones/:id',
+      { preValidation: can('programme.manage'), schema: { ...secured, tags: ['registers'], summary: '修改园区基地（名称、类型、成员单位）', params: id, body: zoneBody } },
+      async (req) =>
+        db.transaction(async (tx) => {
+          const r = await updateZone(tx, req.params.id, req.body, actorOf(req))
+          await audit(tx, req, 'zone.update', 'zone', req.params.id, { before: { name: r.before.name, kind: r.before.kind }, after: { name: r.after.name, kind: r.after.kind }, added: r.added, removed: r.removed })
+          return r.after
+        }),
+    )
+    const period = z.object({ from: day.optional(), to: day.optional() })
+    const periodOf = (q: { from?: string; to?: string }) => {
+      const y = formatDate(clock.now()).slice(0, 4)
+      return { from: q.from ?? `${y}-01-01`, to: q.to ?? `${y}-12-31` }
+    }
+    app.get(
+      '/api/zones/:id/record',
+      { preValidation: can('programme.read'), schema: { ...secured, tags: ['registers'], summary: '园区基地考核期安全生产情况（隐患分级、逾期、事故、自查/培训/演练覆盖），from/to 默认今年', params: id, querystring: period } },
+      async (req) => {
+        const p = periodOf(req.query)
+        return zoneRecord(db, actorOf(req), req.params.id, p.from, p.to, clock.now())
+      },
+    )
+    app.get(
+      '/api/zones/:id/record.xlsx',
+      { preValidation: can('ledger.export'), schema: { ...secured, tags: ['registers'], summary: '导出园区基地考核期安全生产情况（.xlsx）', params: id, querystring: period } },
+      async (req, reply) => {
+        const p = periodOf(req.query)
+        const now = clock.now()
+        const r = await zoneRecord(db, actorOf(req), req.params.id, p.from, p.to, now)
+        await db.transaction((tx) => audit(tx, req, 'zone.export', 'zone', r.zone.id, p))
+        return reply
+          .type(XLSX)
+          .header('content-disposition', attachment(`${r.zone.name}安全生产情况-${p.from}至${p.to}.xlsx`))
+          .header('cache-control', 'no-store')
+          .send(await zoneRecordXlsx(r, now))
+      },
     )
 
     /* campaigns (专项行动) */

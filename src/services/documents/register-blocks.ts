@@ -95,3 +95,29 @@ export async function drillsBlock(c: RegisterCtx): Promise<Piece[]> {
   const people = c.book.register('应急演练参加人次', Number(p.n), '应急演练记录：参加人数合计', '/api/drills')
   return [para('督促经营主体开展应急演练，在工作群登记演练并上传现场照片：登记演练', ...perYear(c, held, '次'), '，开展演练的单位', ...perYear(c, units, '家'), '，参加', c.book.run(people), '人次。')]
 }
+
+export async function zonesBlock(c: RegisterCtx): Promise<Piece[]> {
+  const list = await rows<{ id: number; name: string; kind: string; members: string; found: string; major: string; larger: string }>(
+    c.tx,
+    sql`select z.id, z.name, z.kind,
+          (select count(*) from zone_members m where m.zone_id = z.id) as members,
+          (select count(*) from hazards h join zone_members m on m.business_id = h.business_id and m.zone_id = z.id
+            where h.status <> 'voided' and h.created_at::date between ${c.plan.from} and ${c.plan.to}) as found,
+          (select count(*) from hazards h join zone_members m on m.business_id = h.business_id and m.zone_id = z.id
+            where h.status <> 'voided' and h.grade = 'major' and h.created_at::date between ${c.plan.from} and ${c.plan.to}) as major,
+          (select count(*) from accidents a join zone_members m on m.business_id = a.business_id and m.zone_id = z.id
+            where a.deleted_at is null and a.level <> 'general' and a.occurred_on between ${c.plan.from} and ${c.plan.to}) as larger
+        from zones z order by z.id`,
+  )
+  if (!list.length) return unrecorded('经济开发区、外贸基地、电商基地考核')
+  const text: Inline[] = ['将安全生产纳入经济开发区、外贸转型升级基地、电子商务示范基地考核，登记园区基地', String(list.length), '个：']
+  list.forEach((z, i) => {
+    const path = `/api/zones/${z.id}/record?from=${c.plan.from}&to=${c.plan.to}`
+    const found = c.book.register(`${z.name}成员单位发现隐患`, Number(z.found), `${z.name}考核记录：发现隐患`, path)
+    const major = c.book.register(`${z.name}成员单位发现重大隐患`, Number(z.major), `${z.name}考核记录：重大隐患`, path)
+    const larger = c.book.register(`${z.name}成员单位较大及以上事故`, Number(z.larger), `${z.name}考核记录：较大及以上事故`, path)
+    text.push(i ? '；' : '', `${z.name}（成员单位${z.members}家）发现隐患`, c.book.run(found), '项、其中重大', c.book.run(major), '项，较大及以上事故', c.book.run(larger), '起')
+  })
+  text.push('。未发生较大及以上事故的园区基地，考核中不因安全生产事项减扣分值。')
+  return [para(...text)]
+}
