@@ -101,6 +101,13 @@ CREATE TABLE "licences" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "register_settings" (
+	"key" text PRIMARY KEY NOT NULL,
+	"value" jsonb NOT NULL,
+	"updated_by" text NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "regulation_items" (
 	"id" serial PRIMARY KEY NOT NULL,
 	"key" text NOT NULL,

@@ -1,4 +1,4 @@
-import { pgTable, serial, integer, text, boolean, timestamp, date, primaryKey, index, uniqueIndex } from 'drizzle-orm/pg-core'
+import { pgTable, serial, integer, text, boolean, timestamp, date, primaryKey, index, uniqueIndex, jsonb } from 'drizzle-orm/pg-core'
 import { createdAt } from './columns.js'
 import { businesses, jurisdictions, people } from './directory.js'
 import { attachments } from './hazards.js'
@@ -217,3 +217,11 @@ export const drillReminders = pgTable(
   },
   (t) => [primaryKey({ columns: [t.businessId, t.period] })],
 )
+
+/** Settings of the registers the bureau changes at run time, e.g. 'association_approval' → true. */
+export const registerSettings = pgTable('register_settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').$type<unknown>().notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+})

@@ -17,6 +17,9 @@ import { createLicence, listLicences, updateLicence } from '../services/register
 import { formatDate } from '../core/clock.js'
 import { createZone, listZones, updateZone, zoneRecord, zoneRecordXlsx } from '../services/registers/zones.js'
 import { attachment } from './ledger-routes.js'
+import type { Channel } from '../channels/types.js'
+import { approvalRequired, decide, issue, listIssues, setApprovalRequired } from '../services/registers/associations.js'
+import type { Sender } from '../services/notices.js'
 import { drillCoverage, listDrills, recordDrillFor, updateDrill } from '../services/registers/drills.js'
 import { requireAction, actorOf } from './auth.js'
 
@@ -63,6 +66,18 @@ const zoneBody = z.object({
 })
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
+const instant = z.iso.datetime({ offset: true, error: '时间格式应为 2026-12-10T09:00:00+08:00' }).transform((v) => new Date(v))
+const issueBody = z.object({
+  kind: z.enum(['initiative', 'risk_reminder', 'training'], { error: '类型应为 initiative（自律倡议）、risk_reminder（风险提醒）或 training（公益培训）' }),
+  title: z.string({ error: '请填写标题' }).trim().min(2, '标题太短').max(60, '标题太长'),
+  body: z.string({ error: '请填写内容' }).trim().min(4, '内容太短').max(1500, '内容太长（最多1500字）'),
+  industries: z.array(industry).default([]),
+  startsAt: instant.optional(),
+  endsAt: instant.optional(),
+  place: z.string().trim().max(100).optional(),
+  link: z.url({ error: '线上链接格式不对' }).optional(),
+})
+
 const campaignBody = z.object({
   name: z.string({ error: '请填写专项行动名称' }).trim().min(2, '名称太短').max(60, '名称太长'),
   shortName: z.string({ error: '请填写简称（群里写“专项:简称”）' }).trim().min(1, '请填写简称').max(12, '简称最多12个字'),
@@ -76,7 +91,7 @@ const campaignBody = z.object({
  * The plan's registers (issue 16): campaigns, accidents, licences, drills, zones, associations, regulations.
  * Routes keep to the caller's reach as the programme API does (src/services/scope.ts); every change is audited.
  */
-export function registerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; simulatorMode: boolean; account?: () => string | undefined; onOutbox?: () => void }): FastifyPluginAsyncZod {
+export function registerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; simulatorMode: boolean; channel: Channel; onOutbox?: () => void }): FastifyPluginAsyncZod {
   const { db, config, clock, simulatorMode } = deps
   const can = (a: Parameters<typeof requireAction>[0]) => requireAction(a, config, simulatorMode)
   const audit = (tx: Tx, req: FastifyRequest, action: string, targetType: string, targetId: string | number | null, detail?: Record<string, unknown>) => {
@@ -93,7 +108,60 @@ export function registerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
     return { actorKind: a.personId !== null ? ('person' as const) : ('token' as const), actorId: a.personId ?? a.name, actorName: a.name, requestId: req.id }
   }
 
+  const sender = (req: FastifyRequest): Sender => ({
+    channel: deps.channel.name,
+    account: deps.channel.account(),
+    listMembers: deps.channel.listMembers
+      ? (chat) =>
+          deps.channel.listMembers!(chat).catch((err: unknown) => {
+            req.log.warn({ err }, 'could not list group members')
+            return []
+          })
+      : undefined,
+  })
+  const issueDeps = (req: FastifyRequest) => {
+    const w = who(req)
+    return { db, sender: sender(req), who: { kind: w.actorKind, id: w.actorId, name: w.actorName, requestId: req.id }, now: clock.now() }
+  }
+
   return async (app) => {
+    /* associations act (自律倡议、风险提醒 through notices; 公益培训 through trainings) */
+    app.get('/api/association-issues', { preValidation: can('help'), schema: { ...secured, tags: ['registers'], summary: '协会发布的倡议、风险提醒、公益培训（协会看自己的，局里看全部）' } }, async (req) => ({
+      approvalRequired: await approvalRequired(db),
+      items: await listIssues(db, actorOf(req)),
+    }))
+    app.post(
+      '/api/association-issues',
+      { preValidation: can('association.issue'), schema: { ...secured, tags: ['registers'], summary: '行业协会发布自律倡议、风险提醒（发到本行业的群，要求回复收到）或公益培训（报名、签到）；局里要求审核时先待审', body: issueBody } },
+      async (req, reply) => {
+        const r = await issue(issueDeps(req), actorOf(req), req.body)
+        deps.onOutbox?.()
+        return reply.code(r.status === 'pending' ? 202 : 201).send(r)
+      },
+    )
+    app.post(
+      '/api/association-issues/:id/decision',
+      {
+        preValidation: can('association.approve'),
+        schema: { ...secured, tags: ['registers'], summary: '审核协会发布：approve 即发出，reject 退回', params: id, body: z.object({ decision: z.enum(['approve', 'reject'], { error: '结论应为 approve 或 reject' }), note: z.string().trim().max(200).optional() }) },
+      },
+      async (req) => {
+        const r = await decide(issueDeps(req), actorOf(req), req.params.id, req.body.decision, req.body.note)
+        deps.onOutbox?.()
+        return r
+      },
+    )
+    app.put(
+      '/api/association-issues/approval',
+      { preValidation: can('association.approve'), schema: { ...secured, tags: ['registers'], summary: '是否要求协会发布先经局里审核', body: z.object({ required: z.boolean({ error: 'required 应为 true 或 false' }) }) } },
+      async (req) =>
+        db.transaction(async (tx) => {
+          await setApprovalRequired(tx, req.body.required, actorOf(req).name, clock.now())
+          await audit(tx, req, 'association.approval_setting', 'setting', 'association_approval', { required: req.body.required })
+          return { approvalRequired: req.body.required }
+        }),
+    )
+
     /* accidents (安全生产事故) → automatic exclusion list entries */
     app.get(
       '/api/accidents',

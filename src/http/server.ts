@@ -107,7 +107,7 @@ export async function buildHttp(deps: {
     programmeRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, account: () => deps.channel.account(), onOutbox: deps.onOutbox }),
   )
   await app.register(
-    registerRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, account: () => deps.channel.account(), onOutbox: deps.onOutbox }),
+    registerRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, channel: deps.channel, onOutbox: deps.onOutbox }),
   )
   await app.register(consoleRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange, channel: deps.channel, onOutbox: deps.onOutbox }))
   await app.register(planRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator }))

@@ -121,3 +121,24 @@ export async function zonesBlock(c: RegisterCtx): Promise<Piece[]> {
   text.push('。未发生较大及以上事故的园区基地，考核中不因安全生产事项减扣分值。')
   return [para(...text)]
 }
+
+export async function associationsBlock(c: RegisterCtx): Promise<Piece[]> {
+  const kinds: [string, string, string][] = [
+    ['initiative', '发布自律倡议', '次'],
+    ['risk_reminder', '发布风险提醒', '次'],
+    ['training', '开展公益培训', '场'],
+  ]
+  const figs: Figure[][] = []
+  for (const [k, label] of kinds) {
+    figs.push(
+      await perYearCount(c, `行业协会${label}`, `行业协会发布：${label.slice(2)}`, '/api/association-issues', (from, to) =>
+        sql`select count(*) as n from association_issues where status = 'issued' and kind = ${k} and created_at::date between ${from} and ${to}`,
+      ),
+    )
+  }
+  if (!figs.flat().some((f) => Number(f.value))) return unrecorded('行业协会自律倡议、风险提醒、公益培训')
+  const text: Inline[] = ['发挥行业协会作用：']
+  kinds.forEach(([, label, unit], i) => text.push(i ? '；' : '', label, ...perYear(c, figs[i], unit)))
+  text.push('。倡议和风险提醒经工作群发到本行业，要求回复“收到”。')
+  return [para(...text)]
+}

@@ -12,7 +12,7 @@ import { responsibilityCoverage } from '../programmes/responsibility.js'
 import { allExclusions, gasConversionProgress, inspectionsOfYear, listExhibitions } from '../programmes/oversight.js'
 import { FigureBook, cnDate, percent, type Figure, type LedgerQuery } from './figures.js'
 import { attachment, attachmentList, gongwen, heading, note, para, signature, table, title, type Inline } from './gongwen.js'
-import { accidentsBlock, drillsBlock, licencesBlock, zonesBlock } from './register-blocks.js'
+import { accidentsBlock, associationsBlock, drillsBlock, licencesBlock, zonesBlock } from './register-blocks.js'
 import { barsOption, chartPicture, lineOption } from './charts.js'
 
 type Piece = Paragraph | Table
@@ -318,7 +318,7 @@ const BLOCKS: Record<ReportBlock, (c: Ctx) => Promise<Piece[]>> = {
   reports: reportsBlock,
   // registers this system does not keep yet: the summary says so, for the clerk to fill in
   zones: zonesBlock,
-  associations: async () => unrecorded(REPORT_BLOCKS.associations),
+  associations: associationsBlock,
   regulations: async () => unrecorded(REPORT_BLOCKS.regulations),
   licences: licencesBlock,
   drills: drillsBlock,
