@@ -26,6 +26,8 @@ import responsibility from './responsibility.js'
 import responsibilityFile from './responsibility-file.js'
 import commend from './commend.js'
 import { draftAnswer, draftPhotos } from './draft-answer.js'
+import drill from './drill.js'
+import drillPhoto from './drill-photo.js'
 
 /** Every chat command, in the order help lists them. */
 export const commands: CommandDef<never>[] = [
@@ -48,6 +50,7 @@ export const commands: CommandDef<never>[] = [
   signup,
   checkin,
   responsibility,
+  drill,
   commend,
   registerGroup,
   bind,
@@ -58,7 +61,7 @@ export const commands: CommandDef<never>[] = [
 export const awaitedReplies: AwaitedReply[] = [ackReply, selfcheckAnswer, draftAnswer]
 
 /** Photos and files taken for an open slot other than a hazard's photos. */
-export const awaitedImages: AwaitedImage[] = [taskFiles, responsibilityFile, draftPhotos]
+export const awaitedImages: AwaitedImage[] = [taskFiles, responsibilityFile, draftPhotos, drillPhoto]
 
 /** Command words, longest first, so 移交结果 wins over 移交 and 报隐患 over 隐患. */
 const WORDS = commands

@@ -1,3 +1,4 @@
+import { listCampaigns } from '../services/registers/campaigns.js'
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
@@ -227,7 +228,8 @@ export function consoleRoutes(deps: {
       categories: Object.entries(CATEGORIES).map(([value, label]) => ({ value, label })),
       grades: Object.entries(GRADES).map(([value, label]) => ({ value, label })),
       statuses: Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label })),
-      campaigns: CAMPAIGNS,
+      // the registered campaigns first, then the plan's names (hazards tagged before a campaign was registered)
+      campaigns: [...new Set([...(await listCampaigns(db)).map((c) => c.name), ...CAMPAIGNS])],
       departments: DEPARTMENTS.map(([name]) => name),
       events: ACTION_LABELS,
       roles: Object.entries(ROLE_LABELS)
