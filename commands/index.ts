@@ -25,6 +25,7 @@ import checkin from './checkin.js'
 import responsibility from './responsibility.js'
 import responsibilityFile from './responsibility-file.js'
 import commend from './commend.js'
+import alarmAnswer from './alarm-answer.js'
 
 /** Every chat command, in the order help lists them. */
 export const commands: CommandDef<never>[] = [
@@ -54,7 +55,7 @@ export const commands: CommandDef<never>[] = [
 ] as CommandDef<never>[]
 
 /** Texts taken without a command word because the bot waits for them (checklist answers, 收到 …). */
-export const awaitedReplies: AwaitedReply[] = [ackReply, selfcheckAnswer]
+export const awaitedReplies: AwaitedReply[] = [ackReply, selfcheckAnswer, alarmAnswer]
 
 /** Photos and files taken for an open slot other than a hazard's photos. */
 export const awaitedImages: AwaitedImage[] = [taskFiles, responsibilityFile]
