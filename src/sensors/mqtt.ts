@@ -49,7 +49,8 @@ export function startMqttIngestion(d: { config: AppConfig; ingest: SensorIngest;
   client.on('connect', (ack) => {
     connected.set(1)
     logger.info({ clientId: config.SENSOR_MQTT_CLIENT_ID, sessionPresent: ack.sessionPresent }, 'MQTT connected')
-    client.subscribe(topic, { qos: 1 }, (err, granted) => {
+    // every time, even with a session present: Mosquitto does not keep shared subscriptions across its restart
+    client.subscribe({ [topic]: { qos: 1 }, resubscribe: true } as unknown as string, (err, granted) => {
       if (err || granted?.some((g) => g.qos > 2)) logger.error({ err, topic, granted }, 'MQTT subscription refused')
       else resolveReady()
     })

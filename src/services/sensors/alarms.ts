@@ -183,11 +183,7 @@ export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: {
         if (!nextAt || free < nextAt) nextAt = free
         continue
       }
-      const [g] = await tx
-        .select({ channel: groups.channel, chatId: groups.externalId, account: groupAccounts.account })
-        .from(groups)
-        .leftJoin(groupAccounts, and(eq(groupAccounts.channel, groups.channel), eq(groupAccounts.chatId, groups.externalId)))
-        .where(eq(groups.id, groupId))
+      const g = await groupChat(tx, groupId)
       if (g?.account) {
         const mentions = await ownerMentions(tx, [...new Set(open.map((x) => x.alarm.businessId))], g.channel)
         const dangers = [...new Set(open.map((x) => DEVICE_KINDS[x.device.kind as DeviceKind]?.danger ?? 'fire'))]
@@ -218,6 +214,17 @@ export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: {
   return { sent, nextAt }
 }
 
+/** A group's chat and the account that sits in it (null account: none recorded). */
+async function groupChat(tx: Tx, groupId: number | null) {
+  if (groupId === null) return null
+  const [g] = await tx
+    .select({ channel: groups.channel, chatId: groups.externalId, account: groupAccounts.account })
+    .from(groups)
+    .leftJoin(groupAccounts, and(eq(groupAccounts.channel, groups.channel), eq(groupAccounts.chatId, groups.externalId)))
+    .where(eq(groups.id, groupId))
+  return g ?? null
+}
+
 /** One direct message per township officer over the alarms of their businesses. */
 async function tellOfficers(tx: Tx, list: Pending[], text: (xs: Pending[]) => string, now: Date): Promise<number> {
   const byOfficer = new Map<number, Pending[]>()
@@ -226,7 +233,9 @@ async function tellOfficers(tx: Tx, list: Pending[], text: (xs: Pending[]) => st
   }
   let sent = 0
   for (const [personId, xs] of byOfficer) {
-    const to = await directTarget(tx, personId)
+    // the account in the alarm's group can write to the officer when no direct chat is recorded yet
+    const g = await groupChat(tx, xs[0].alarm.groupId)
+    const to = await directTarget(tx, personId, g ? { channel: g.channel, account: g.account } : undefined)
     if (!to) continue
     await enqueue(tx, { ...to, priority: 'urgent', text: text(xs) }, now)
     sent++

@@ -71,7 +71,7 @@ export async function checkDevicesOffline(tx: Tx, now: Date, o: { offlineMinutes
       { group },
     )
     await tx.update(devices).set({ offlineHazardId: hazard.id }).where(eq(devices.id, d.id))
-    if (await tellBusiness(tx, d, (name) => `【设备离线·已登记隐患 ${hazard.code}】${name} ${deviceLabel(d)}离线超过${o.hazardHours}小时，请尽快修复。修复后发：#整改 ${hazard.code} 整改措施，并附照片`, now)) sent++
+    if (await tellBusiness(tx, d, (name) => `【设备离线·已登记隐患 ${hazard.code}】${name} ${deviceLabel(d)}（${d.vendorDeviceId}）离线超过${o.hazardHours}小时，请尽快修复。修复后发：#整改 ${hazard.code} 整改措施，并附照片`, now)) sent++
   }
   return { offline: wentOffline.length, back: back.length, hazards: long.length, sent }
 }
