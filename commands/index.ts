@@ -28,6 +28,7 @@ import commend from './commend.js'
 import { draftAnswer, draftPhotos } from './draft-answer.js'
 import drill from './drill.js'
 import drillPhoto from './drill-photo.js'
+import alarmAnswer from './alarm-answer.js'
 
 /** Every chat command, in the order help lists them. */
 export const commands: CommandDef<never>[] = [
@@ -58,7 +59,7 @@ export const commands: CommandDef<never>[] = [
 ] as CommandDef<never>[]
 
 /** Texts taken without a command word because the bot waits for them (checklist answers, 收到 …). */
-export const awaitedReplies: AwaitedReply[] = [ackReply, selfcheckAnswer, draftAnswer]
+export const awaitedReplies: AwaitedReply[] = [ackReply, selfcheckAnswer, draftAnswer, alarmAnswer]
 
 /** Photos and files taken for an open slot other than a hazard's photos. */
 export const awaitedImages: AwaitedImage[] = [taskFiles, responsibilityFile, draftPhotos, drillPhoto]

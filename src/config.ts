@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { validate as validateCron } from 'node-cron'
 import { ROLES, type Role } from './core/permissions.js'
 import { wecomConfigShape, checkWecomConfig } from './channels/wecom/config.js'
+import { sensorConfigShape } from './sensors/config.js'
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -149,6 +150,7 @@ export const configSchema = z.object({
   TRUST_PROXY: trustProxy.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...wecomConfigShape,
+  ...sensorConfigShape,
 })
   .superRefine(checkWecomConfig)
   .superRefine((c, ctx) => {
