@@ -12,6 +12,10 @@ import selfcheckReminders from './selfcheck-reminders.js'
 import responsibilityReminders from './responsibility-reminders.js'
 import monthlyReport from './monthly-report.js'
 import draftExpiry from './draft-expiry.js'
+import licenceReminders from './licence-reminders.js'
+import drillReminders from './drill-reminders.js'
+import sensorAlarms from './sensor-alarms.js'
+import deviceOffline from './device-offline.js'
 
 /** The pushes: tips, cases, key periods, duty rosters, hazard deadlines, the weekly summary. */
 export const pushJobs: Job[] = [safetyTips, warningCases, keyPeriods, dutyRoster, hazardDeadlines, weeklySummary]
@@ -25,5 +29,11 @@ export const programmeJobs: Job[] = [selfcheckReminders, responsibilityReminders
 /** Plain-words drafts that expired unanswered (their senders are told). */
 export const intakeJobs: Job[] = [draftExpiry]
 
+/** The plan's registers (issue 16): licence expiry and drill reminders. */
+export const registerJobs: Job[] = [licenceReminders, drillReminders]
+
+/** Sensors: alarms that waited for their chat's minute, escalations, devices gone silent. */
+export const sensorJobs: Job[] = [sensorAlarms, deviceOffline]
+
 /** Every scheduled job; the runner (src/scheduler.ts) fires each on its cron expression. */
-export const jobs: Job[] = [...pushJobs, ...noticeJobs, ...programmeJobs, ...intakeJobs]
+export const jobs: Job[] = [...pushJobs, ...noticeJobs, ...programmeJobs, ...intakeJobs, ...registerJobs, ...sensorJobs]

@@ -90,6 +90,8 @@ export interface ReportArgs {
   category: Category
   categoryGiven: boolean
   major: boolean
+  /** the campaign word after 专项: (a campaign's short name or name), resolved by the command; absent: none */
+  campaign?: string | null
 }
 
 export function parseReport(rest: string): Parsed<ReportArgs> {
@@ -100,6 +102,11 @@ export function parseReport(rest: string): Parsed<ReportArgs> {
     return ' '
   })
   s = s.replace(/[[【(（]?一般隐患[\]】)）]?/g, ' ')
+  let campaign: string | null = null
+  s = s.replace(/(?<=^|[\s,，。;；])专项(?:行动)?\s*[:：]\s*([^\s,，。;；]+)/, (_m, c: string) => {
+    campaign = c
+    return ' '
+  })
   let place: string | null = null
   // only as a label: '地点:后厨', '地点 后厨', '位置在二楼' (not the 位置 inside '消防通道位置堆放杂物')
   s = s.replace(/(?<=^|[\s,，。;；])(?:地点|位置|地址|部位)(?:\s*[:：]\s*|\s+|在)([^\s,，。;；]+)/, (_m, p: string) => {
@@ -132,6 +139,7 @@ export function parseReport(rest: string): Parsed<ReportArgs> {
     category: category ?? inferCategory(description + (place ?? '')),
     categoryGiven: category !== null,
     major,
+    ...(campaign ? { campaign } : {}),
   })
 }
 
