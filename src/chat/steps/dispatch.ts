@@ -70,10 +70,15 @@ export async function dispatchText(env: StepEnv, tx: Tx, m: InboundMessage, body
     return 'usage'
   }
   const { command, rest } = matched
-  // a report word told to the bot without `#` files as 隐患 does, unless what follows is plainly no hazard (举报电话12345)
-  if (bare && command.name === 'report' && !describesHazard(rest) && plainlyNotHazard(rest)) {
-    await ctx.reply(`要上报隐患，请说清在哪、什么问题，例如：\n${command.examples[0]}`)
-    return 'usage'
+  // a report word without `#` files words that describe a hazard; unsure words get a draft; 举报电话12345 neither
+  if (bare && command.name === 'report' && !describesHazard(rest)) {
+    if (plainlyNotHazard(rest)) {
+      await ctx.reply(`要上报隐患，请说清在哪、什么问题，例如：\n${command.examples[0]}`)
+      return 'usage'
+    }
+    await plainAddressed(ctx, rest, { force: true })
+    unit.command = 'plain'
+    return 'handled'
   }
   const refusal = refusalFor(command, actor, group)
   if (refusal) {

@@ -70,8 +70,9 @@ async function guide(ctx: ChatContext, kind: DangerKind, text: string): Promise<
 /**
  * Text told to the bot (direct chat, @-mention) that names no command: the words for a photo waiting for them,
  * else a hazard described → urgent guidance and a draft. False when the words describe nothing (the caller answers).
+ * `force`: a draft even when the recogniser is unsure (the sender said 报隐患 without `#`).
  */
-export async function plainAddressed(ctx: ChatContext, text: string): Promise<boolean> {
+export async function plainAddressed(ctx: ChatContext, text: string, opts: { force?: boolean } = {}): Promise<boolean> {
   const { config } = ctx
   const slot = await openSlot(ctx.tx, ctx.msg, ctx.now, true)
   const waiting = slot?.kind === DRAFT_SLOT ? await openDraftById(ctx.tx, Number(slot.data?.draftId)) : null
@@ -83,7 +84,7 @@ export async function plainAddressed(ctx: ChatContext, text: string): Promise<bo
     await ctx.reply(draftText(d, businessOf(ctx), config.PLAIN_DRAFT_MINUTES))
     return true
   }
-  if (!r.hazard && !r.urgent) return false
+  if (!r.hazard && !r.urgent && !opts.force) return false
   if (r.urgent) await guide(ctx, r.urgent, text)
   if (config.PLAIN_REPORTS === 'off') {
     if (!r.urgent) return false
