@@ -8,6 +8,7 @@
  *   npm run bench -- --burst-only      only section 2b, one line (to alternate two builds: median of 5 runs each)
  *   npm run bench -- --profile         also samples the CPU during the burst (node:inspector) and prints it by package
  *   npm run bench -- --waits            also samples pg_stat_activity every 10 ms (what backends wait on; costs CPU)
+ *   section 3c: plain words (bench/intake.ts): recogniser CPU per message, burst PLAIN_REPORTS=all vs off (median of 5)
  *   then the console bench (bench/console.ts: overview, ledger page, CSV vs COPY, xlsx memory; alone: npx tsx bench/console.ts)
  *   and sign-in timing (bench/sign-in.ts: unknown name / wrong password / must wait, p50s; alone: npx tsx bench/sign-in.ts)
  *
@@ -43,6 +44,7 @@ import type { Outcome } from '../src/chat/router.js'
 import { pushesBench, printPushBench } from './pushes.js'
 import { consoleBench } from './console.js'
 import { codesBench, printCodesBench } from './codes.js'
+import { plainBurst, recogniserCpu, TARGET_BURST_RATIO, TARGET_RECOGNISER_MS } from './intake.js'
 import { signInTimingBench, printSignInTiming } from './sign-in.js'
 
 // ---------------------------------------------------------------- sizes and targets
@@ -388,6 +390,7 @@ interface Reporter {
 }
 
 interface Harness {
+  config: ReturnType<typeof testConfig>
   app: App
   db: Db
   /** the bound business owner in the registered group */
@@ -462,6 +465,7 @@ async function startApp(db: Db, url: string, extraReporters: number): Promise<Ha
 
   const h: Harness = {
     app,
+    config,
     db,
     main,
     others,
@@ -783,6 +787,32 @@ async function main() {
     const pushes = await pushesBench(db, { smoke: SMOKE })
     printPushBench(pushes, line)
 
+    heading(`3c. plain words: recogniser CPU per message; burst of ${SMOKE ? 300 : 1000} group messages (4 chatter : 1 report), PLAIN_REPORTS all vs off`)
+    const cpu = recogniserCpu({ smoke: SMOKE })
+    line('recogniser CPU per message', `${fmt(cpu.msPerMessage * 1000, 1)} µs  (mean over ${fmt(cpu.messages)} corpus messages after a warm-up)  target ≤ ${TARGET_RECOGNISER_MS * 1000} µs   ${mark(cpu.msPerMessage <= TARGET_RECOGNISER_MS)}`)
+    const plain = await plainBurst(
+      {
+        setMode: (mode) => {
+          h!.config.PLAIN_REPORTS = mode
+        },
+        burst: async (texts) => {
+          resetObservations(h!)
+          const reports = texts.filter((t) => t.startsWith('#')).length
+          texts.forEach((text, i) => {
+            const who = h!.others[i % h!.others.length]
+            h!.app.simulator!.send({ from: who.sender, groupId: who.group, text, messageId: `bench-plain-${++h!.seq}` })
+          })
+          await until(() => settled(h!) >= texts.length && h!.replyAt.size >= reports, PHASE_TIMEOUT_MS, () => `plain burst: ${settled(h!)}/${texts.length} handled`)
+          await h!.app.sender.whenIdle()
+          return texts.length
+        },
+      },
+      { smoke: SMOKE },
+    )
+    line('burst, PLAIN_REPORTS=off (median of 5)', `${fmt(plain.off)} messages/s  runs ${plain.runs.off.map((r) => fmt(r)).join(', ')}`)
+    line('burst, PLAIN_REPORTS=all (median of 5)', `${fmt(plain.all)} messages/s  runs ${plain.runs.all.map((r) => fmt(r)).join(', ')}`)
+    line('ratio all / off', `${fmt(plain.ratio, 3)}  target ≥ ${TARGET_BURST_RATIO}   ${mark(plain.ratio >= TARGET_BURST_RATIO)}`)
+
     heading('4. summary')
     const ratio = burst.inboundRate / echo.rate
     line('bare Wechaty echo', `${fmt(echo.rate)} messages/s`)
@@ -800,6 +830,7 @@ async function main() {
     if (WAITS) line('backends waiting on row locks (burst)', `${fmt(locked * 100, 0)}%`)
     const mem = process.memoryUsage()
     line('memory at end', `RSS ${mb(mem.rss)} (peak ${mb(Math.max(rssPeak, mem.rss))}), heap used ${mb(mem.heapUsed)}`)
+    line('plain words: recogniser CPU / burst all÷off', `${fmt(cpu.msPerMessage * 1000, 1)} µs per message ${mark(cpu.msPerMessage <= TARGET_RECOGNISER_MS)} / ${fmt(plain.ratio, 3)} ${mark(plain.ratio >= TARGET_BURST_RATIO)}`)
     line('pushes: completion / minimum', `${fmt(pushes.ratio, 4)}  target ≤ 1.05   ${mark(pushes.ratio <= 1.05 && pushes.violations === 0 && pushes.starved === 0)}  (${pushes.violations} limit violations, ${pushes.starved} starved; sender ${ms(pushes.cpuMsPerMessage)} CPU per message)`)
     line('wall time', `${fmt((performance.now() - started) / 1000, 1)} s; ${loadLine()}`)
     const lost = [

@@ -24,6 +24,8 @@ export default defineCommand({
       ctx.actor.role === 'public' ? '未绑定身份：发 #绑定 绑定码' : '',
       unregistered ? '本群还未登记，登记后才能上报隐患' : '',
     ].filter(Boolean)
-    await ctx.reply(['可用命令' + (notes.length ? `（${notes.join('；')}）` : '') + '：', ...mine.map((c) => `${c.examples[0]}　${c.summary}`)].join('\n'))
+    // plain words work too: a hazard told to the bot gets a draft to confirm
+    const plain = ctx.config.PLAIN_REPORTS === 'off' ? [] : [ctx.group ? '也可以直接说：@安全助手 楼梯口堆满了装修垃圾' : '也可以直接说：后厨燃气管子有股味儿，或先发照片']
+    await ctx.reply(['可用命令' + (notes.length ? `（${notes.join('；')}）` : '') + '：', ...mine.map((c) => `${c.examples[0]}　${c.summary}`), ...plain].join('\n'))
   },
 })

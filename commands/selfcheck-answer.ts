@@ -3,7 +3,10 @@ import { looksLikeChecklistAnswer } from '../src/core/checklist-answers.js'
 import { answerSelfCheck } from '../src/services/programmes/selfchecks.js'
 import { SELFCHECK_WINDOW_MINUTES } from './selfcheck.js'
 
-/** The business's answer to the self-check it opened (全部合格, 3、5不合格, 1是 2否 …), without a command word. */
+/**
+ * The business's answer to the self-check it opened (全部合格, 3、5不合格, 1是 2否, 行, 2号不行 别的都行, 电梯年检过期了其他都好 …),
+ * without a command word. What cannot be read gets a short question back, never a guess.
+ */
 const selfcheckAnswer: AwaitedReply = {
   name: 'selfcheck_answer',
   slotKind: 'selfcheck',
@@ -19,14 +22,16 @@ const selfcheckAnswer: AwaitedReply = {
       return true
     }
     await ctx.clearAwait()
+    const extra = r.extra ? [`另登记：${r.extra.code}（${r.extra.text}）`] : []
     if (!r.failed.length) {
-      await ctx.reply(`${r.check.title}完成：${r.check.items.length}项全部合格。谢谢！`)
+      await ctx.reply([`${r.check.title}完成：${r.check.items.length}项全部合格。谢谢！`, ...extra].join('\n'))
       return true
     }
     await ctx.reply(
       [
         `${r.check.title}完成：${r.check.items.length}项中${r.failed.length}项不合格，已登记隐患：`,
         ...r.failed.map((f) => `${f.code}（第${f.itemNo}项）`),
+        ...extra,
         `请尽快整改，整改后发：#整改 ${r.failed[0].code} 整改措施，并附照片`,
       ].join('\n'),
     )

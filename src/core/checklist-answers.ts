@@ -220,12 +220,8 @@ function itemNamed(clause: string, words: string[][]): number | 'tie' | null {
 
 /** An answer in words only: each clause names a problem, matched to its item or kept as a hazard of its own. */
 function byWords(text: string, total: number, words: string[][], namesThing: (s: string) => boolean, previous: Record<number, boolean>): ChecklistAnswer | null {
-  let rest: boolean | null = null
   if (REST_FAIL.test(text)) return null
-  const body = text.replace(new RegExp(REST_PASS.source, 'g'), () => {
-    rest = true
-    return ' '
-  })
+  const body = text.replace(new RegExp(REST_PASS.source, 'g'), ' ')
   const clauses = body.split(/[,、\s]+/).filter((c) => c && !PASS_CLAUSE.test(c) && !ACK_CLAUSE.test(c))
   if (!clauses.length) return null
   const failed = new Set<number>()
@@ -240,8 +236,7 @@ function byWords(text: string, total: number, words: string[][], namesThing: (s:
   }
   const answers = { ...previous }
   for (const n of failed) answers[n] = false
-  // naming only what is wrong means the rest passed (as 3、5不合格 does)
-  void rest
+  // naming only what is wrong means the rest passed (as 3、5不合格 does), 其他都好 or not
   for (let i = 1; i <= total; i++) if (!(i in answers)) answers[i] = true
   const r = finish(answers, total)
   return r.ok && extra.length ? { ...r, extra: extra.join('，') } : r

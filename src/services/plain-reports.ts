@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, inArray, desc } from 'drizzle-orm'
+import { and, eq, gt, lt, desc } from 'drizzle-orm'
 import { schema, type Db, type Tx } from '../../db/client.js'
 import type { InboundMessage } from '../channels/types.js'
 import type { Recognition } from '../core/recogniser.js'
@@ -167,9 +167,4 @@ export async function raiseUrgent(
   }
   await tx.insert(urgentAlerts).values({ channel: m.channel, chatId: m.chatId, chatName: m.isGroup ? m.chatName : null, kind, senderName: m.senderName, text, townshipId, notified, sourceMessageId: m.messageId, createdAt: now })
   return true
-}
-
-/** Drafts by id, for tests and the console. */
-export async function draftsOf(tx: Tx, ids: number[]) {
-  return ids.length ? tx.select().from(plainDrafts).where(inArray(plainDrafts.id, ids)) : []
 }

@@ -121,6 +121,11 @@ describe('plain words: drafts, prompts and urgent guidance through the real Wech
     expect(texts('dm:owner')[0]).toContain('要上报隐患，请说清在哪、什么问题')
   })
 
+  it('when someone asks for #帮助, then it says plain words work, with an example', async () => {
+    await t.say('owner', s.group, '#帮助')
+    expect(texts(s.group)[0]).toContain('也可以直接说：@安全助手 楼梯口堆满了装修垃圾')
+  })
+
   it('when PLAIN_REPORTS is off, then no prompt or draft, but an urgent danger still gets its guidance', async () => {
     t.config.PLAIN_REPORTS = 'off'
     try {
@@ -132,5 +137,48 @@ describe('plain words: drafts, prompts and urgent guidance through the real Wech
     } finally {
       t.config.PLAIN_REPORTS = 'all'
     }
+  })
+})
+
+describe('free answers to an open self-check, as owners give them', () => {
+  let t: TestApp
+  let s: Seed
+  useSeededApp((app, seed) => {
+    t = app
+    s = seed
+  })
+  const last = (chat: string) => withoutMentions(t.botSaid(chat).at(-1)?.text)
+
+  it.each([
+    ['都正常，一切都好', /6项全部合格/],
+    ['行', /6项全部合格/],
+    ['电梯年检过期了其他都好', /6项中1项不合格[\s\S]*（第2项）/],
+    ['2号不行 别的都行', /6项中1项不合格[\s\S]*（第2项）/],
+    ['1到4合格 5 6不合格', /6项中2项不合格[\s\S]*（第5项）[\s\S]*（第6项）/],
+    ['1 4 不合格', /6项中2项不合格[\s\S]*（第1项）[\s\S]*（第4项）/],
+    ['第二项没达到', /6项中1项不合格[\s\S]*（第2项）/],
+  ])('when the owner answers %j in the group without # or @, then it is read', async (answer, want) => {
+    await t.say('owner', s.group, '#自查 特种设备')
+    expect(last(s.group)).toContain('特种设备安全自查')
+    await t.say('owner', s.group, answer)
+    expect(last(s.group)).toMatch(want)
+  })
+
+  it('when an answer names a problem no item covers, then it is filed from the words beside the result', async () => {
+    await t.say('owner', s.group, '#自查 特种设备')
+    t.botSaid(s.group)
+    await t.say('owner', s.group, '楼道灯坏了 其他都好')
+    expect(last(s.group)).toMatch(/6项全部合格[\s\S]*另登记：Y\d+（楼道灯坏了）/)
+  })
+
+  it('when an answer cannot be read, then a short question comes back and nothing is guessed', async () => {
+    await t.say('owner', s.group, '#自查 特种设备')
+    t.botSaid(s.group)
+    await t.say('owner', s.group, '有两项不合格')
+    expect(last(s.group)).toBe('请写明是哪几项，例如：2、5不合格')
+    await t.say('owner', s.group, '@安全助手 等我看看', { mentionBot: true })
+    expect(last(s.group)).toContain('没看懂这个回答，请写哪几项不合格')
+    await t.say('owner', s.group, '3不行 其余都合格')
+    expect(last(s.group)).toMatch(/6项中1项不合格[\s\S]*（第3项）/)
   })
 })

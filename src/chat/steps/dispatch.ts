@@ -15,6 +15,7 @@ import { Refusal, type Unit } from './flow.js'
 import { replyItem, unknownReply } from './reply.js'
 import { countSlotPhoto, openSlot } from './slots.js'
 import { Writes } from './write.js'
+import { CHECKLIST_USAGE } from '../../core/checklist-answers.js'
 import { describesHazard, plainAddressed, plainlyNotHazard, plainPhoto } from './plain.js'
 
 /** An AppError from a handler becomes a refusal: the transaction rolls back and the reason is answered. */
@@ -63,7 +64,9 @@ export async function dispatchText(env: StepEnv, tx: Tx, m: InboundMessage, body
     return 'handled'
   }
   if (!matched) {
-    await ctx.reply(unknownReply(body))
+    // told to the bot while a self-check waits for its answers: a short question, not the command list
+    const waiting = body ? await openSlot(tx, m, now, false) : null
+    await ctx.reply(waiting?.kind === 'selfcheck' ? `没看懂这个回答，请写哪几项不合格。\n${CHECKLIST_USAGE}` : unknownReply(body))
     return 'usage'
   }
   const { command, rest } = matched

@@ -2,7 +2,9 @@ import { and, eq, gte, inArray, desc, type SQL } from 'drizzle-orm'
 import { schema, type Tx } from '../../../db/client.js'
 import { AppError } from '../../core/errors.js'
 import { endOfShanghaiDay, shanghaiParts } from '../../core/clock.js'
-import { parseChecklistAnswer, CHECKLIST_USAGE } from '../../core/checklist-answers.js'
+import { readChecklistAnswer, CHECKLIST_USAGE } from '../../core/checklist-answers.js'
+import { categoryOf, namesSomething } from '../../core/recogniser.js'
+import { defaultLexicon, itemWords } from '../../../db/lexicon.js'
 import { checklistByWord, checklistForIndustry, checklists, type Checklist } from '../../../db/checklists/index.js'
 import { reportHazard } from '../hazards.js'
 import { check } from '../hazards.js'
@@ -57,7 +59,7 @@ export async function startSelfCheck(tx: Tx, actor: ChatActor, group: GroupRow |
 
 export type AnswerResult =
   | { done: false; check: SelfCheckRow; missing: number[] }
-  | { done: true; check: SelfCheckRow; failed: { itemNo: number; text: string; code: string }[]; businessName: string }
+  | { done: true; check: SelfCheckRow; failed: { itemNo: number; text: string; code: string }[]; businessName: string; extra: { text: string; code: string } | null }
 
 /** Applies an answer to an open self-check; a complete one files every failed item as a hazard linked to it. */
 export async function answerSelfCheck(
@@ -68,13 +70,14 @@ export async function answerSelfCheck(
   const [sc] = await c.tx.select().from(selfChecks).where(eq(selfChecks.id, selfCheckId)).for('update')
   if (!sc || sc.status !== 'open') throw new AppError('invalid_state', '这次自查已结束。重新开始请发：#自查 燃气')
   const previous = Object.fromEntries(Object.entries(sc.answers).map(([k, v]) => [Number(k), v]))
-  const r = parseChecklistAnswer(text, sc.items.length, previous)
+  const list = checklistByWord(sc.checklistKey)
+  const lex = defaultLexicon()
+  const r = readChecklistAnswer(text, sc.items.length, { itemWords: itemWords(sc.checklistKey, sc.items.map((t) => ({ text: t }))), namesThing: (s) => namesSomething(s, lex) }, previous)
   if (!r.ok) throw new AppError('usage', r.error)
   if (!r.complete) {
     const [row] = await c.tx.update(selfChecks).set({ answers: r.answers }).where(eq(selfChecks.id, sc.id)).returning()
     return { done: false, check: row, missing: r.missing }
   }
-  const list = checklistByWord(sc.checklistKey)
   const [business] = await c.tx.select().from(businesses).where(eq(businesses.id, sc.businessId))
   const failed: { itemNo: number; text: string; code: string }[] = []
   for (const itemNo of r.failed) {
@@ -88,12 +91,22 @@ export async function answerSelfCheck(
     await c.tx.insert(selfCheckFindings).values({ selfCheckId: sc.id, itemNo, hazardId: hazard.id })
     failed.push({ itemNo, text: itemText, code: hazard.code })
   }
+  // a problem the answer named that no item covers: filed from its words
+  let extra: { text: string; code: string } | null = null
+  if (r.extra) {
+    const { hazard } = await reportHazard(
+      { tx: c.tx, actor: { ...c.actor, businessIds: [sc.businessId], businesses: [business] }, now: c.now, sourceMessageId: c.sourceMessageId },
+      { description: `自查时发现：${r.extra}`, place: null, category: categoryOf(r.extra, lex), categoryGiven: false, major: false },
+      { group: c.group },
+    )
+    extra = { text: r.extra, code: hazard.code }
+  }
   const [row] = await c.tx
     .update(selfChecks)
     .set({ answers: r.answers, status: 'done', completedAt: c.now })
     .where(eq(selfChecks.id, sc.id))
     .returning()
-  return { done: true, check: row, failed, businessName: business.name }
+  return { done: true, check: row, failed, businessName: business.name, extra }
 }
 
 /** The first instant of the Shanghai month `now` falls in. */

@@ -1,0 +1,62 @@
+/**
+ * Plain words (issue 12): the recogniser's CPU per message over the labelled corpus, and burst throughput with
+ * PLAIN_REPORTS=all against off (the recogniser runs on every group message when it is all).
+ */
+import { performance } from 'node:perf_hooks'
+import { defaultLexicon } from '../db/lexicon.js'
+import { recognise } from '../src/core/recogniser.js'
+import { messages } from '../tests/corpus/load.js'
+
+export const TARGET_RECOGNISER_MS = 0.05
+export const TARGET_BURST_RATIO = 0.95
+
+/** Mean CPU per message (process.cpuUsage, user + system) over the corpus, after a warm-up. */
+export function recogniserCpu(opts: { smoke: boolean }): { msPerMessage: number; messages: number } {
+  const lex = defaultLexicon()
+  const texts = [...messages('test'), ...messages('dev')].map((r) => r.text)
+  let sink = 0
+  for (let i = 0; i < 5; i++) for (const t of texts) sink += recognise(t, lex).score
+  const rounds = opts.smoke ? 20 : 200
+  const c0 = process.cpuUsage()
+  for (let i = 0; i < rounds; i++) for (const t of texts) sink += recognise(t, lex).score
+  const c = process.cpuUsage(c0)
+  if (sink < 0) console.log(sink) // keeps the work from being optimised away
+  const n = rounds * texts.length
+  return { msPerMessage: (c.user + c.system) / 1000 / n, messages: n }
+}
+
+/** The group chatter of the corpus: what a busy business group is full of. */
+export function chatterTexts(): string[] {
+  return [...messages('test'), ...messages('dev')].filter((r) => r.label === 'chatter').map((r) => r.text)
+}
+
+export interface BurstDeps {
+  /** sets PLAIN_REPORTS on the running app's configuration */
+  setMode(mode: 'all' | 'off'): void
+  /** fires n group messages (chatter and #隐患 reports) at once and resolves when every one is handled and answered */
+  burst(texts: string[]): Promise<number>
+}
+
+/** Median of 5 alternating runs of each mode (off all, all off, …) of the same burst, after one not counted: single runs here vary by ±7%. */
+export async function plainBurst(deps: BurstDeps, opts: { smoke: boolean }) {
+  const chatter = chatterTexts()
+  const n = opts.smoke ? 300 : 1_000
+  // four chatter lines to one report, as a working group reads
+  const texts = Array.from({ length: n }, (_, i) => (i % 5 === 4 ? `#隐患 后厨燃气软管老化 第${i}条` : chatter[i % chatter.length]))
+  const rates: Record<'all' | 'off', number[]> = { all: [], off: [] }
+  // one burst not counted: the first runs of a fresh app are slower (JIT, caches, Wechaty's rooms)
+  deps.setMode('all')
+  await deps.burst(texts)
+  for (let run = 0; run < 5; run++) {
+    // the order alternates too, so neither mode always runs on the warmer machine
+    for (const mode of run % 2 ? (['all', 'off'] as const) : (['off', 'all'] as const)) {
+      deps.setMode(mode)
+      const t0 = performance.now()
+      await deps.burst(texts)
+      rates[mode].push(n / ((performance.now() - t0) / 1000))
+    }
+  }
+  deps.setMode('all')
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  return { n, all: median(rates.all), off: median(rates.off), ratio: median(rates.all) / median(rates.off), runs: rates }
+}
