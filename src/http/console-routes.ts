@@ -233,6 +233,8 @@ export function consoleRoutes(deps: {
       )
       // the plan's milestones are the whole city's: recorded by those whose reach is the whole city
       can['plan.milestone'] = reaches(a, 'programme.manage', null)
+      // the Word reports are the whole city's
+      can['programme.read.city'] = reaches(a, 'programme.read', null)
       const [t] = a.townshipId !== null ? await db.select({ name: schema.jurisdictions.name }).from(schema.jurisdictions).where(eq(schema.jurisdictions.id, a.townshipId)) : []
       return {
         name: a.name,

@@ -35,6 +35,6 @@ export const PAGES = [
   { route: 'import', title: '导入', need: 'admin.manage', load: () => import('./import.js') },
   { route: 'groups', title: '群', load: () => import('./groups.js') },
   { route: 'targets', title: '规划目标', need: 'programme.read', load: () => import('./targets.js') },
-  { route: 'reports', title: '报告', need: 'programme.read', load: () => import('./reports.js') },
+  { route: 'reports', title: '报告', need: 'programme.read.city', load: () => import('./reports.js') },
   { route: 'audit', title: '操作日志', need: 'audit.read', load: () => import('./audit.js') },
 ]
