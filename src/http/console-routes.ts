@@ -1,3 +1,4 @@
+import { listCampaigns } from '../services/registers/campaigns.js'
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
@@ -249,13 +250,14 @@ export function consoleRoutes(deps: {
       }
     })
 
-    app.get('/console/api/options', { preHandler: can('admin.read'), schema: { tags: ['console'], summary: '筛选项：乡镇街、行业、类别、状态、专项行动、部门' } }, async () => ({
+    app.get('/console/api/options', { preValidation: can('admin.read'), schema: { tags: ['console'], summary: '筛选项：乡镇街、行业、类别、状态、专项行动、部门' } }, async () => ({
       townships: await townships(db),
       industries: Object.entries(INDUSTRIES).map(([value, label]) => ({ value, label })),
       categories: Object.entries(CATEGORIES).map(([value, label]) => ({ value, label })),
       grades: Object.entries(GRADES).map(([value, label]) => ({ value, label })),
       statuses: Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label })),
-      campaigns: CAMPAIGNS,
+      // the registered campaigns first, then the plan's names (hazards tagged before a campaign was registered)
+      campaigns: [...new Set([...(await listCampaigns(db)).map((c) => c.name), ...CAMPAIGNS])],
       departments: DEPARTMENTS.map(([name]) => name),
       events: ACTION_LABELS,
       roles: Object.entries(ROLE_LABELS)
@@ -271,7 +273,7 @@ export function consoleRoutes(deps: {
       return h
     }
 
-    app.get('/console/api/hazards/:code', { preHandler: can('hazard.view'), schema: { tags: ['console'], summary: '一条隐患：经过、整改前后照片、移交、可做的操作', params: code } }, async (req) => {
+    app.get('/console/api/hazards/:code', { preValidation: can('hazard.view'), schema: { tags: ['console'], summary: '一条隐患：经过、整改前后照片、移交、可做的操作', params: code } }, async (req) => {
       const h = await viewable(req)
       const a = actorOf(req)
       const { events, photos } = await timeline(db, h.id)
@@ -299,7 +301,7 @@ export function consoleRoutes(deps: {
 
     app.get(
       '/console/api/hazards/:code/photos/:sha256',
-      { preHandler: can('hazard.view'), schema: { tags: ['console'], summary: '隐患照片（只给能看这条隐患的人）', params: code.extend({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }) } },
+      { preValidation: can('hazard.view'), schema: { tags: ['console'], summary: '隐患照片（只给能看这条隐患的人）', params: code.extend({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }) } },
       async (req, reply) => {
         const h = await viewable(req)
         const [link] = await db
@@ -334,7 +336,7 @@ export function consoleRoutes(deps: {
     app.post(
       '/console/api/hazards/:code/accept',
       {
-        preHandler: can('hazard.accept'),
+        preValidation: can('hazard.accept'),
         schema: {
           tags: ['console'],
           summary: '受理：期限（如 2026-12-31 或 7天）、负责人、待认定单位',
@@ -363,7 +365,7 @@ export function consoleRoutes(deps: {
     app.post(
       '/console/api/hazards/:code/verify',
       {
-        preHandler: can('hazard.verify'),
+        preValidation: can('hazard.verify'),
         schema: { tags: ['console'], summary: '验收：通过即销号，不通过须写原因', params: code, body: z.object({ passed: z.boolean(), opinion: optText(500) }) },
       },
       async (req) =>
@@ -381,7 +383,7 @@ export function consoleRoutes(deps: {
     app.post(
       '/console/api/hazards/:code/transfer',
       {
-        preHandler: can('hazard.transfer'),
+        preValidation: can('hazard.transfer'),
         schema: { tags: ['console'], summary: '移交执法部门', params: code, body: z.object({ department: z.string().trim().min(2).max(40), note: optText(500) }) },
       },
       async (req) =>
@@ -396,7 +398,7 @@ export function consoleRoutes(deps: {
     app.post(
       '/console/api/hazards/:code/transfer-result',
       {
-        preHandler: can('hazard.transfer_result'),
+        preValidation: can('hazard.transfer_result'),
         schema: { tags: ['console'], summary: '登记移交部门的处理结果', params: code, body: z.object({ result: z.string().trim().min(2).max(500) }) },
       },
       async (req) =>
@@ -411,7 +413,7 @@ export function consoleRoutes(deps: {
     app.post(
       '/console/api/hazards/:code/void',
       {
-        preHandler: can('hazard.void'),
+        preValidation: can('hazard.void'),
         schema: { tags: ['console'], summary: '作废：误报、重复上报（须写原因；保留在台账，不计入统计）', params: code, body: z.object({ reason: z.string().trim().min(2).max(200) }) },
       },
       async (req) => act(req, 'hazard.void', (c) => voidHazard(c, req.params.code, req.body.reason), (h, by) => voidedText(h, by)),
@@ -424,35 +426,35 @@ export function consoleRoutes(deps: {
       return v
     }
 
-    app.get('/console/api/businesses', { preHandler: can('admin.read'), schema: { tags: ['console'], summary: '经营主体（按查看范围）', querystring: z.object({ q: z.string().max(80).optional() }) } }, async (req) =>
+    app.get('/console/api/businesses', { preValidation: can('admin.read'), schema: { tags: ['console'], summary: '经营主体（按查看范围）', querystring: z.object({ q: z.string().max(80).optional() }) } }, async (req) =>
       listBusinesses(db, actorOf(req), req.query.q),
     )
 
-    app.post('/console/api/businesses', { preHandler: can('admin.manage'), schema: { tags: ['console'], summary: '新增经营主体', body: businessBody } }, async (req, reply) =>
+    app.post('/console/api/businesses', { preValidation: can('admin.manage'), schema: { tags: ['console'], summary: '新增经营主体', body: businessBody } }, async (req, reply) =>
       reply.code(201).send(changed(await db.transaction((tx) => saveBusiness(tx, actorOf(req), null, req.body, clock.now())))),
     )
 
     app.put(
       '/console/api/businesses/:id',
-      { preHandler: can('admin.manage'), schema: { tags: ['console'], summary: '修改经营主体', params: z.object({ id: z.coerce.number().int() }), body: businessBody } },
+      { preValidation: can('admin.manage'), schema: { tags: ['console'], summary: '修改经营主体', params: z.object({ id: z.coerce.number().int() }), body: businessBody } },
       async (req) => changed(await db.transaction((tx) => saveBusiness(tx, actorOf(req), req.params.id, req.body, clock.now()))),
     )
 
-    app.get('/console/api/people', { preHandler: can('admin.manage'), schema: { tags: ['console'], summary: '人员、绑定的聊天身份、控制台账号' } }, async () => listPeople(db))
+    app.get('/console/api/people', { preValidation: can('admin.manage'), schema: { tags: ['console'], summary: '人员、绑定的聊天身份、控制台账号' } }, async () => listPeople(db))
 
-    app.post('/console/api/people', { preHandler: can('admin.manage'), schema: { tags: ['console'], summary: '新增人员', body: personBody } }, async (req, reply) =>
+    app.post('/console/api/people', { preValidation: can('admin.manage'), schema: { tags: ['console'], summary: '新增人员', body: personBody } }, async (req, reply) =>
       reply.code(201).send(changed(await db.transaction((tx) => savePerson(tx, actorOf(req), null, req.body, clock.now())))),
     )
 
     app.put(
       '/console/api/people/:id',
-      { preHandler: can('admin.manage'), schema: { tags: ['console'], summary: '修改人员', params: z.object({ id: z.coerce.number().int() }), body: personBody } },
+      { preValidation: can('admin.manage'), schema: { tags: ['console'], summary: '修改人员', params: z.object({ id: z.coerce.number().int() }), body: personBody } },
       async (req) => changed(await db.transaction((tx) => savePerson(tx, actorOf(req), req.params.id, req.body, clock.now()))),
     )
 
     app.post(
       '/console/api/people/:id/bind-code',
-      { preHandler: can('admin.manage'), schema: { tags: ['console'], summary: '生成一次性绑定码', params: z.object({ id: z.coerce.number().int() }) } },
+      { preValidation: can('admin.manage'), schema: { tags: ['console'], summary: '生成一次性绑定码', params: z.object({ id: z.coerce.number().int() }) } },
       async (req, reply) => {
         const now = clock.now()
         const a = actorOf(req)
@@ -468,7 +470,7 @@ export function consoleRoutes(deps: {
     app.post(
       '/console/api/people/:id/credentials',
       {
-        preHandler: can('admin.manage'),
+        preValidation: can('admin.manage'),
         schema: {
           tags: ['console'],
           summary: '设置控制台账号和密码（会结束此人已有的登录）',
@@ -489,12 +491,12 @@ export function consoleRoutes(deps: {
 
     // ---- groups and the audit log ----
 
-    app.get('/console/api/groups', { preHandler: can('admin.read'), schema: { tags: ['console'], summary: '群：范围和接入方式（按查看范围）' } }, async (req) => listGroups(db, actorOf(req)))
+    app.get('/console/api/groups', { preValidation: can('admin.read'), schema: { tags: ['console'], summary: '群：范围和接入方式（按查看范围）' } }, async (req) => listGroups(db, actorOf(req)))
 
     app.get(
       '/console/api/audit',
       {
-        preHandler: can('audit.read'),
+        preValidation: can('audit.read'),
         schema: {
           tags: ['console'],
           summary: '操作日志（可筛选）',

@@ -18,6 +18,7 @@ import { createTraining, listTrainings, trainingCoverage, trainingRoster } from 
 import { businessReach, checkCityWide, reaches } from '../services/scope.js'
 import { responsibilityCoverage, responsibilityTable, verifyResponsibility } from '../services/programmes/responsibility.js'
 import { activePlans } from '../services/plans.js'
+import { linkInspection, tagInspectionHazards } from '../services/registers/campaigns.js'
 import {
   planInspection,
   recordInspection,
@@ -191,13 +192,16 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
             departments: z.array(z.string().min(1).max(40)).default([]),
             businessIds: z.array(z.number().int()).default([]),
             note: z.string().max(500).optional(),
+            /** a campaign (专项行动) the inspection serves: the hazards it records are tagged with it */
+            campaignId: z.number().int().positive().optional(),
           }),
         },
       },
       async (req, reply) => {
         const row = await db.transaction(async (tx) => {
           const r = await planInspection(tx, req.body, actorOf(req))
-          await audit(tx, req, 'inspection.plan', 'special_inspection', r.id, { theme: r.theme })
+          if (req.body.campaignId) await linkInspection(tx, r.id, req.body.campaignId)
+          await audit(tx, req, 'inspection.plan', 'special_inspection', r.id, { theme: r.theme, campaignId: req.body.campaignId })
           return r
         })
         return reply.code(201).send(row)
@@ -218,8 +222,9 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
       async (req) =>
         db.transaction(async (tx) => {
           const r = await recordInspection(tx, req.params.id, req.body, actorOf(req))
-          await audit(tx, req, 'inspection.record', 'special_inspection', r.id, { doneOn: r.doneOn })
-          return r
+          const tagged = await tagInspectionHazards(tx, r.id)
+          await audit(tx, req, 'inspection.record', 'special_inspection', r.id, { doneOn: r.doneOn, campaignTagged: tagged })
+          return { ...r, campaignTagged: tagged }
         }),
     )
     app.get(
