@@ -212,22 +212,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'PUT /api/licences/{id}': { action: 'programme.manage' },
   'PUT /api/zones/{id}': { action: 'programme.manage' },
 
-  // src/http/notice-routes.ts
-  'POST /api/notices/preview': { action: 'notice.send' },
-  'GET /api/notices/{code}/export.csv': { action: 'notice.view' },
-  'POST /api/notices/{code}/remind': { action: 'notice.send' },
-
-  // src/http/push-plan-routes.ts
-  'GET /api/outbox': { action: 'outbox.view' },
-  'GET /api/push-plan': { action: 'outbox.view' },
-
   // src/http/sensor-routes.ts
   'GET /api/sensors/devices': { action: 'admin.read' },
   'GET /api/sensors/stats': { action: 'admin.read' },
   'POST /api/sensors/devices': { action: 'admin.manage' },
   'POST /api/sensors/devices/import': { action: 'admin.manage' },
   'POST /api/sensors/push': { signed: true, why: 'vendors push with an HMAC signature of the body (X-Sensor-Vendor/-Timestamp/-Signature), not a session' },
-
-  // src/http/programme-routes.ts
-  'GET /api/trainings/{code}/roster': { action: 'programme.read' },
 }
