@@ -87,6 +87,13 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /api/tasks/{code}': { action: 'task.view' },
   'GET /api/outbox/dead': { action: 'outbox.view' },
   'POST /api/outbox/{id}/retry': { action: 'outbox.manage' },
+  'POST /api/notices/preview': { action: 'notice.send' },
+  'POST /api/notices/{code}/remind': { action: 'notice.send', params: () => ({ code: 'N999999' }) },
+  'GET /api/notices/{code}/export.csv': { action: 'notice.view', params: () => ({ code: 'N999999' }) },
+
+  // src/http/push-plan-routes.ts
+  'GET /api/push-plan': city('outbox.view', 'what the scheduler sends to every group; only city-wide roles may view the outbox'),
+  'GET /api/outbox': city('outbox.view', 'the outbox of every channel; only city-wide roles may view it'),
 
   // src/http/programme-routes.ts
   'GET /api/checklists': city('programme.read', 'the self-check checklists, the same for every business'),
@@ -95,6 +102,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/trainings': { action: 'programme.manage' },
   'GET /api/trainings': { action: 'programme.read' },
   'GET /api/trainings/coverage': { action: 'programme.read' },
+  'GET /api/trainings/{code}/roster': { action: 'programme.read', params: () => ({ code: 'P999999' }) },
   'GET /api/responsibility': { action: 'programme.read' },
   'GET /api/responsibility/coverage': { action: 'programme.read' },
   'POST /api/responsibility/{id}/verify': { action: 'responsibility.verify' },
@@ -105,6 +113,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /api/exhibitions': { action: 'programme.read' },
   'PUT /api/exhibitions/{id}/documents/{doc}': { action: 'programme.manage' },
   'POST /api/exhibitions/{id}/decision': { action: 'programme.manage' },
+  'POST /api/exhibitions/{id}/documents/{doc}/file': { action: 'programme.manage', params: () => ({ id: 999999, doc: 'safety_plan' }) },
   'POST /api/policy-exclusions': { action: 'programme.manage' },
   'GET /api/policy-exclusions': { action: 'programme.read' },
   'POST /api/policy-exclusions/{id}/lift': { action: 'programme.manage' },
@@ -203,22 +212,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'PUT /api/licences/{id}': { action: 'programme.manage' },
   'PUT /api/zones/{id}': { action: 'programme.manage' },
 
-  // src/http/notice-routes.ts
-  'POST /api/notices/preview': { action: 'notice.send' },
-  'GET /api/notices/{code}/export.csv': { action: 'notice.view' },
-  'POST /api/notices/{code}/remind': { action: 'notice.send' },
-
-  // src/http/push-plan-routes.ts
-  'GET /api/outbox': { action: 'outbox.view' },
-  'GET /api/push-plan': { action: 'outbox.view' },
-
   // src/http/sensor-routes.ts
   'GET /api/sensors/devices': { action: 'admin.read' },
   'GET /api/sensors/stats': { action: 'admin.read' },
   'POST /api/sensors/devices': { action: 'admin.manage' },
   'POST /api/sensors/devices/import': { action: 'admin.manage' },
   'POST /api/sensors/push': { signed: true, why: 'vendors push with an HMAC signature of the body (X-Sensor-Vendor/-Timestamp/-Signature), not a session' },
-
-  // src/http/programme-routes.ts
-  'GET /api/trainings/{code}/roster': { action: 'programme.read' },
 }
