@@ -13,6 +13,7 @@ import responsibilityReminders from './responsibility-reminders.js'
 import monthlyReport from './monthly-report.js'
 import licenceReminders from './licence-reminders.js'
 import drillReminders from './drill-reminders.js'
+import regulationPromotion from './regulation-promotion.js'
 
 /** The pushes: tips, cases, key periods, duty rosters, hazard deadlines, the weekly summary. */
 export const pushJobs: Job[] = [safetyTips, warningCases, keyPeriods, dutyRoster, hazardDeadlines, weeklySummary]
@@ -23,8 +24,8 @@ export const noticeJobs: Job[] = [dueNotices, ackReminders, taskReminders]
 /** The action plan's programmes: self-check and responsibility-system reminders, the leaders' monthly report. */
 export const programmeJobs: Job[] = [selfcheckReminders, responsibilityReminders, monthlyReport]
 
-/** The plan's registers (issue 16): licence expiry and drill reminders. */
-export const registerJobs: Job[] = [licenceReminders, drillReminders]
+/** The plan's registers (issue 16): licence expiry and drill reminders, the regulations series. */
+export const registerJobs: Job[] = [licenceReminders, drillReminders, regulationPromotion]
 
 /** Every scheduled job; the runner (src/scheduler.ts) fires each on its cron expression. */
 export const jobs: Job[] = [...pushJobs, ...noticeJobs, ...programmeJobs, ...registerJobs]

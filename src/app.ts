@@ -19,6 +19,7 @@ import { Scheduler } from './scheduler.js'
 import { jobs as scheduledJobs } from '../schedules/index.js'
 import type { Job } from '../schedules/types.js'
 import { seedContentLibrary } from './services/content.js'
+import { seedRegulations } from './services/registers/regulations.js'
 import { seedPlans } from './services/plans.js'
 import { recordGroupAccounts } from './services/pushes.js'
 
@@ -256,6 +257,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       started = true
       await syncChannelGroups()
       await seedContentLibrary(db, clock.now())
+      await seedRegulations(db, clock.now())
       await seedPlans(db)
       await scheduler.start()
     },
