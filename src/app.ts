@@ -17,11 +17,15 @@ import { wecomAdminRoutes } from './http/wecom-admin-routes.js'
 import { groupEndpoint, type GroupEndpoint } from './channels/endpoints.js'
 import { Scheduler } from './scheduler.js'
 import { jobs as scheduledJobs } from '../schedules/index.js'
+import { pushPlanRoutes } from './http/push-plan-routes.js'
 import type { Job } from '../schedules/types.js'
 import { seedContentLibrary } from './services/content.js'
 import { seedRegulations } from './services/registers/regulations.js'
 import { seedPlans } from './services/plans.js'
 import { recordGroupAccounts } from './services/pushes.js'
+import { SensorIngest } from './sensors/ingest.js'
+import { startMqttIngestion, type MqttIngestion } from './sensors/mqtt.js'
+import { sensorRoutes } from './http/sensor-routes.js'
 
 export interface App {
   http: FastifyInstance
@@ -38,6 +42,8 @@ export interface App {
   simulator?: Simulator
   db: Db
   metrics: Metrics
+  /** sensor ingestion (MQTT and HTTP push); null unless SENSOR_MQTT_URL or SENSOR_HTTP_KEYS is set */
+  sensors: { ingest: SensorIngest; mqtt: MqttIngestion | null } | null
   /** resolves with the router's outcome once the message with this id has been handled */
   handled(messageId: string, timeoutMs?: number): Promise<Outcome>
   /** starts the channel (logs in) and the outbox sender */
@@ -96,6 +102,15 @@ export function dbSimStore(db: Db): SimStore {
   }
 }
 
+/**
+ * The simulator makes loopback clients admins and lets anyone on the machine play any contact: it never runs
+ * beside a real puppet (one Wechaty per process), and beside WeCom's bot or robots only when SIMULATOR=on.
+ */
+export function simulatorWanted(config: AppConfig, channels: { puppet: boolean; wecom: boolean }): boolean {
+  if (channels.puppet || config.SIMULATOR === 'off' || config.WECHATY_ENABLED === false) return false
+  return !channels.wecom || config.SIMULATOR === 'on'
+}
+
 /** Wires everything; listens on nothing. The entry point listens and handles signals. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, db } = deps
@@ -103,10 +118,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const logger = deps.logger ?? pino({ level: config.LOG_LEVEL })
   const wecom = createWecomChannels({ config, db, clock, logger, fetch: deps.fetch })
   const wecomChannels = [wecom.bot, wecom.robot].filter((c): c is Channel => !!c)
-  const simulator =
-    deps.channel || config.WECHATY_ENABLED === false ? undefined : new Simulator({ botName: config.BOT_NAME, logger, store: dbSimStore(db) })
+  const simulator = simulatorWanted(config, { puppet: !!deps.channel, wecom: wecomChannels.length > 0 })
+    ? new Simulator({ botName: config.BOT_NAME, logger, store: dbSimStore(db) })
+    : undefined
   const channel = deps.channel ?? simulator?.channel ?? wecomChannels[0]
-  if (!channel) throw new Error('no chat channel: enable Wechaty (WECHATY_ENABLED) or a WeCom channel')
+  if (!channel) throw new Error('no chat channel: enable Wechaty (WECHATY_ENABLED), the simulator (SIMULATOR) or a WeCom channel')
   // one channel interface: every channel's messages go through the one handler below, every account has a sender
   const channels = [channel, ...(deps.channels ?? []), ...wecomChannels.filter((c) => c !== channel)]
   const metrics = createMetrics(db)
@@ -219,6 +235,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   })
   if (wecom.routes) await http.register(wecom.routes)
   await http.register(wecomAdminRoutes({ db, config, clock, simulatorMode: !!simulator }))
+  await http.register(pushPlanRoutes({ db, config, clock, jobs: deps.jobs ?? scheduledJobs, simulatorMode: !!simulator }))
+  const sensorsOn = !!config.SENSOR_MQTT_URL || Object.keys(config.SENSOR_HTTP_KEYS).length > 0
+  const ingest = sensorsOn ? new SensorIngest({ db, config, clock, logger: logger.child({ component: 'sensors' }), registry: metrics.registry, kick: kickAll }) : null
+  const sensors: App['sensors'] = ingest ? { ingest, mqtt: null } : null
+  await http.register(sensorRoutes({ db, config, clock, simulatorMode: !!simulator, ingest }))
   let started = false
   let closing: Promise<void> | undefined
   /** groups the account is in but nobody has written in yet (the leaders' group) must be known to announce there */
@@ -248,6 +269,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     simulator,
     db,
     metrics,
+    sensors,
     handled,
     async start() {
       if (simulator) await simulator.start()
@@ -260,11 +282,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await seedRegulations(db, clock.now())
       await seedPlans(db)
       await scheduler.start()
+      if (sensors) {
+        sensors.ingest.start()
+        if (config.SENSOR_MQTT_URL) {
+          sensors.mqtt = startMqttIngestion({ config, ingest: sensors.ingest, logger: logger.child({ component: 'mqtt' }), registry: metrics.registry })
+        }
+      }
     },
     close() {
       return (closing ??= (async () => {
         accepting = false
+        await sensors?.mqtt?.close()
         await http.close()
+        await sensors?.ingest.stop()
         // messages already taken finish (their answers go to the outbox)
         while (inFlight.size) await Promise.allSettled([...inFlight])
         await scheduler.stop()

@@ -13,7 +13,7 @@ import { findTownship } from '../services/directory.js'
 import { storeAttachment } from '../services/attachments.js'
 import { recordAudit } from '../services/audit.js'
 import { businessesWithoutSelfCheck, recentSelfChecks } from '../services/programmes/selfchecks.js'
-import { createTraining, listTrainings, trainingCoverage } from '../services/programmes/trainings.js'
+import { createTraining, listTrainings, trainingCoverage, trainingRoster } from '../services/programmes/trainings.js'
 import { businessReach, checkCityWide, reaches } from '../services/scope.js'
 import { responsibilityCoverage, responsibilityTable, verifyResponsibility } from '../services/programmes/responsibility.js'
 import { activePlans } from '../services/plans.js'
@@ -149,6 +149,15 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
         const focus = (await activePlans(db)).map((p) => trainingFocusOf(p, y)).find((f) => f !== null) ?? null
         return trainingCoverage(db, y, undefined, actorOf(req), focus)
       },
+    )
+
+    app.get(
+      '/api/trainings/:code/roster',
+      {
+        preValidation: can('programme.read'),
+        schema: { ...secured, tags: ['programmes'], summary: '一场培训的报名和签到名单（按查看范围）', params: z.object({ code: z.string().regex(/^[Pp]\d{1,9}$/, '培训编号应如 P3') }) },
+      },
+      async (req) => trainingRoster(db, req.params.code, actorOf(req)),
     )
 
     /* responsibility systems */
