@@ -6,6 +6,7 @@ import { lockDataDir } from './data-lock.js'
 import { SchemaTooNewError } from '../db/levels.js'
 import { buildApp } from './app.js'
 import { seedDemo } from '../db/seed/demo.js'
+import { demoConsoleAccounts, hasConsoleAdmin, issueSetupToken, tellSecret, SETUP_MINUTES } from './services/first-start.js'
 import type { Channel } from './channels/types.js'
 
 /** The one place that reads the environment, picks the database, listens and handles signals. */
@@ -70,13 +71,14 @@ async function main() {
     config.WECOM_BOT_MODE === 'callback' ? `  企业微信智能机器人回调 WeCom bot callback: ${base}${config.WECOM_CALLBACK_PATH}` : '',
     config.WECOM_BOT_MODE === 'longconn' ? `  企业微信智能机器人长连接 WeCom bot long connection: ${config.WECOM_WS_URL ?? 'wss://openws.work.weixin.qq.com'}` : '',
     config.WECOM_ROBOT_ENABLED ? `  企业微信群机器人 WeCom group robots: 每个机器人每分钟最多 ${config.WECOM_ROBOT_PER_MINUTE} 条 / ${config.WECOM_ROBOT_PER_MINUTE} a minute per robot` : '',
-    `  控制台 console: ${base}/console （首个管理员 / first admin: npm run user:create -- <用户名> --role admin --name <姓名>）`,
+    `  控制台 console: ${base}/console`,
     `  接口文档 API docs: ${base}/docs`,
     `  健康检查 health: ${base}/health`,
     app.simulator && !(config.DEMO_DATA || demoFlag) ? '  提示: 演示数据请用 npm start -- --demo 启动 / start with demo data: npm start -- --demo' : '',
     '',
   ].filter((l) => l !== '')
   console.log(lines.join('\n'))
+  await firstStart(database, config, base, config.DEMO_DATA || demoFlag)
 
   // graceful shutdown: the first SIGTERM/SIGINT stops taking messages, finishes those in flight and the outbox
   // row in hand, closes the database and exits 0; a second signal, a failure or SHUTDOWN_TIMEOUT_MS exits 1 at once
@@ -114,6 +116,36 @@ async function main() {
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('exit', () => unlock())
+}
+
+/**
+ * How the person at the terminal gets into the console: the demo's accounts with fresh passwords, or, when no
+ * administrator exists, a one-time setup link. Passwords and links are printed only to a terminal; under
+ * systemd or Docker they go to a file under the data directory that only its owner can read.
+ */
+async function firstStart(database: Database, config: ReturnType<typeof loadConfig>, base: string, demo: boolean) {
+  const tty = !!process.stdout.isTTY
+  const say = (lines: string[], file: string) => {
+    const written = tellSecret(lines, { tty, dataDir: path.resolve(config.DATA_DIR), file, print: (x) => console.log(x) })
+    if (written) console.log(`  控制台登录信息已写入（仅本用户可读）/ console sign-in details written to (owner-only): ${written}`)
+  }
+  if (demo) {
+    const accounts = await demoConsoleAccounts(database.db, new Date())
+    if (accounts.length) {
+      say(['  演示控制台账号 / demo console accounts:', ...accounts.map((a) => `    ${a.username} / ${a.password}  ${a.name}（${a.role}）`), `  登录 / sign in: ${base}/console`], 'demo-console-accounts.txt')
+    }
+    return
+  }
+  if (await hasConsoleAdmin(database.db)) return
+  const token = await issueSetupToken(database.db, new Date())
+  say(
+    [
+      `  还没有控制台管理员。${SETUP_MINUTES} 分钟内打开这个一次性链接创建第一个管理员 / no console admin yet: open this one-time link within ${SETUP_MINUTES} minutes:`,
+      `    ${base}/console/setup?token=${token}`,
+      '  （或停服后用命令行：npm run user:create -- <用户名> --role admin --name <姓名>）',
+    ],
+    'console-setup-link.txt',
+  )
 }
 
 main().catch((e) => {

@@ -37,6 +37,8 @@ const GROUPS: { id: string; name: string; township: string | null; industries: I
   { id: 'demo-oil@chatroom', name: '成品油和报废车安全群', township: null, industries: ['refined_oil', 'scrap_vehicle'], members: ['赵立新', '孙海', '周明', '韩雪'] },
   { id: 'demo-city@chatroom', name: '全市商务安全工作群', township: null, industries: [], members: ['王秀兰', '刘德福', '郑伟', '冯丽', '褚红', '卫东', '杨光', '李明'] },
   { id: 'demo-leaders@chatroom', name: '局领导群', township: null, industries: [], members: ['马局长', '杨光', '系统管理员'] },
+  // the bureau's staff group (BUREAU_GROUP's default name): the weekly summary goes here
+  { id: 'demo-bureau@chatroom', name: '局机关工作群', township: null, industries: [], members: ['杨光', '系统管理员', '马局长'] },
 ]
 
 const contactId = (name: string) => `demo-${Buffer.from(name).toString('hex')}`
@@ -89,7 +91,7 @@ export async function seedDemo(db: Db, channel = 'wechaty'): Promise<{ created: 
         channel,
         externalId: g.id,
         name: g.name,
-        registered: g.id !== 'demo-leaders@chatroom',
+        registered: g.id !== 'demo-leaders@chatroom' && g.id !== 'demo-bureau@chatroom',
         townshipId: g.township ? townships.get(g.township)! : null,
         industries: g.industries,
         registeredAt: new Date(),

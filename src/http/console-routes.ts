@@ -23,6 +23,7 @@ import { issueBindCode } from '../services/directory.js'
 import { loadAttachment } from '../services/attachments.js'
 import { recordAudit } from '../services/audit.js'
 import { setCredentials, signIn, signOut } from '../services/console-auth.js'
+import { createFirstAdmin, setupTokenValid } from '../services/first-start.js'
 import { reaches } from '../services/scope.js'
 import { auditActor, listAudit, listBusinesses, listGroups, listPeople, saveBusiness, savePerson, townships } from '../services/console-admin.js'
 import { actorOf, apiActor, requireAction } from './auth.js'
@@ -175,6 +176,31 @@ export function consoleRoutes(deps: {
       return form ? reply.redirect('/console/sign-in', 303) : { ok: true }
     })
 
+    // ---- first start: a one-time link creates the first administrator (src/services/first-start.ts) ----
+
+    const setupToken = z.string().regex(/^[A-Za-z0-9_-]{20,64}$/)
+    app.get('/console/setup', { schema: { hide: true, querystring: z.object({ token: z.string().max(100).optional() }) } }, async (req, reply) => {
+      const token = req.query.token ?? ''
+      if (!setupToken.safeParse(token).success || !(await setupTokenValid(db, token, clock.now()))) {
+        return reply.code(403).type('text/plain; charset=utf-8').send('设置链接无效、已用过或已过期（30分钟）。请重启服务获取新链接，或用 npm run user:create 创建管理员。')
+      }
+      // the token is letters, digits, - and _ only (checked above): safe inside the attribute
+      return reply.type('text/html; charset=utf-8').send(page('setup.html').replace('__TOKEN__', token))
+    })
+
+    app.post(
+      '/console/setup',
+      {
+        config: { rateLimit: { max: config.CONSOLE_SIGNIN_PER_MINUTE, timeWindow: 60_000 } },
+        schema: { hide: true, body: z.object({ token: setupToken, name: z.string().trim().min(1).max(40), username: z.string().trim().max(40), password: z.string().max(200) }) },
+      },
+      async (req, reply) => {
+        await createFirstAdmin(db, req.body, clock.now())
+        const form = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+        return form ? reply.redirect('/console/sign-in', 303) : reply.code(201).send({ ok: true })
+      },
+    )
+
     // ---- the page and its assets ----
 
     const shell = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -208,6 +234,8 @@ export function consoleRoutes(deps: {
       )
       // the plan's milestones are the whole city's: recorded by those whose reach is the whole city
       can['plan.milestone'] = reaches(a, 'programme.manage', null)
+      // the Word reports are the whole city's
+      can['programme.read.city'] = reaches(a, 'programme.read', null)
       const [t] = a.townshipId !== null ? await db.select({ name: schema.jurisdictions.name }).from(schema.jurisdictions).where(eq(schema.jurisdictions.id, a.townshipId)) : []
       return {
         name: a.name,

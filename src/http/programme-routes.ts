@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import multipart from '@fastify/multipart'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyRequest } from 'fastify'
 import type { Db, Tx } from '../../db/client.js'
@@ -308,6 +309,34 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
           await audit(tx, req, 'exhibition.decide', 'exhibition', r.id, { decision: r.decision })
           return r
         }),
+    )
+    // the console uploads each document as a file (multipart), not base64 in JSON
+    await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 2 } })
+    app.post(
+      '/api/exhibitions/:id/documents/:doc/file',
+      {
+        preValidation: can('programme.manage'),
+        schema: {
+          ...secured,
+          tags: ['programmes'],
+          summary: '上传一份展览材料（multipart 字段 file，10MB 以内）',
+          params: id.extend({ doc: z.enum(['safety_plan', 'emergency_plan', 'police_permit'], { error: '材料应为 safety_plan、emergency_plan 或 police_permit' }) }),
+        },
+      },
+      async (req) => {
+        if (!req.isMultipart()) throw new AppError('usage', '请用 multipart/form-data 上传，文件放在 file 字段')
+        const part = await req.file()
+        if (!part) throw new AppError('usage', '请选择要上传的文件')
+        const bytes = await part.toBuffer()
+        if (part.file.truncated) throw new AppError('usage', '文件太大（超过10MB）')
+        if (!bytes.length) throw new AppError('usage', '文件是空的')
+        return db.transaction(async (tx) => {
+          checkCityWide(actorOf(req), 'programme.manage')
+          const r = await attachExhibitionDocument(tx, req.params.id, req.params.doc, await storeAttachment(tx, bytes, part.mimetype || 'application/octet-stream'))
+          await audit(tx, req, 'exhibition.document', 'exhibition', r.id, { doc: req.params.doc, name: part.filename })
+          return r
+        })
+      },
     )
     app.get('/api/exhibitions', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '展览备案列表（含缺少的材料）' } }, async () => listExhibitions(db))
 
