@@ -10,8 +10,8 @@ import { industryLabel } from '../lib/labels.js'
 const fields = (c = {}) => [
   { name: 'name', label: '名称', required: true, min: 2, max: 60, value: c.name, testid: 'campaign-name' },
   { name: 'shortName', label: '简称（群里写“专项:简称”）', required: true, min: 1, max: 12, value: c.shortName, testid: 'campaign-short' },
-  { name: 'startsOn', label: '开始日期', type: 'date', required: true, value: c.startsOn },
-  { name: 'endsOn', label: '结束日期', type: 'date', required: true, value: c.endsOn },
+  { name: 'startsOn', label: '开始日期', type: 'date', required: true, value: c.startsOn, testid: 'campaign-starts' },
+  { name: 'endsOn', label: '结束日期', type: 'date', required: true, value: c.endsOn, testid: 'campaign-ends' },
   { name: 'industries', label: '行业（不选为全部）', type: 'multi', options: session.opts.industries, value: c.industries },
   { name: 'categories', label: '类别（不选为全部）', type: 'multi', options: session.opts.categories, value: c.categories },
 ]
@@ -26,7 +26,7 @@ async function page(notice) {
       formOf({
         title: c ? `修改：${c.name}` : '登记专项行动',
         testid: 'campaign-form',
-        fields: fields(c),
+        fields: fields(c || {}),
         onSubmit: async (v) => {
           if (c) await put(`/api/campaigns/${c.id}`, body(v))
           else await post('/api/campaigns', body(v))
