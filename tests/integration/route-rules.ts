@@ -10,6 +10,7 @@
  * - `scope: 'city'` with `why`: the route shows the whole city's data by design (no reach check on its answer).
  * - `params` / `query`: what to put in the path and query (default: ids that do not exist). Point reads at an
  *   out-of-scope record so the scope check means something.
+ * - `signed`: a vendor's HMAC-signed push; without the signature every caller gets 401.
  * - `public`, `signedIn`, `simulator` (admins only, 401 for others), `metrics` (token or loopback only: 403).
  */
 import type { Action } from '../../src/core/permissions.js'
@@ -25,6 +26,8 @@ export interface MatrixIds {
 
 export type RouteRule =
   | { public: true; why: string }
+  /** a machine caller proving itself by a signature of the request (no session, no token): everyone else 401 */
+  | { signed: true; why: string }
   | { signedIn: true }
   | { simulator: true }
   | { metrics: true }
@@ -172,4 +175,50 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /api/wecom/groups': { action: 'admin.read' },
   'PUT /api/wecom/groups/{id}/webhook': { action: 'admin.manage' },
   'POST /api/wecom/robot-groups': { action: 'admin.manage' },
+
+  // src/http/register-routes.ts
+  'DELETE /api/accidents/{id}': { action: 'programme.manage' },
+  'GET /api/accidents': { action: 'programme.read' },
+  'GET /api/association-issues': { action: 'help', why: 'an association reads its own issues, the bureau all of them (listIssues)' },
+  'GET /api/campaigns': { action: 'programme.read' },
+  'GET /api/campaigns/{id}/stats': { action: 'admin.read' },
+  'GET /api/drills': { action: 'programme.read' },
+  'GET /api/drills/coverage': { action: 'programme.read' },
+  'GET /api/licences': { action: 'programme.read' },
+  'GET /api/zones': { action: 'programme.read' },
+  'GET /api/zones/{id}/record': { action: 'programme.read' },
+  'GET /api/zones/{id}/record.xlsx': { action: 'ledger.export' },
+  'POST /api/accidents': { action: 'programme.manage' },
+  'POST /api/association-issues': { action: 'association.issue' },
+  'POST /api/association-issues/{id}/decision': { action: 'association.approve' },
+  'POST /api/campaigns': { action: 'programme.manage' },
+  'POST /api/campaigns/{id}/inspections': { action: 'programme.manage' },
+  'POST /api/drills': { action: 'programme.manage' },
+  'POST /api/licences': { action: 'programme.manage' },
+  'POST /api/zones': { action: 'programme.manage' },
+  'PUT /api/accidents/{id}': { action: 'programme.manage' },
+  'PUT /api/association-issues/approval': { action: 'association.approve' },
+  'PUT /api/campaigns/{id}': { action: 'programme.manage' },
+  'PUT /api/drills/{id}': { action: 'programme.manage' },
+  'PUT /api/licences/{id}': { action: 'programme.manage' },
+  'PUT /api/zones/{id}': { action: 'programme.manage' },
+
+  // src/http/notice-routes.ts
+  'POST /api/notices/preview': { action: 'notice.send' },
+  'GET /api/notices/{code}/export.csv': { action: 'notice.view' },
+  'POST /api/notices/{code}/remind': { action: 'notice.send' },
+
+  // src/http/push-plan-routes.ts
+  'GET /api/outbox': { action: 'outbox.view' },
+  'GET /api/push-plan': { action: 'outbox.view' },
+
+  // src/http/sensor-routes.ts
+  'GET /api/sensors/devices': { action: 'admin.read' },
+  'GET /api/sensors/stats': { action: 'admin.read' },
+  'POST /api/sensors/devices': { action: 'admin.manage' },
+  'POST /api/sensors/devices/import': { action: 'admin.manage' },
+  'POST /api/sensors/push': { signed: true, why: 'vendors push with an HMAC signature of the body (X-Sensor-Vendor/-Timestamp/-Signature), not a session' },
+
+  // src/http/programme-routes.ts
+  'GET /api/trainings/{code}/roster': { action: 'programme.read' },
 }
