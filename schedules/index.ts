@@ -14,6 +14,7 @@ import monthlyReport from './monthly-report.js'
 import draftExpiry from './draft-expiry.js'
 import licenceReminders from './licence-reminders.js'
 import drillReminders from './drill-reminders.js'
+import regulationPromotion from './regulation-promotion.js'
 import sensorAlarms from './sensor-alarms.js'
 import deviceOffline from './device-offline.js'
 
@@ -29,8 +30,8 @@ export const programmeJobs: Job[] = [selfcheckReminders, responsibilityReminders
 /** Plain-words drafts that expired unanswered (their senders are told). */
 export const intakeJobs: Job[] = [draftExpiry]
 
-/** The plan's registers (issue 16): licence expiry and drill reminders. */
-export const registerJobs: Job[] = [licenceReminders, drillReminders]
+/** The plan's registers (issue 16): licence expiry and drill reminders, the regulations series. */
+export const registerJobs: Job[] = [licenceReminders, drillReminders, regulationPromotion]
 
 /** Sensors: alarms that waited for their chat's minute, escalations, devices gone silent. */
 export const sensorJobs: Job[] = [sensorAlarms, deviceOffline]

@@ -20,6 +20,7 @@ import { jobs as scheduledJobs } from '../schedules/index.js'
 import { pushPlanRoutes } from './http/push-plan-routes.js'
 import type { Job } from '../schedules/types.js'
 import { seedContentLibrary } from './services/content.js'
+import { seedRegulations } from './services/registers/regulations.js'
 import { seedPlans } from './services/plans.js'
 import { recordGroupAccounts } from './services/pushes.js'
 import { SensorIngest } from './sensors/ingest.js'
@@ -278,6 +279,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       started = true
       await syncChannelGroups()
       await seedContentLibrary(db, clock.now())
+      await seedRegulations(db, clock.now())
       await seedPlans(db)
       await scheduler.start()
       if (sensors) {

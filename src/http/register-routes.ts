@@ -18,6 +18,9 @@ import { formatDate } from '../core/clock.js'
 import { createZone, listZones, updateZone, zoneRecord, zoneRecordXlsx } from '../services/registers/zones.js'
 import { attachment } from './ledger-routes.js'
 import type { Channel } from '../channels/types.js'
+import multipart from '@fastify/multipart'
+import { hazardTemplateXlsx, importHazardHistory, readHistoryTable } from '../services/registers/history-import.js'
+import { editRegulation, listRegulations, pushRegulation } from '../services/registers/regulations.js'
 import { approvalRequired, decide, issue, listIssues, setApprovalRequired } from '../services/registers/associations.js'
 import type { Sender } from '../services/notices.js'
 import { drillCoverage, listDrills, recordDrillFor, updateDrill } from '../services/registers/drills.js'
@@ -125,6 +128,81 @@ export function registerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
   }
 
   return async (app) => {
+    // in this plugin's scope only
+    await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 5 } })
+
+    /* the years before this system: import the bureau's Excel ledgers (all-or-nothing per file) */
+    app.get('/api/import/templates/hazards.xlsx', { preValidation: can('admin.read'), schema: { ...secured, tags: ['registers'], summary: '历史隐患台账导入模板（.xlsx）' } }, async (_req, reply) =>
+      reply.type(XLSX).header('content-disposition', attachment('历史隐患台账导入模板.xlsx')).send(await hazardTemplateXlsx()),
+    )
+    app.post(
+      '/api/import/hazards',
+      {
+        preValidation: can('admin.manage'),
+        schema: {
+          ...secured,
+          tags: ['registers'],
+          summary: '导入2024–2026年的历史隐患台账（multipart 字段 file：.xlsx 或 .csv，台账导出的文件可直接导入；?dryRun=1 只校验）。全部通过才导入，否则逐行报告',
+          querystring: z.object({ dryRun: z.enum(['1', '0', 'true', 'false']).optional() }),
+        },
+      },
+      async (req, reply) => {
+        if (!req.isMultipart()) throw new AppError('usage', '请用 multipart/form-data 上传，文件放在 file 字段')
+        const part = await req.file()
+        if (!part || part.fieldname !== 'file') throw new AppError('usage', '没有收到文件：请把 .xlsx 或 .csv 文件放在 file 字段上传')
+        const table = await readHistoryTable(await part.toBuffer(), part.filename)
+        const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true'
+        const w = who(req)
+        const r = await importHazardHistory(db, table, { dryRun, now: clock.now(), audit: { ...w, fileName: part.filename } })
+        const message = r.ok
+          ? dryRun
+            ? `校验通过：${r.valid} 条隐患可以导入`
+            : `已导入 ${r.created} 条历史隐患`
+          : `有 ${r.errors.length} 行需要修改（第 ${r.errors.slice(0, 5).map((e) => e.row).join('、')}${r.errors.length > 5 ? '…' : ''} 行），整批未导入`
+        return reply.code(r.ok ? 200 : 422).send({ ...r, message })
+      },
+    )
+
+    /* regulations and standards promotion (法规标准宣贯): drafts 待核 until a bureau user confirms them */
+    app.get('/api/regulations', { preValidation: can('programme.read'), schema: { ...secured, tags: ['registers'], summary: '法规标准宣贯条目（待核/已确认/停用）' } }, async () => listRegulations(db))
+    app.put(
+      '/api/regulations/:id',
+      {
+        preValidation: can('content.manage'),
+        schema: {
+          ...secured,
+          tags: ['registers'],
+          summary: '核对、修改宣贯条目；status=confirmed 即确认（之后才会推送），retired 停用',
+          params: id,
+          body: z.object({
+            title: z.string().trim().min(2, '标题太短').max(60).optional(),
+            body: z.string().trim().min(10, '内容太短').max(600, '内容太长（最多600字）').optional(),
+            industries: z.array(industry).optional(),
+            status: z.enum(['draft', 'confirmed', 'retired'], { error: '状态应为 draft、confirmed 或 retired' }).optional(),
+          }),
+        },
+      },
+      async (req) =>
+        db.transaction(async (tx) => {
+          const r = await editRegulation(tx, req.params.id, req.body, actorOf(req).name, clock.now())
+          await audit(tx, req, 'regulation.edit', 'regulation', req.params.id, { before: { status: r.before.status, title: r.before.title }, after: { status: r.after.status, title: r.after.title }, textChanged: r.before.body !== r.after.body })
+          return r.after
+        }),
+    )
+    app.post(
+      '/api/regulations/:id/push',
+      { preValidation: can('content.manage'), schema: { ...secured, tags: ['registers'], summary: '立即推送一条已确认的宣贯条目到相关行业的群', params: id } },
+      async (req) => {
+        const r = await db.transaction(async (tx) => {
+          const x = await pushRegulation(tx, req.params.id, clock.now(), deps.channel.account())
+          await audit(tx, req, 'regulation.push', 'regulation', req.params.id, { groups: x.groups })
+          return x
+        })
+        deps.onOutbox?.()
+        return r
+      },
+    )
+
     /* associations act (自律倡议、风险提醒 through notices; 公益培训 through trainings) */
     app.get('/api/association-issues', { preValidation: can('help'), schema: { ...secured, tags: ['registers'], summary: '协会发布的倡议、风险提醒、公益培训（协会看自己的，局里看全部）' } }, async (req) => ({
       approvalRequired: await approvalRequired(db),

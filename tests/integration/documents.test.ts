@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { seedDemo } from '../../db/seed/demo.js'
+import { eq } from 'drizzle-orm'
 import { schema } from '../../db/client.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { parsePlanFile, type PlanFile } from '../../src/core/plan.js'
@@ -222,5 +223,50 @@ describe('documents written from the records', () => {
     expect(period.statusCode).toBe(400)
     expect(period.json().message).toContain('统计条件有误')
     expect(parsePlanFile({}).ok).toBe(false)
+  })
+
+  it('when the registers hold records, then the summary writes their blocks from them instead of “本系统未记录”', async () => {
+    const db = t.database.db
+    const [shop, oil] = await db.select().from(schema.businesses).limit(2)
+    const now = t.clock.now()
+    const [excl] = await db.insert(schema.policyExclusions).values({ businessId: shop.id, reason: 'larger_accident', detail: '较大事故', source: '市应急管理局 凌应急罚〔2025〕7号', decidedOn: '2025-04-02', recordedBy: '自动（事故记录）' }).returning()
+    await db.insert(schema.accidents).values([
+      { businessId: shop.id, occurredOn: '2025-04-02', level: 'larger', description: '燃气爆燃', sourceDepartment: '市应急管理局', sourceDocument: '凌应急罚〔2025〕7号', exclusionId: excl.id, recordedBy: '管理员' },
+      { businessId: oil.id, occurredOn: '2026-03-01', level: 'general', description: '员工摔伤', sourceDepartment: '市应急管理局', sourceDocument: '凌应急〔2026〕2号', recordedBy: '管理员' },
+    ])
+    await db.insert(schema.licences).values([
+      { kind: 'refined_oil_retail', number: '油证001', businessId: oil.id, holder: oil.name, validUntil: '2027-06-30', recordedBy: '管理员' },
+      { kind: 'refined_oil_retail', number: '油证002', businessId: oil.id, holder: oil.name, validUntil: '2026-10-31', recordedBy: '管理员' },
+    ])
+    await db.insert(schema.drills).values([
+      { businessId: shop.id, kind: '疏散演练', heldOn: '2024-06-12', participants: 12, recordedBy: '张老板' },
+      { businessId: shop.id, kind: '灭火演练', heldOn: '2026-06-12', participants: 8, recordedBy: '张老板' },
+      { businessId: oil.id, kind: '卸油泄漏处置演练', heldOn: '2026-09-01', participants: 6, recordedBy: '站长' },
+    ])
+    const [zone] = await db.insert(schema.zones).values({ name: '凌源经济开发区', kind: 'development_zone', createdBy: '管理员' }).returning()
+    await db.insert(schema.zoneMembers).values([{ zoneId: zone.id, businessId: shop.id }])
+    await db.insert(schema.associationIssues).values({ kind: 'initiative', title: '倡议', body: '内容', industries: ['catering'], status: 'issued', issuedByName: '市餐饮行业协会', createdAt: new Date('2026-05-10T02:00:00Z') })
+    await db.update(schema.regulationItems).set({ status: 'confirmed', lastSentAt: now }).where(eq(schema.regulationItems.key, 'catering-1'))
+
+    const r = await get('/api/documents/summary.docx?plan=lingyuan-2024-2026')
+    expect(r.statusCode).toBe(200)
+    const doc = readDocx(r.rawPayload)
+    const text = doc.paragraphs.join('\n')
+    for (const what of ['经济开发区、外贸基地、电商基地考核', '行业协会自律倡议、风险提醒、公益培训', '法规标准宣贯', '成品油流通、报废机动车回收拆解许可', '应急演练', '安全生产事故']) {
+      expect(text, what).not.toContain(`${what}：本系统未记录`)
+    }
+    expect(text).toContain('登记安全生产事故2024年0起、2025年1起、2026年1起，其中较大及以上2024年0起、2025年1起、2026年0起')
+    expect(text).toContain('据此不再给予政策支持的企业1家')
+    expect(text).toContain('成品油零售经营批准证书2件')
+    expect(text).toMatch(/在有效期内1件、已过期1件/)
+    expect(text).toContain('登记演练2024年1次、2025年0次、2026年2次')
+    expect(text).toContain('参加26人次')
+    expect(text).toContain('凌源经济开发区（成员单位1家）')
+    expect(text).toContain('发布自律倡议2024年0次、2025年0次、2026年1次')
+    expect(text).toContain('经核对确认1条，已按行业在工作群推送1条')
+    // each register figure is in the check table with where to check it
+    const check = doc.rows.filter((row) => row.length === 4 && /^\d+$/.test(row[0]))
+    expect(check.find((row) => row[1] === '2025年较大及以上安全生产事故')?.[2]).toBe('1')
+    expect(check.find((row) => row[1] === '应急演练参加人次')?.[3]).toContain('应急演练记录')
   })
 })

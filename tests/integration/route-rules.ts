@@ -112,6 +112,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/exhibitions': { action: 'programme.manage' },
   'GET /api/exhibitions': { action: 'programme.read' },
   'PUT /api/exhibitions/{id}/documents/{doc}': { action: 'programme.manage' },
+  'POST /api/exhibitions/{id}/documents/{doc}/file': { action: 'programme.manage' },
   'POST /api/exhibitions/{id}/decision': { action: 'programme.manage' },
   'POST /api/exhibitions/{id}/documents/{doc}/file': { action: 'programme.manage', params: () => ({ id: 999999, doc: 'safety_plan' }) },
   'POST /api/policy-exclusions': { action: 'programme.manage' },
@@ -211,6 +212,11 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'PUT /api/drills/{id}': { action: 'programme.manage' },
   'PUT /api/licences/{id}': { action: 'programme.manage' },
   'PUT /api/zones/{id}': { action: 'programme.manage' },
+  'GET /api/regulations': { action: 'programme.read' },
+  'PUT /api/regulations/{id}': { action: 'content.manage' },
+  'POST /api/regulations/{id}/push': { action: 'content.manage' },
+  'GET /api/import/templates/hazards.xlsx': { action: 'admin.read' },
+  'POST /api/import/hazards': { action: 'admin.manage' },
 
   // src/http/sensor-routes.ts
   'GET /api/sensors/devices': { action: 'admin.read' },

@@ -142,3 +142,23 @@ export async function associationsBlock(c: RegisterCtx): Promise<Piece[]> {
   text.push('。倡议和风险提醒经工作群发到本行业，要求回复“收到”。')
   return [para(...text)]
 }
+
+export async function regulationsBlock(c: RegisterCtx): Promise<Piece[]> {
+  const [r] = await rows<{ confirmed: string; sent: string }>(
+    c.tx,
+    sql`select count(*) filter (where status = 'confirmed') as confirmed, count(*) filter (where last_sent_at is not null) as sent from regulation_items`,
+  )
+  if (!Number(r.sent)) return unrecorded('法规标准宣贯')
+  const path = '/api/regulations'
+  const confirmed = c.book.register('法规标准宣贯条目（已核对确认）', Number(r.confirmed), '法规标准宣贯条目：已确认的', path)
+  const sent = c.book.register('已推送的法规标准宣贯条目', Number(r.sent), '法规标准宣贯条目：已推送过的', path)
+  return [
+    para(
+      '推动安全生产要求进法规标准，围绕《餐饮业经营管理办法（试行）》《报废机动车回收管理办法》《购物中心等级划分与评定》和安全生产标准化，编写宣贯条目并经核对确认',
+      c.book.run(confirmed),
+      '条，已按行业在工作群推送',
+      c.book.run(sent),
+      '条。',
+    ),
+  ]
+}

@@ -4,7 +4,7 @@ import { rows, type Tx } from '../../../db/client.js'
 import { formatDate } from '../../core/clock.js'
 import { CATEGORIES, type Category } from '../../core/domain.js'
 import type { Actor } from '../../core/permissions.js'
-import { REPORT_BLOCKS, endOfDate, startOfDate, planYears, trainingFocusOf, type PlanFile, type PlanTarget, type ReportBlock } from '../../core/plan.js'
+import { endOfDate, startOfDate, planYears, trainingFocusOf, type PlanFile, type PlanTarget, type ReportBlock } from '../../core/plan.js'
 import { planTargets } from '../plans.js'
 import { statsTable } from '../stats.js'
 import { trainingCoverage } from '../programmes/trainings.js'
@@ -12,7 +12,7 @@ import { responsibilityCoverage } from '../programmes/responsibility.js'
 import { allExclusions, gasConversionProgress, inspectionsOfYear, listExhibitions } from '../programmes/oversight.js'
 import { FigureBook, cnDate, percent, type Figure, type LedgerQuery } from './figures.js'
 import { attachment, attachmentList, gongwen, heading, note, para, signature, table, title, type Inline } from './gongwen.js'
-import { accidentsBlock, associationsBlock, drillsBlock, licencesBlock, zonesBlock } from './register-blocks.js'
+import { accidentsBlock, associationsBlock, drillsBlock, licencesBlock, regulationsBlock, zonesBlock } from './register-blocks.js'
 import { barsOption, chartPicture, lineOption } from './charts.js'
 
 type Piece = Paragraph | Table
@@ -316,10 +316,9 @@ const BLOCKS: Record<ReportBlock, (c: Ctx) => Promise<Piece[]>> = {
   notices: noticesBlock,
   pushes: pushesBlock,
   reports: reportsBlock,
-  // registers this system does not keep yet: the summary says so, for the clerk to fill in
   zones: zonesBlock,
   associations: associationsBlock,
-  regulations: async () => unrecorded(REPORT_BLOCKS.regulations),
+  regulations: regulationsBlock,
   licences: licencesBlock,
   drills: drillsBlock,
   accidents: accidentsBlock,
