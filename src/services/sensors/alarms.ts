@@ -79,7 +79,20 @@ export async function recordSensorEvent(
   if (!row) return { outcome: 'duplicate', wrote: false }
   if (ev.event === 'fault') return { outcome: 'fault', wrote: false }
   const link = (alarmId: number) => tx.update(sensorEvents).set({ alarmId }).where(eq(sensorEvents.id, row.id))
-  const [open] = await tx.select().from(alarms).where(and(eq(alarms.deviceId, d.id), eq(alarms.status, 'open'))).for('update')
+  // the device's open alarm, else one cleared within the flapping window: one statement
+  const [latest] = await tx
+    .select()
+    .from(alarms)
+    .where(
+      and(
+        eq(alarms.deviceId, d.id),
+        or(eq(alarms.status, 'open'), and(eq(alarms.closeReason, 'cleared'), gt(alarms.closedAt, new Date(now.getTime() - p.flapMinutes * 60_000)))),
+      ),
+    )
+    .orderBy(sql`${alarms.status} = 'open' desc`, desc(alarms.id))
+    .limit(1)
+    .for('update')
+  const open = latest?.status === 'open' ? latest : undefined
   if (ev.event === 'clear') {
     if (!open) return { outcome: 'clear_without_alarm', wrote: false }
     await tx.update(alarms).set({ status: 'closed', closedAt: now, closeReason: 'cleared', nextEscalationAt: null, lastEventAt: now }).where(eq(alarms.id, open.id))
@@ -107,16 +120,9 @@ export async function recordSensorEvent(
     return { outcome: 'repeat', alarmId: open.id, wrote: false }
   }
   // flapping: cleared a moment ago, alarming again; the same alarm, a reading more
-  const [recent] = await tx
-    .select()
-    .from(alarms)
-    .where(and(eq(alarms.deviceId, d.id), eq(alarms.closeReason, 'cleared'), gt(alarms.closedAt, new Date(now.getTime() - p.flapMinutes * 60_000))))
-    .orderBy(desc(alarms.id))
-    .limit(1)
-    .for('update')
-  if (recent) {
-    await addReading(recent, true)
-    return { outcome: 'reopened', alarmId: recent.id, wrote: false }
+  if (latest) {
+    await addReading(latest, true)
+    return { outcome: 'reopened', alarmId: latest.id, wrote: false }
   }
   const groupId = d.groupId ?? (await businessGroup(tx, d.businessId))?.id ?? null
   const [a] = await tx
@@ -176,11 +182,17 @@ export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: {
     // alarms closed before their turn (a clear within the minute) are not worth a message of their own
     const open = list.filter((x) => x.alarm.status === 'open')
     if (groupId !== null && open.length) {
-      await tx.insert(alarmChats).values({ groupId, lastSentAt: new Date(0) }).onConflictDoNothing()
-      const [chat] = await tx.select().from(alarmChats).where(eq(alarmChats.groupId, groupId)).for('update')
-      const free = new Date(chat.lastSentAt.getTime() + p.batchSeconds * 1000)
-      if (free > now) {
-        if (!nextAt || free < nextAt) nextAt = free
+      // the chat's minute, claimed in one statement: nothing back means a message went there less than a minute ago
+      const free = new Date(now.getTime() - p.batchSeconds * 1000)
+      const claimed = await tx
+        .insert(alarmChats)
+        .values({ groupId, lastSentAt: now })
+        .onConflictDoUpdate({ target: alarmChats.groupId, set: { lastSentAt: now }, setWhere: lte(alarmChats.lastSentAt, free) })
+        .returning({ groupId: alarmChats.groupId })
+      if (!claimed.length) {
+        const [chat] = await tx.select().from(alarmChats).where(eq(alarmChats.groupId, groupId))
+        const at = new Date(chat.lastSentAt.getTime() + p.batchSeconds * 1000)
+        if (!nextAt || at < nextAt) nextAt = at
         continue
       }
       const g = await groupChat(tx, groupId)
@@ -198,7 +210,6 @@ export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: {
         ].join('\n')
         await enqueue(tx, { channel: g.channel, account: g.account, chatId: g.chatId, isGroup: true, priority: 'urgent', text, mentionIds: mentions }, now)
         sent++
-        await tx.update(alarmChats).set({ lastSentAt: now }).where(eq(alarmChats.groupId, groupId))
       }
     }
     announced.push(...list)
