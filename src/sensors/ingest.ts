@@ -24,20 +24,34 @@ export class SensorIngest {
   private readonly seen = new Map<string, { vendor: string; device: string; at: number }>()
   private timer?: NodeJS.Timeout
   private retry?: NodeJS.Timeout
-  private readonly policy: AlarmPolicy
+  private readonly basePolicy: AlarmPolicy
   /** registered devices change rarely: a minute in memory (a moved device's events follow within it) */
   private readonly devices = new TtlCache<DeviceRow>(60_000, 20_000)
   readonly counters: { events: Counter<'event'>; bad: Counter<'reason'>; unknown: Counter }
 
   constructor(
-    private readonly d: { db: Db; config: AppConfig; clock: Clock; logger: Logger; registry: Registry; kick(): void },
+    private readonly d: {
+      db: Db
+      config: AppConfig
+      clock: Clock
+      logger: Logger
+      registry: Registry
+      kick(): void
+      /** the channel account this instance holds (for groups whose account is not recorded yet) */
+      account?(): { channel: string; account: string } | null
+    },
   ) {
-    this.policy = alarmPolicy(d.config)
+    this.basePolicy = alarmPolicy(d.config)
     this.counters = {
       events: new Counter({ name: 'sensor_events_total', help: 'Sensor messages taken, by event', labelNames: ['event'], registers: [d.registry] }),
       bad: new Counter({ name: 'sensor_bad_payloads_total', help: 'Sensor messages dropped as unreadable, by reason', labelNames: ['reason'], registers: [d.registry] }),
       unknown: new Counter({ name: 'sensor_unknown_devices_total', help: 'Sensor messages from devices not in the register', registers: [d.registry] }),
     }
+  }
+
+  private get policy(): AlarmPolicy {
+    const fallback = this.d.account?.() ?? undefined
+    return fallback ? { ...this.basePolicy, fallback } : this.basePolicy
   }
 
   start(): void {

@@ -30,6 +30,8 @@ export interface AlarmPolicy extends EscalationPolicy {
   batchSeconds: number
   leadersGroup: string
   robotsOn: boolean
+  /** the account this instance holds on its channel, for groups whose account is not recorded yet */
+  fallback?: { channel: string; account: string }
 }
 
 export function alarmPolicy(c: AppConfig): AlarmPolicy {
@@ -161,7 +163,7 @@ const line = (x: Pending) =>
  * returned `nextAt` says when); and one notice per township officer. With `only`, just that chat (and
  * alarm, when the chat is unknown).
  */
-export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: { groupId: number | null; alarmId: number }): Promise<{ sent: number; nextAt: Date | null }> {
+export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: { groupId: number | null; alarmId: number }): Promise<{ sent: number; nextAt: Date | null; unreachable?: number }> {
   const where = [isNull(alarms.announcedAt)]
   if (only) where.push(only.groupId === null ? eq(alarms.id, only.alarmId) : eq(alarms.groupId, only.groupId))
   const rows = await tx
@@ -174,6 +176,7 @@ export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: {
     .for('update', { of: alarms, skipLocked: true })
   if (!rows.length) return { sent: 0, nextAt: null }
   let sent = 0
+  let unreachable = 0
   let nextAt: Date | null = null
   const byGroup = new Map<number | null, Pending[]>()
   for (const r of rows) byGroup.set(r.alarm.groupId, [...(byGroup.get(r.alarm.groupId) ?? []), r])
@@ -182,6 +185,14 @@ export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: {
     // alarms closed before their turn (a clear within the minute) are not worth a message of their own
     const open = list.filter((x) => x.alarm.status === 'open')
     if (groupId !== null && open.length) {
+      const g = await groupChat(tx, groupId)
+      // the account that sits in the group, else (same channel) the one this instance holds
+      const account = g?.account ?? (g && p.fallback?.channel === g.channel ? p.fallback.account : null)
+      if (!g || !account) {
+        // no account can reach the chat yet: the alarms wait (the escalation job tries again every minute)
+        unreachable += list.length
+        continue
+      }
       // the chat's minute, claimed in one statement: nothing back means a message went there less than a minute ago
       const free = new Date(now.getTime() - p.batchSeconds * 1000)
       const claimed = await tx
@@ -195,26 +206,23 @@ export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: {
         if (!nextAt || at < nextAt) nextAt = at
         continue
       }
-      const g = await groupChat(tx, groupId)
-      if (g?.account) {
-        const mentions = await ownerMentions(tx, [...new Set(open.map((x) => x.alarm.businessId))], g.channel)
-        const dangers = [...new Set(open.map((x) => DEVICE_KINDS[x.device.kind as DeviceKind]?.danger ?? 'fire'))]
-        const guidance = await Promise.all(dangers.map((k) => alarmGuidance(tx, k)))
-        const names = [...new Set(open.map((x) => x.businessName))].join('、')
-        const first = alarmCode(open[0].alarm.id)
-        const text = [
-          `【设备报警】${names}`,
-          ...open.map(line),
-          ...guidance,
-          `处置后回复：已处理 ${first}；误报回复：误报 ${first}；知悉回复：收到 ${first}`,
-        ].join('\n')
-        await enqueue(tx, { channel: g.channel, account: g.account, chatId: g.chatId, isGroup: true, priority: 'urgent', text, mentionIds: mentions }, now)
-        sent++
-      }
+      const mentions = await ownerMentions(tx, [...new Set(open.map((x) => x.alarm.businessId))], g.channel)
+      const dangers = [...new Set(open.map((x) => DEVICE_KINDS[x.device.kind as DeviceKind]?.danger ?? 'fire'))]
+      const guidance = await Promise.all(dangers.map((k) => alarmGuidance(tx, k)))
+      const names = [...new Set(open.map((x) => x.businessName))].join('、')
+      const first = alarmCode(open[0].alarm.id)
+      const text = [
+        `【设备报警】${names}`,
+        ...open.map(line),
+        ...guidance,
+        `处置后回复：已处理 ${first}；误报回复：误报 ${first}；知悉回复：收到 ${first}`,
+      ].join('\n')
+      await enqueue(tx, { channel: g.channel, account, chatId: g.chatId, isGroup: true, priority: 'urgent', text, mentionIds: mentions }, now)
+      sent++
     }
     announced.push(...list)
   }
-  if (!announced.length) return { sent, nextAt }
+  if (!announced.length) return { sent, nextAt, unreachable }
   await tx.update(alarms).set({ announcedAt: now }).where(inArray(alarms.id, announced.map((x) => x.alarm.id)))
   sent += await tellOfficers(
     tx,
@@ -222,7 +230,7 @@ export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: {
     (xs) => [`【设备报警】${xs.map((x) => `${x.businessName} ${line(x)}`).join('\n')}`, `已通知业主；${p.ackMinutes}分钟内未确认将再次提醒您。`].join('\n'),
     now,
   )
-  return { sent, nextAt }
+  return { sent, nextAt, unreachable }
 }
 
 /** A group's chat and the account that sits in it (null account: none recorded). */
