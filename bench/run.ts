@@ -8,6 +8,7 @@
  *   npm run bench -- --profile         also samples the CPU during the burst (node:inspector) and prints it by package
  *   npm run bench -- --waits            also samples pg_stat_activity every 10 ms (what backends wait on; costs CPU)
  *   then the console bench (bench/console.ts: overview, ledger page, CSV vs COPY, xlsx memory; alone: npx tsx bench/console.ts)
+ *   then the sensor bench (bench/sensors.ts: heartbeats' CPU, alarm burst latency, real Mosquitto; alone: npx tsx bench/sensors.ts)
  *
  * What-if switches (off by default; they change the wiring or the server setting, never src/, and are printed
  * in the header so their figures are not mistaken for the app's):
@@ -40,6 +41,7 @@ import { systemClock } from '../src/core/clock.js'
 import type { Outcome } from '../src/chat/router.js'
 import { pushesBench, printPushBench } from './pushes.js'
 import { consoleBench } from './console.js'
+import { sensorsBench } from './sensors.js'
 import { codesBench, printCodesBench } from './codes.js'
 
 // ---------------------------------------------------------------- sizes and targets
@@ -797,6 +799,7 @@ async function main() {
     ].filter(Boolean)
     if (lost.length) throw new Error(`reports were lost or refused: ${lost.join('; ')}`)
     await consoleBench({ smoke: SMOKE })
+    if (!(await sensorsBench({ smoke: SMOKE })).ok) throw new Error('sensor alarms were lost in the sensor bench')
   } finally {
     clearInterval(rssTimer)
     if (h) await h.app.close().catch((e) => console.error('app close failed:', e))
