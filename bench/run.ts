@@ -5,10 +5,12 @@
  *   BENCH_SIZE=smoke npm run bench     smoke size for CI (echo 500; burst 300; steady 200/s for 2 s)
  *   npm run bench -- --smoke           same
  *   (section 3b: pushes to 1,000 groups, 100 in smoke, through one rate-limited account: bench/pushes.ts)
+ *   npm run bench -- --burst-only      only section 2b, one line (to alternate two builds: median of 5 runs each)
  *   npm run bench -- --profile         also samples the CPU during the burst (node:inspector) and prints it by package
  *   npm run bench -- --waits            also samples pg_stat_activity every 10 ms (what backends wait on; costs CPU)
  *   then the console bench (bench/console.ts: overview, ledger page, CSV vs COPY, xlsx memory; alone: npx tsx bench/console.ts)
  *   then the sensor bench (bench/sensors.ts: heartbeats' CPU, alarm burst latency, real Mosquitto; alone: npx tsx bench/sensors.ts)
+ *   and sign-in timing (bench/sign-in.ts: unknown name / wrong password / must wait, p50s; alone: npx tsx bench/sign-in.ts)
  *
  * What-if switches (off by default; they change the wiring or the server setting, never src/, and are printed
  * in the header so their figures are not mistaken for the app's):
@@ -43,12 +45,15 @@ import { pushesBench, printPushBench } from './pushes.js'
 import { consoleBench } from './console.js'
 import { sensorsBench } from './sensors.js'
 import { codesBench, printCodesBench } from './codes.js'
+import { signInTimingBench, printSignInTiming } from './sign-in.js'
 
 // ---------------------------------------------------------------- sizes and targets
 
 const SMOKE = process.env.BENCH_SIZE === 'smoke' || process.argv.includes('--smoke')
 const PROFILE = process.env.BENCH_PROFILE === '1' || process.argv.includes('--profile')
 const WAITS = process.env.BENCH_WAITS === '1' || process.argv.includes('--waits')
+/** only section 2b, printed as one line `burst-only: inbound N reports/s; replied N reports/s` (for runs that alternate two builds) */
+const BURST_ONLY = process.env.BENCH_ONLY === 'burst' || process.argv.includes('--burst-only')
 const WHATIF = new Set((process.env.BENCH_WHATIF ?? '').split(',').map((s) => s.trim()).filter(Boolean))
 for (const w of WHATIF) if (w !== 'sender-pool' && w !== 'async-commit') throw new Error(`unknown BENCH_WHATIF: ${w}`)
 const SIZE = SMOKE
@@ -713,6 +718,13 @@ async function main() {
   let h: Harness | null = null
   const sampler = waitSampler(bdb.url)
   try {
+    if (BURST_ONLY) {
+      h = await startApp(db, bdb.url, SIZE.spreadChats)
+      const only = await burstRun(h, SIZE.burst, (i) => h!.others[i % h!.others.length], 'burst', sampler)
+      if (only.committed !== SIZE.burst || only.replies !== SIZE.burst) throw new Error(`burst: ${only.committed} committed, ${only.replies} replied of ${SIZE.burst}`)
+      console.log(`burst-only: inbound ${fmt(only.inboundRate)} reports/s; replied ${fmt(only.rate)} reports/s; Node CPU ${ms(only.cpuPerReport)} per report; ${loadLine()}`)
+      return
+    }
     heading(`1. bare Wechaty echo: wechaty-puppet-mock, room.say(text) for each of ${fmt(SIZE.echo)} room messages`)
     const echo = await echoBench(SIZE.echo)
     line('echo rate', `${fmt(echo.rate)} messages/s  (${fmt(echo.seconds, 2)} s; Node CPU ${ms(echo.cpuPerMsg)} per message)`)
@@ -800,6 +812,7 @@ async function main() {
     if (lost.length) throw new Error(`reports were lost or refused: ${lost.join('; ')}`)
     await consoleBench({ smoke: SMOKE })
     if (!(await sensorsBench({ smoke: SMOKE })).ok) throw new Error('sensor alarms were lost in the sensor bench')
+    printSignInTiming(await signInTimingBench(SMOKE ? 30 : 100))
   } finally {
     clearInterval(rssTimer)
     if (h) await h.app.close().catch((e) => console.error('app close failed:', e))

@@ -107,7 +107,8 @@ export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob; m
   return { db, kind: 'pglite', close: () => client.close(), migrate: migrateTo }
 }
 
-const MIGRATION_LOCK = 724_001
+/** The advisory lock migrations (session) and start-up seeding (transaction) take: instances started together wait in turn. */
+export const MIGRATION_LOCK = 724_001
 
 /**
  * postgres.js options for a URL. `?host=/var/run/postgresql` selects a Unix socket (as libpq does),

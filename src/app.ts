@@ -17,6 +17,7 @@ import { wecomAdminRoutes } from './http/wecom-admin-routes.js'
 import { groupEndpoint, type GroupEndpoint } from './channels/endpoints.js'
 import { Scheduler } from './scheduler.js'
 import { jobs as scheduledJobs } from '../schedules/index.js'
+import { pushPlanRoutes } from './http/push-plan-routes.js'
 import type { Job } from '../schedules/types.js'
 import { seedContentLibrary } from './services/content.js'
 import { seedPlans } from './services/plans.js'
@@ -100,6 +101,15 @@ export function dbSimStore(db: Db): SimStore {
   }
 }
 
+/**
+ * The simulator makes loopback clients admins and lets anyone on the machine play any contact: it never runs
+ * beside a real puppet (one Wechaty per process), and beside WeCom's bot or robots only when SIMULATOR=on.
+ */
+export function simulatorWanted(config: AppConfig, channels: { puppet: boolean; wecom: boolean }): boolean {
+  if (channels.puppet || config.SIMULATOR === 'off' || config.WECHATY_ENABLED === false) return false
+  return !channels.wecom || config.SIMULATOR === 'on'
+}
+
 /** Wires everything; listens on nothing. The entry point listens and handles signals. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, db } = deps
@@ -107,10 +117,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const logger = deps.logger ?? pino({ level: config.LOG_LEVEL })
   const wecom = createWecomChannels({ config, db, clock, logger, fetch: deps.fetch })
   const wecomChannels = [wecom.bot, wecom.robot].filter((c): c is Channel => !!c)
-  const simulator =
-    deps.channel || config.WECHATY_ENABLED === false ? undefined : new Simulator({ botName: config.BOT_NAME, logger, store: dbSimStore(db) })
+  const simulator = simulatorWanted(config, { puppet: !!deps.channel, wecom: wecomChannels.length > 0 })
+    ? new Simulator({ botName: config.BOT_NAME, logger, store: dbSimStore(db) })
+    : undefined
   const channel = deps.channel ?? simulator?.channel ?? wecomChannels[0]
-  if (!channel) throw new Error('no chat channel: enable Wechaty (WECHATY_ENABLED) or a WeCom channel')
+  if (!channel) throw new Error('no chat channel: enable Wechaty (WECHATY_ENABLED), the simulator (SIMULATOR) or a WeCom channel')
   // one channel interface: every channel's messages go through the one handler below, every account has a sender
   const channels = [channel, ...(deps.channels ?? []), ...wecomChannels.filter((c) => c !== channel)]
   const metrics = createMetrics(db)
@@ -223,6 +234,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   })
   if (wecom.routes) await http.register(wecom.routes)
   await http.register(wecomAdminRoutes({ db, config, clock, simulatorMode: !!simulator }))
+  await http.register(pushPlanRoutes({ db, config, clock, jobs: deps.jobs ?? scheduledJobs, simulatorMode: !!simulator }))
   const sensorsOn = !!config.SENSOR_MQTT_URL || Object.keys(config.SENSOR_HTTP_KEYS).length > 0
   const ingest = sensorsOn
     ? new SensorIngest({

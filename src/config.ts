@@ -65,6 +65,11 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
   DATA_DIR: z.string().default('./data'),
   WECHATY_PUPPET: z.string().optional(),
+  /**
+   * the simulator (mock puppet, /sim): auto — only when no real channel is configured (no WECHATY_PUPPET, no WeCom
+   * bot or robots); on — also beside a real channel (tests, a trial); off — never (then /sim answers 404)
+   */
+  SIMULATOR: z.enum(['auto', 'on', 'off']).default('auto'),
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
   BOT_NAME: z.string().min(1).default('安全助手'),
   LEADERS_GROUP: z.string().default('局领导群'),
@@ -95,6 +100,15 @@ export const configSchema = z.object({
   ATTACHMENTS_MAX_TOTAL_MB: z.coerce.number().min(0).default(20_480),
   /** scheduled pushes (tips, cases, key periods, deadlines, summary); off for tests that don't want them */
   SCHEDULES_ENABLED: bool.default(true),
+  /**
+   * plain words (issue 12): 'all' drafts hazards told to the bot and prompts for confident ones overheard in
+   * groups; 'addressed' only drafts what is told to the bot; 'off' neither. Urgent guidance is sent whatever it says.
+   */
+  PLAIN_REPORTS: z.enum(['off', 'addressed', 'all']).default('all'),
+  /** at most one prompt per sender per chat in this many minutes for hazards overheard in a group */
+  PLAIN_PROMPT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  /** how long a draft waits for 1 (上报) or 2 (不报) before its sender is told it was not filed */
+  PLAIN_DRAFT_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   /** staff group of the bureau (群名或群 id) that gets the weekly summary; distinct from LEADERS_GROUP */
   BUREAU_GROUP: z.string().default('局机关工作群'),
   /** the weekly summary carries its chart (a picture: one more send on a capped personal-WeChat account) */
@@ -127,14 +141,26 @@ export const configSchema = z.object({
   CONSOLE_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   CONSOLE_COOKIE_SECURE: bool.default(false),
   CONSOLE_SIGNIN_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
+  /** wrong passwords for one name before each further attempt waits (30 s, doubling up to CONSOLE_LOCKOUT_MINUTES) */
   CONSOLE_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   CONSOLE_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** requests a minute per client address to the admin API (/api/…) and the console's API (/console/api/…) */
+  API_PER_MINUTE: z.coerce.number().int().min(10).max(100_000).default(600),
   /** behind a reverse proxy (nginx): which proxies' X-Forwarded-For/-Proto/-Host to believe (Fastify trustProxy) */
   TRUST_PROXY: trustProxy.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...wecomConfigShape,
   ...sensorConfigShape,
-}).superRefine(checkWecomConfig)
+})
+  .superRefine(checkWecomConfig)
+  .superRefine((c, ctx) => {
+    if (c.SIMULATOR === 'off' && c.WECHATY_ENABLED && !c.WECHATY_PUPPET && c.WECOM_BOT_MODE === 'off' && !c.WECOM_ROBOT_ENABLED) {
+      ctx.addIssue({ code: 'custom', path: ['SIMULATOR'], message: 'off leaves no channel: set WECHATY_PUPPET, WECOM_BOT_MODE or WECOM_ROBOT_ENABLED=true' })
+    }
+    if (c.SIMULATOR === 'on' && (c.WECHATY_PUPPET || !c.WECHATY_ENABLED)) {
+      ctx.addIssue({ code: 'custom', path: ['SIMULATOR'], message: 'on needs Wechaty for itself: unset WECHATY_PUPPET and leave WECHATY_ENABLED on' })
+    }
+  })
 
 export type AppConfig = z.infer<typeof configSchema>
 

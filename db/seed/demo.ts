@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm'
-import { schema, type Db } from '../client.js'
+import { eq, sql } from 'drizzle-orm'
+import { MIGRATION_LOCK, schema, type Db } from '../client.js'
 import type { Industry } from '../../src/core/domain.js'
 
 /**
@@ -44,7 +44,11 @@ const contactId = (name: string) => `demo-${Buffer.from(name).toString('hex')}`
 export async function seedDemo(db: Db, channel = 'wechaty'): Promise<{ created: boolean; businesses: number; people: number; groups: number }> {
   const [city] = await db.select().from(schema.jurisdictions).where(eq(schema.jurisdictions.name, DEMO_CITY))
   if (city) return { created: false, businesses: 0, people: 0, groups: 0 }
-  await db.transaction(async (tx) => {
+  const created = await db.transaction(async (tx) => {
+    // two instances started together with --demo: the second waits here for the first's commit, then finds the city
+    await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`)
+    const [again] = await tx.select({ id: schema.jurisdictions.id }).from(schema.jurisdictions).where(eq(schema.jurisdictions.name, DEMO_CITY))
+    if (again) return false
     const [c] = await tx.insert(schema.jurisdictions).values({ name: DEMO_CITY, kind: 'city', demo: true }).returning()
     const townships = new Map<string, number>()
     for (const t of DEMO_TOWNSHIPS) {
@@ -92,6 +96,8 @@ export async function seedDemo(db: Db, channel = 'wechaty'): Promise<{ created: 
         demo: true,
       })
     }
+    return true
   })
+  if (!created) return { created: false, businesses: 0, people: 0, groups: 0 }
   return { created: true, businesses: BUSINESSES.length, people: BUSINESSES.length + OFFICERS.length, groups: GROUPS.length }
 }

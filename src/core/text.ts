@@ -5,6 +5,15 @@ const INVISIBLE = /[\u200B-\u200F\u2060-\u2064\uFEFF\u202A-\u202E\u2066-\u2069\u
 // eslint-disable-next-line no-control-regex -- removing control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g
 
+// the same controls, carriage return allowed too (a line break typed on Windows): refused in text sent to the HTTP API
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const REFUSED_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/
+
+/** True when text holds a control character other than tab and line breaks (what normalize() strips from chat). */
+export function hasControlCharacters(text: string): boolean {
+  return REFUSED_CONTROL.test(text)
+}
+
 /** Full-width to half-width (NFKC), invisible and control characters removed, spaces folded. */
 export function normalize(text: string): string {
   // strip first: an invisible character between a letter and its combining mark would otherwise block

@@ -11,6 +11,7 @@ import { check, getByCode, listHazards, recordTransferResult, targetOf, timeline
 import { attachmentAccess, loadAttachment } from '../services/attachments.js'
 import { requireAction, actorOf } from './auth.js'
 import { HAZARD_STATUSES } from '../services/ledger.js'
+import { businessReach, peopleReach } from '../services/scope.js'
 
 const industry = z.enum(Object.keys(INDUSTRIES) as [Industry, ...Industry[]])
 const secured = { security: [{ bearer: [] }] }
@@ -31,14 +32,14 @@ export function adminRoutes(deps: {
       if (req.method !== 'GET' && reply.statusCode < 400) deps.onDirectoryChange?.()
     })
 
-    app.get('/api/jurisdictions', { preHandler: can('admin.read'), schema: { ...secured, tags: ['directory'], summary: '乡镇街列表' } }, async () =>
+    app.get('/api/jurisdictions', { preValidation: can('admin.read'), schema: { ...secured, tags: ['directory'], summary: '乡镇街列表' } }, async () =>
       db.select().from(schema.jurisdictions).orderBy(asc(schema.jurisdictions.id)),
     )
 
     app.post(
       '/api/jurisdictions',
       {
-        preHandler: can('admin.manage'),
+        preValidation: can('admin.manage'),
         schema: { ...secured, tags: ['directory'], summary: '新增乡镇街', body: z.object({ name: z.string().min(2).max(40) }) },
       },
       async (req, reply) => {
@@ -53,14 +54,14 @@ export function adminRoutes(deps: {
       },
     )
 
-    app.get('/api/businesses', { preHandler: can('admin.read'), schema: { ...secured, tags: ['directory'], summary: '经营主体列表' } }, async () =>
-      db.select().from(schema.businesses).orderBy(asc(schema.businesses.id)),
+    app.get('/api/businesses', { preValidation: can('admin.read'), schema: { ...secured, tags: ['directory'], summary: '经营主体列表（按查看范围）' } }, async (req) =>
+      db.select().from(schema.businesses).where(businessReach(actorOf(req), 'admin.read')).orderBy(asc(schema.businesses.id)),
     )
 
     app.post(
       '/api/businesses',
       {
-        preHandler: can('admin.manage'),
+        preValidation: can('admin.manage'),
         schema: {
           ...secured,
           tags: ['directory'],
@@ -89,10 +90,10 @@ export function adminRoutes(deps: {
       },
     )
 
-    app.get('/api/people', { preHandler: can('admin.read'), schema: { ...secured, tags: ['directory'], summary: '人员列表（含绑定的聊天身份）' } }, async () => {
-      const people = await db.select().from(schema.people).orderBy(asc(schema.people.id))
+    app.get('/api/people', { preValidation: can('admin.read'), schema: { ...secured, tags: ['directory'], summary: '人员列表（含绑定的聊天身份，按查看范围）' } }, async (req) => {
+      const people = await db.select().from(schema.people).where(peopleReach(db, actorOf(req), 'admin.read')).orderBy(asc(schema.people.id))
       const ids = await db.select().from(schema.identities).where(inArray(schema.identities.personId, people.map((p) => p.id).concat(-1)))
-      const ms = await db.select().from(schema.memberships)
+      const ms = await db.select().from(schema.memberships).where(inArray(schema.memberships.personId, people.map((p) => p.id).concat(-1)))
       return people.map((p) => ({
         ...p,
         businessIds: ms.filter((m) => m.personId === p.id).map((m) => m.businessId),
@@ -103,7 +104,7 @@ export function adminRoutes(deps: {
     app.post(
       '/api/people',
       {
-        preHandler: can('admin.manage'),
+        preValidation: can('admin.manage'),
         schema: {
           ...secured,
           tags: ['directory'],
@@ -138,7 +139,7 @@ export function adminRoutes(deps: {
     app.post(
       '/api/people/:id/bind-codes',
       {
-        preHandler: can('admin.manage'),
+        preValidation: can('admin.manage'),
         schema: { ...secured, tags: ['directory'], summary: '生成一次性绑定码（在群里发：绑定 码）', params: z.object({ id: z.coerce.number().int() }) },
       },
       async (req, reply) => reply.code(201).send(await issueBindCode(db, req.params.id, clock.now(), config.BIND_CODE_TTL_HOURS)),
@@ -147,7 +148,7 @@ export function adminRoutes(deps: {
     app.get(
       '/api/bind-codes',
       {
-        preHandler: can('admin.manage'),
+        preValidation: can('admin.manage'),
         schema: { ...secured, tags: ['directory'], summary: '绑定码列表（未过期的，含已用）' },
       },
       async () =>
@@ -168,7 +169,7 @@ export function adminRoutes(deps: {
     app.get(
       '/api/hazards',
       {
-        preHandler: can('admin.read'),
+        preValidation: can('admin.read'),
         schema: {
           ...secured,
           tags: ['hazards'],
@@ -190,7 +191,7 @@ export function adminRoutes(deps: {
     app.get(
       '/api/hazards/:code',
       {
-        preHandler: can('admin.read'),
+        preValidation: can('admin.read'),
         schema: { ...secured, tags: ['hazards'], summary: '一条隐患及其经过、照片', params: z.object({ code: z.string().regex(/^[Yy]\d+$/) }) },
       },
       async (req) => {
@@ -205,7 +206,7 @@ export function adminRoutes(deps: {
     app.post(
       '/api/hazards/:code/transfer-result',
       {
-        preHandler: can('hazard.transfer_result'),
+        preValidation: can('hazard.transfer_result'),
         schema: {
           ...secured,
           tags: ['hazards'],
@@ -225,7 +226,7 @@ export function adminRoutes(deps: {
     app.get(
       '/api/attachments/:sha256',
       {
-        preHandler: can('admin.read'),
+        preValidation: can('admin.read'),
         schema: { ...secured, tags: ['hazards'], summary: '照片或文件（只给能看它所属隐患、通知或任务的人）', params: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }) },
       },
       async (req, reply) => {

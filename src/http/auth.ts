@@ -5,6 +5,15 @@ import { authorize } from '../core/permissions.js'
 import { timingSafeEqual } from 'node:crypto'
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
+const FORWARDED = ['forwarded', 'x-forwarded-for', 'x-real-ip']
+
+/**
+ * A client on this machine talking to the app directly: a loopback peer and no proxy header. A same-host
+ * reverse proxy makes every visitor a loopback peer, but it says so in Forwarded / X-Forwarded-For / X-Real-IP.
+ */
+export function isDirectLoopback(req: FastifyRequest): boolean {
+  return LOOPBACK.has(req.ip) && LOOPBACK.has(req.socket.remoteAddress ?? '') && !FORWARDED.some((h) => req.headers[h] !== undefined)
+}
 
 export interface ApiActor extends Actor {
   name: string
@@ -19,7 +28,7 @@ function same(a: string, b: string): boolean {
 /**
  * Bearer tokens map to roles (ADMIN_TOKENS); a signed-in console session (loaded by console-auth.ts) is its
  * person, with the person's township and industries as scope. In simulator mode with no token configured,
- * loopback clients act as admin so a newcomer can try everything on their own machine.
+ * clients on this machine (loopback, no proxy header) act as admin so a newcomer can try everything.
  */
 export function apiActor(req: FastifyRequest, config: AppConfig, simulatorMode: boolean): ApiActor | null {
   const h = req.headers.authorization
@@ -34,13 +43,13 @@ export function apiActor(req: FastifyRequest, config: AppConfig, simulatorMode: 
     const a = s.actor
     return { role: a.role, name: a.name, personId: a.personId, identityId: null, businessIds: [], townshipId: a.townshipId, industries: a.industries }
   }
-  if (simulatorMode && config.ADMIN_TOKENS.length === 0 && LOOPBACK.has(req.ip)) {
+  if (simulatorMode && config.ADMIN_TOKENS.length === 0 && isDirectLoopback(req)) {
     return { role: 'admin', name: '本机管理员', personId: null, identityId: null, businessIds: [], townshipId: null, industries: [] }
   }
   return null
 }
 
-/** A preHandler that answers 401 without a valid token and 403 for a role that may not do `action`. */
+/** A route hook (preValidation or onRequest: who asks is checked before what they send) answering 401 without a valid token and 403 for a role that may not do `action`. */
 export function requireAction(action: Action, config: AppConfig, simulatorMode: boolean) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const actor = apiActor(req, config, simulatorMode)

@@ -40,6 +40,16 @@ export async function installConsoleAuth(app: FastifyInstance, deps: { db: Db; c
   await app.register(formbody)
   await app.register(rateLimit, { global: false })
 
+  // the admin API and the console's API: requests per minute per client address (sign-in has its own, lower limit)
+  const apiLimit = app.rateLimit({
+    max: deps.config.API_PER_MINUTE,
+    timeWindow: 60_000,
+    errorResponseBuilder: () => ({ statusCode: 429, error: 'rate_limited', message: '请求过于频繁，请 1 分钟后再试' }),
+  })
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url.startsWith('/api/') || req.url.startsWith('/console/api/')) return apiLimit.call(app, req, reply)
+  })
+
   app.addHook('onRequest', async (req) => {
     const id = req.cookies[SESSION_COOKIE]
     if (!id) return

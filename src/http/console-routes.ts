@@ -1,3 +1,4 @@
+import { listCampaigns } from '../services/registers/campaigns.js'
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
@@ -10,7 +11,7 @@ import { schema, type Db } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
 import { AppError } from '../core/errors.js'
-import { authorize, ROLE_LABELS, type Action } from '../core/permissions.js'
+import { ACTIONS, authorize, ROLE_LABELS, type Action } from '../core/permissions.js'
 import { hazardHome, tellHome, voidedText } from '../services/hazard-home.js'
 import { ACTION_LABELS, deadlineText } from '../chat/format.js'
 import type { Channel } from '../channels/types.js'
@@ -53,11 +54,23 @@ const CSP = [
   "form-action 'self'",
 ].join('; ')
 
-const ASSETS: Record<string, { file: string; type: string }> = {
-  'console.js': { file: path.join(DIR, 'console.js'), type: 'text/javascript; charset=utf-8' },
-  'console.css': { file: path.join(DIR, 'console.css'), type: 'text/css; charset=utf-8' },
-  'echarts.min.js': { file: ECHARTS, type: 'text/javascript; charset=utf-8' },
-  'noto-sans-sc.ttf': { file: FONT, type: 'font/ttf' },
+const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' }
+
+/**
+ * What /console/assets/ serves: the console's own scripts and styles (its ES modules in lib/ and pages/, found
+ * once at start, so no other path on disk is ever reachable), ECharts and the CJK font.
+ */
+function consoleAssets(): Record<string, { file: string; type: string }> {
+  const out: Record<string, { file: string; type: string }> = {
+    'echarts.min.js': { file: ECHARTS, type: 'text/javascript; charset=utf-8' },
+    'noto-sans-sc.ttf': { file: FONT, type: 'font/ttf' },
+  }
+  for (const rel of fs.readdirSync(DIR, { recursive: true, encoding: 'utf8' })) {
+    const name = rel.split(path.sep).join('/')
+    const type = TYPES[path.extname(name)]
+    if (type && /^[a-z0-9/_-]+\.(js|css)$/.test(name)) out[name] = { file: path.join(DIR, rel), type }
+  }
+  return out
 }
 
 const code = z.object({ code: z.string().regex(/^[Yy]\d{1,10}$/, '编号形如 Y12') })
@@ -171,10 +184,16 @@ export function consoleRoutes(deps: {
     app.get('/console', { schema: hide }, shell)
     app.get('/console/', { schema: hide }, shell)
 
-    app.get('/console/assets/:file', { schema: { hide: true, params: z.object({ file: z.string() }) } }, async (req, reply) => {
-      const a = ASSETS[req.params.file]
+    const assets = consoleAssets()
+    app.get('/console/assets/*', { schema: { hide: true } }, async (req, reply) => {
+      const a = assets[(req.params as { '*': string })['*']]
       if (!a) throw new AppError('not_found', '没有这个文件')
-      return reply.type(a.type).header('cache-control', 'private, max-age=3600').send(fs.createReadStream(a.file))
+      // modules import one another: revalidated on each load, so an upgrade never mixes old and new modules
+      const stat = fs.statSync(a.file)
+      const etag = `"${stat.size.toString(36)}-${stat.mtimeMs.toString(36)}"`
+      reply.header('etag', etag).header('cache-control', a.file === ECHARTS || a.file === FONT ? 'private, max-age=86400' : 'private, no-cache')
+      if (req.headers['if-none-match'] === etag) return reply.code(304).send()
+      return reply.type(a.type).send(fs.createReadStream(a.file))
     })
 
     // ---- who am I, and the words of the filters ----
@@ -184,10 +203,8 @@ export function consoleRoutes(deps: {
       if (!a) return reply.code(401).send({ error: 'unauthorized', message: '请先登录' })
       const s = req.consoleSession?.actor
       const can = Object.fromEntries(
-        (['admin.read', 'admin.manage', 'audit.read', 'hazard.accept', 'hazard.verify', 'hazard.transfer', 'hazard.transfer_result', 'hazard.void', 'programme.read', 'programme.manage'] as const).map((x) => [
-          x,
-          authorize(a, x).ok,
-        ]),
+        // every action, so a page's link and buttons show only for those the API will allow
+        ACTIONS.map((x) => [x, authorize(a, x).ok]),
       )
       // the plan's milestones are the whole city's: recorded by those whose reach is the whole city
       can['plan.milestone'] = reaches(a, 'programme.manage', null)
@@ -205,13 +222,14 @@ export function consoleRoutes(deps: {
       }
     })
 
-    app.get('/console/api/options', { preHandler: can('admin.read'), schema: { tags: ['console'], summary: '筛选项：乡镇街、行业、类别、状态、专项行动、部门' } }, async () => ({
+    app.get('/console/api/options', { preValidation: can('admin.read'), schema: { tags: ['console'], summary: '筛选项：乡镇街、行业、类别、状态、专项行动、部门' } }, async () => ({
       townships: await townships(db),
       industries: Object.entries(INDUSTRIES).map(([value, label]) => ({ value, label })),
       categories: Object.entries(CATEGORIES).map(([value, label]) => ({ value, label })),
       grades: Object.entries(GRADES).map(([value, label]) => ({ value, label })),
       statuses: Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label })),
-      campaigns: CAMPAIGNS,
+      // the registered campaigns first, then the plan's names (hazards tagged before a campaign was registered)
+      campaigns: [...new Set([...(await listCampaigns(db)).map((c) => c.name), ...CAMPAIGNS])],
       departments: DEPARTMENTS.map(([name]) => name),
       events: ACTION_LABELS,
       roles: Object.entries(ROLE_LABELS)
@@ -227,7 +245,7 @@ export function consoleRoutes(deps: {
       return h
     }
 
-    app.get('/console/api/hazards/:code', { preHandler: can('hazard.view'), schema: { tags: ['console'], summary: '一条隐患：经过、整改前后照片、移交、可做的操作', params: code } }, async (req) => {
+    app.get('/console/api/hazards/:code', { preValidation: can('hazard.view'), schema: { tags: ['console'], summary: '一条隐患：经过、整改前后照片、移交、可做的操作', params: code } }, async (req) => {
       const h = await viewable(req)
       const a = actorOf(req)
       const { events, photos } = await timeline(db, h.id)
@@ -255,7 +273,7 @@ export function consoleRoutes(deps: {
 
     app.get(
       '/console/api/hazards/:code/photos/:sha256',
-      { preHandler: can('hazard.view'), schema: { tags: ['console'], summary: '隐患照片（只给能看这条隐患的人）', params: code.extend({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }) } },
+      { preValidation: can('hazard.view'), schema: { tags: ['console'], summary: '隐患照片（只给能看这条隐患的人）', params: code.extend({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }) } },
       async (req, reply) => {
         const h = await viewable(req)
         const [link] = await db
@@ -290,7 +308,7 @@ export function consoleRoutes(deps: {
     app.post(
       '/console/api/hazards/:code/accept',
       {
-        preHandler: can('hazard.accept'),
+        preValidation: can('hazard.accept'),
         schema: {
           tags: ['console'],
           summary: '受理：期限（如 2026-12-31 或 7天）、负责人、待认定单位',
@@ -319,7 +337,7 @@ export function consoleRoutes(deps: {
     app.post(
       '/console/api/hazards/:code/verify',
       {
-        preHandler: can('hazard.verify'),
+        preValidation: can('hazard.verify'),
         schema: { tags: ['console'], summary: '验收：通过即销号，不通过须写原因', params: code, body: z.object({ passed: z.boolean(), opinion: optText(500) }) },
       },
       async (req) =>
@@ -337,7 +355,7 @@ export function consoleRoutes(deps: {
     app.post(
       '/console/api/hazards/:code/transfer',
       {
-        preHandler: can('hazard.transfer'),
+        preValidation: can('hazard.transfer'),
         schema: { tags: ['console'], summary: '移交执法部门', params: code, body: z.object({ department: z.string().trim().min(2).max(40), note: optText(500) }) },
       },
       async (req) =>
@@ -352,7 +370,7 @@ export function consoleRoutes(deps: {
     app.post(
       '/console/api/hazards/:code/transfer-result',
       {
-        preHandler: can('hazard.transfer_result'),
+        preValidation: can('hazard.transfer_result'),
         schema: { tags: ['console'], summary: '登记移交部门的处理结果', params: code, body: z.object({ result: z.string().trim().min(2).max(500) }) },
       },
       async (req) =>
@@ -367,7 +385,7 @@ export function consoleRoutes(deps: {
     app.post(
       '/console/api/hazards/:code/void',
       {
-        preHandler: can('hazard.void'),
+        preValidation: can('hazard.void'),
         schema: { tags: ['console'], summary: '作废：误报、重复上报（须写原因；保留在台账，不计入统计）', params: code, body: z.object({ reason: z.string().trim().min(2).max(200) }) },
       },
       async (req) => act(req, 'hazard.void', (c) => voidHazard(c, req.params.code, req.body.reason), (h, by) => voidedText(h, by)),
@@ -380,35 +398,35 @@ export function consoleRoutes(deps: {
       return v
     }
 
-    app.get('/console/api/businesses', { preHandler: can('admin.read'), schema: { tags: ['console'], summary: '经营主体（按查看范围）', querystring: z.object({ q: z.string().max(80).optional() }) } }, async (req) =>
+    app.get('/console/api/businesses', { preValidation: can('admin.read'), schema: { tags: ['console'], summary: '经营主体（按查看范围）', querystring: z.object({ q: z.string().max(80).optional() }) } }, async (req) =>
       listBusinesses(db, actorOf(req), req.query.q),
     )
 
-    app.post('/console/api/businesses', { preHandler: can('admin.manage'), schema: { tags: ['console'], summary: '新增经营主体', body: businessBody } }, async (req, reply) =>
+    app.post('/console/api/businesses', { preValidation: can('admin.manage'), schema: { tags: ['console'], summary: '新增经营主体', body: businessBody } }, async (req, reply) =>
       reply.code(201).send(changed(await db.transaction((tx) => saveBusiness(tx, actorOf(req), null, req.body, clock.now())))),
     )
 
     app.put(
       '/console/api/businesses/:id',
-      { preHandler: can('admin.manage'), schema: { tags: ['console'], summary: '修改经营主体', params: z.object({ id: z.coerce.number().int() }), body: businessBody } },
+      { preValidation: can('admin.manage'), schema: { tags: ['console'], summary: '修改经营主体', params: z.object({ id: z.coerce.number().int() }), body: businessBody } },
       async (req) => changed(await db.transaction((tx) => saveBusiness(tx, actorOf(req), req.params.id, req.body, clock.now()))),
     )
 
-    app.get('/console/api/people', { preHandler: can('admin.manage'), schema: { tags: ['console'], summary: '人员、绑定的聊天身份、控制台账号' } }, async () => listPeople(db))
+    app.get('/console/api/people', { preValidation: can('admin.manage'), schema: { tags: ['console'], summary: '人员、绑定的聊天身份、控制台账号' } }, async () => listPeople(db))
 
-    app.post('/console/api/people', { preHandler: can('admin.manage'), schema: { tags: ['console'], summary: '新增人员', body: personBody } }, async (req, reply) =>
+    app.post('/console/api/people', { preValidation: can('admin.manage'), schema: { tags: ['console'], summary: '新增人员', body: personBody } }, async (req, reply) =>
       reply.code(201).send(changed(await db.transaction((tx) => savePerson(tx, actorOf(req), null, req.body, clock.now())))),
     )
 
     app.put(
       '/console/api/people/:id',
-      { preHandler: can('admin.manage'), schema: { tags: ['console'], summary: '修改人员', params: z.object({ id: z.coerce.number().int() }), body: personBody } },
+      { preValidation: can('admin.manage'), schema: { tags: ['console'], summary: '修改人员', params: z.object({ id: z.coerce.number().int() }), body: personBody } },
       async (req) => changed(await db.transaction((tx) => savePerson(tx, actorOf(req), req.params.id, req.body, clock.now()))),
     )
 
     app.post(
       '/console/api/people/:id/bind-code',
-      { preHandler: can('admin.manage'), schema: { tags: ['console'], summary: '生成一次性绑定码', params: z.object({ id: z.coerce.number().int() }) } },
+      { preValidation: can('admin.manage'), schema: { tags: ['console'], summary: '生成一次性绑定码', params: z.object({ id: z.coerce.number().int() }) } },
       async (req, reply) => {
         const now = clock.now()
         const a = actorOf(req)
@@ -424,7 +442,7 @@ export function consoleRoutes(deps: {
     app.post(
       '/console/api/people/:id/credentials',
       {
-        preHandler: can('admin.manage'),
+        preValidation: can('admin.manage'),
         schema: {
           tags: ['console'],
           summary: '设置控制台账号和密码（会结束此人已有的登录）',
@@ -445,12 +463,12 @@ export function consoleRoutes(deps: {
 
     // ---- groups and the audit log ----
 
-    app.get('/console/api/groups', { preHandler: can('admin.read'), schema: { tags: ['console'], summary: '群：范围和接入方式（按查看范围）' } }, async (req) => listGroups(db, actorOf(req)))
+    app.get('/console/api/groups', { preValidation: can('admin.read'), schema: { tags: ['console'], summary: '群：范围和接入方式（按查看范围）' } }, async (req) => listGroups(db, actorOf(req)))
 
     app.get(
       '/console/api/audit',
       {
-        preHandler: can('audit.read'),
+        preValidation: can('audit.read'),
         schema: {
           tags: ['console'],
           summary: '操作日志（可筛选）',

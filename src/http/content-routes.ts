@@ -36,7 +36,7 @@ export function contentRoutes(deps: {
     app.get(
       '/api/content',
       {
-        preHandler: can('admin.read'),
+        preValidation: can('admin.read'),
         schema: { ...secured, tags: ['content'], summary: '内容库（安全提示、警示案例、时段提醒、预警文字）', querystring: z.object({ kind: kind.optional(), active: z.enum(['true', 'false']).optional() }) },
       },
       async (req) => listItems(db, { kind: req.query.kind, active: req.query.active === undefined ? undefined : req.query.active === 'true' }),
@@ -45,7 +45,7 @@ export function contentRoutes(deps: {
     app.post(
       '/api/content',
       {
-        preHandler: can('content.manage'),
+        preValidation: can('content.manage'),
         schema: {
           ...secured,
           tags: ['content'],
@@ -67,7 +67,7 @@ export function contentRoutes(deps: {
     app.patch(
       '/api/content/:id',
       {
-        preHandler: can('content.manage'),
+        preValidation: can('content.manage'),
         schema: {
           ...secured,
           tags: ['content'],
@@ -91,13 +91,13 @@ export function contentRoutes(deps: {
 
     app.post(
       '/api/content/:id/retire',
-      { preHandler: can('content.manage'), schema: { ...secured, tags: ['content'], summary: '停用内容（不再轮换推送）', params: z.object({ id: z.coerce.number().int() }) } },
+      { preValidation: can('content.manage'), schema: { ...secured, tags: ['content'], summary: '停用内容（不再轮换推送）', params: z.object({ id: z.coerce.number().int() }) } },
       async (req) => editItem(db, req.params.id, { active: false }, clock.now()),
     )
 
     app.get(
       '/api/calendar',
-      { preHandler: can('admin.read'), schema: { ...secured, tags: ['content'], summary: '某年的重点时段（含日期来源）', querystring: z.object({ year: year.optional() }) } },
+      { preValidation: can('admin.read'), schema: { ...secured, tags: ['content'], summary: '某年的重点时段（含日期来源）', querystring: z.object({ year: year.optional() }) } },
       async (req) => {
         const y = req.query.year ?? Number(clock.now().toISOString().slice(0, 4))
         return keyPeriods(y, await calendarOverrides(db))
@@ -107,7 +107,7 @@ export function contentRoutes(deps: {
     app.put(
       '/api/calendar/:key/:year',
       {
-        preHandler: can('content.manage'),
+        preValidation: can('content.manage'),
         schema: {
           ...secured,
           tags: ['content'],
@@ -134,7 +134,7 @@ export function contentRoutes(deps: {
 
     app.delete(
       '/api/calendar/:key/:year',
-      { preHandler: can('content.manage'), schema: { ...secured, tags: ['content'], summary: '撤销设置，恢复默认日期', params: z.object({ key: datedKey, year }) } },
+      { preValidation: can('content.manage'), schema: { ...secured, tags: ['content'], summary: '撤销设置，恢复默认日期', params: z.object({ key: datedKey, year }) } },
       async (req) => {
         const r = await db
           .delete(schema.calendarDates)
@@ -147,14 +147,14 @@ export function contentRoutes(deps: {
 
     app.get(
       '/api/duty-rosters',
-      { preHandler: can('admin.read'), schema: { ...secured, tags: ['content'], summary: '值班表' } },
+      { preValidation: can('admin.read'), schema: { ...secured, tags: ['content'], summary: '值班表' } },
       async () => db.select().from(schema.dutyRosters).orderBy(schema.dutyRosters.year, schema.dutyRosters.periodKey),
     )
 
     app.put(
       '/api/duty-rosters/:key/:year',
       {
-        preHandler: can('content.manage'),
+        preValidation: can('content.manage'),
         schema: {
           ...secured,
           tags: ['content'],
@@ -178,7 +178,7 @@ export function contentRoutes(deps: {
     app.post(
       '/api/alerts/weather',
       {
-        preHandler: can('alert.weather'),
+        preValidation: can('alert.weather'),
         schema: {
           ...secured,
           tags: ['content'],

@@ -39,7 +39,7 @@ export function documentRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
     app.get(
       '/api/documents/summary.docx',
       {
-        preHandler: can('programme.read'),
+        preValidation: can('programme.read'),
         schema: { ...secured, tags: ['documents'], summary: '规划工作总结（Word，公文格式；plan 不写时用当天在执行的规划）', querystring: z.object({ plan: planKey.optional() }) },
       },
       async (req, reply) => {
@@ -55,7 +55,7 @@ export function documentRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
     app.get(
       '/api/documents/monthly.docx',
       {
-        preHandler: can('programme.read'),
+        preValidation: can('programme.read'),
         schema: { ...secured, tags: ['documents'], summary: '月度进展报告（Word；month 不写为上个月；plan 不写为当月在执行的全部规划）', querystring: z.object({ month: month.optional(), plan: planKey.optional() }) },
       },
       async (req, reply) => {
@@ -72,7 +72,7 @@ export function documentRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
 
     app.get(
       '/api/stats/table.docx',
-      { preHandler: can('ledger.export'), schema: { ...secured, tags: ['stats'], summary: '隐患统计表（Word 表格，period=2026Q3|2026，by=township|industry）' } },
+      { preValidation: can('ledger.export'), schema: { ...secured, tags: ['stats'], summary: '隐患统计表（Word 表格，period=2026Q3|2026，by=township|industry）' } },
       async (req, reply) => {
         const q = parseQuery(statsTableSchema, req.query, '统计条件')
         const doc = await statsTableDocx(db, actorOf(req), q, clock.now(), base(req))
@@ -81,14 +81,14 @@ export function documentRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
       },
     )
 
-    app.get('/api/reports', { preHandler: can('programme.read'), schema: { ...secured, tags: ['documents'], summary: '已生成的月度进展报告' } }, async (req) => {
+    app.get('/api/reports', { preValidation: can('programme.read'), schema: { ...secured, tags: ['documents'], summary: '已生成的月度进展报告' } }, async (req) => {
       checkCityWide(actorOf(req), 'programme.read')
       return listReports(db)
     })
 
     app.get(
       '/api/reports/:id/file',
-      { preHandler: can('programme.read'), schema: { ...secured, tags: ['documents'], summary: '下载报告（Word）', params: z.object({ id: z.coerce.number({ error: '编号应为数字' }).int().positive() }) } },
+      { preValidation: can('programme.read'), schema: { ...secured, tags: ['documents'], summary: '下载报告（Word）', params: z.object({ id: z.coerce.number({ error: '编号应为数字' }).int().positive() }) } },
       async (req, reply) => {
         checkCityWide(actorOf(req), 'programme.read')
         const f = await reportFile(db, req.params.id)
@@ -100,7 +100,7 @@ export function documentRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
     app.post(
       '/api/reports/monthly',
       {
-        preHandler: can('programme.manage'),
+        preValidation: can('programme.manage'),
         schema: {
           ...secured,
           tags: ['documents'],

@@ -7,6 +7,7 @@ import { formatDate } from '../core/clock.js'
 import { recordAudit } from '../services/audit.js'
 import { ledgerFilterSchema, ledgerPage, ledgerPageSchema, parseQuery } from '../services/ledger.js'
 import { overview, statsTable, statsTableSchema } from '../services/stats.js'
+import { sliceOverview } from '../services/registers/slices.js'
 import { ledgerCsv, ledgerXlsx, statsTableXlsx } from '../services/exports.js'
 import { importBusinesses, readTable } from '../services/import.js'
 import { weeklyChart, weeklyChartData } from '../services/charts.js'
@@ -58,7 +59,7 @@ export function ledgerRoutes(deps: {
     app.get(
       '/api/ledger',
       {
-        preHandler: can('admin.read'),
+        preValidation: can('admin.read'),
         schema: {
           ...secured,
           tags: ['ledger'],
@@ -72,7 +73,7 @@ export function ledgerRoutes(deps: {
       app.get(
         `/api/ledger/export.${format}`,
         {
-          preHandler: can('ledger.export'),
+          preValidation: can('ledger.export'),
           schema: { ...secured, tags: ['ledger'], summary: `导出隐患台账（.${format}，筛选同台账）` },
         },
         async (req, reply) => {
@@ -90,19 +91,22 @@ export function ledgerRoutes(deps: {
 
     app.get(
       '/api/stats/overview',
-      { preHandler: can('admin.read'), schema: { ...secured, tags: ['stats'], summary: '总览：未销号、逾期、重大、本月销号、整改率、平均整改天数、分类统计、逾期清单' } },
-      async (req) => overview(db, actorOf(req), clock.now()),
+      { preValidation: can('admin.read'), schema: { ...secured, tags: ['stats'], summary: '总览：未销号、逾期、重大、本月销号、整改率、平均整改天数、分类统计、逾期清单（campaign、zoneId：只算该专项或园区基地）' } },
+      async (req) => {
+        const slice = await sliceOverview(db, actorOf(req), req.query as Record<string, unknown>, clock.now())
+        return slice ?? overview(db, actorOf(req), clock.now())
+      },
     )
 
     app.get(
       '/api/stats/table',
-      { preHandler: can('admin.read'), schema: { ...secured, tags: ['stats'], summary: '季度/年度隐患统计表（period=2026Q3|2026，by=township|industry）' } },
+      { preValidation: can('admin.read'), schema: { ...secured, tags: ['stats'], summary: '季度/年度隐患统计表（period=2026Q3|2026，by=township|industry）' } },
       async (req) => statsTable(db, actorOf(req), parseQuery(statsTableSchema, req.query, '统计条件'), clock.now()),
     )
 
     app.get(
       '/api/stats/table.xlsx',
-      { preHandler: can('ledger.export'), schema: { ...secured, tags: ['stats'], summary: '导出隐患统计表（.xlsx）' } },
+      { preValidation: can('ledger.export'), schema: { ...secured, tags: ['stats'], summary: '导出隐患统计表（.xlsx）' } },
       async (req, reply) => {
         const q = parseQuery(statsTableSchema, req.query, '统计条件')
         const now = clock.now()
@@ -115,7 +119,7 @@ export function ledgerRoutes(deps: {
 
     app.get(
       '/api/charts/weekly.png',
-      { preHandler: can('admin.read'), schema: { ...secured, tags: ['stats'], summary: '本周隐患图（近七天发现/销号、类别），PNG' } },
+      { preValidation: can('admin.read'), schema: { ...secured, tags: ['stats'], summary: '本周隐患图（近七天发现/销号、类别），PNG' } },
       async (req, reply) => {
         const png = await weeklyChart(await weeklyChartData(db, actorOf(req), clock.now()))
         return reply.type('image/png').header('cache-control', 'private, max-age=300').send(png)
@@ -125,7 +129,7 @@ export function ledgerRoutes(deps: {
     app.post(
       '/api/businesses/import',
       {
-        preHandler: can('admin.manage'),
+        preValidation: can('admin.manage'),
         schema: {
           ...secured,
           tags: ['directory'],

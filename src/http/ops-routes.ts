@@ -5,8 +5,7 @@ import type { Db } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
 import type { Channel } from '../channels/types.js'
 import type { Metrics } from '../metrics.js'
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
+import { isDirectLoopback } from './auth.js'
 
 function same(a: string, b: string): boolean {
   const x = Buffer.from(a)
@@ -14,13 +13,13 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-/** METRICS_TOKEN as a bearer token when configured; otherwise loopback clients only. */
+/** METRICS_TOKEN as a bearer token when configured; otherwise clients on this machine only (loopback, no proxy header). */
 function metricsAccess(req: FastifyRequest, config: AppConfig): 200 | 401 | 403 {
   if (config.METRICS_TOKEN) {
     const h = req.headers.authorization
     return h?.startsWith('Bearer ') && same(h.slice(7).trim(), config.METRICS_TOKEN) ? 200 : 401
   }
-  return LOOPBACK.has(req.ip) ? 200 : 403
+  return isDirectLoopback(req) ? 200 : 403
 }
 
 /** Liveness, readiness and Prometheus metrics for operators. */

@@ -62,7 +62,7 @@ export function privacyRoutes(deps: { db: Db; config: AppConfig; clock: Clock; s
     app.get(
       '/api/people/:id/personal-data',
       {
-        preHandler: requireAction('privacy.export', config, simulatorMode),
+        preValidation: requireAction('privacy.export', config, simulatorMode),
         schema: { ...secured, tags: ['privacy'], summary: '导出某人的全部个人信息（人员、单位、聊天身份、绑定码、上报的隐患、经手的记录、审计记录）', params },
       },
       async (req) =>
@@ -87,7 +87,7 @@ export function privacyRoutes(deps: { db: Db; config: AppConfig; clock: Clock; s
     app.post(
       '/api/people/:id/erase',
       {
-        preHandler: requireAction('privacy.erase', config, simulatorMode),
+        preValidation: requireAction('privacy.erase', config, simulatorMode),
         schema: {
           ...secured,
           tags: ['privacy'],

@@ -17,14 +17,32 @@ import { privacyRoutes, auditPersonalDataReads } from './privacy-routes.js'
 import { contentRoutes } from './content-routes.js'
 import { noticeRoutes } from './notice-routes.js'
 import { programmeRoutes } from './programme-routes.js'
+import { registerRoutes } from './register-routes.js'
 import { planRoutes } from './plan-routes.js'
 import { documentRoutes } from './document-routes.js'
 import { installConsoleAuth } from './console-auth.js'
+import { refuseControlCharacters } from './text-guard.js'
 import { consoleRoutes } from './console-routes.js'
 import { ledgerRoutes } from './ledger-routes.js'
 import type { Metrics } from '../metrics.js'
 
 const STATUS: Partial<Record<ErrorCode, number>> = { not_found: 404, forbidden: 403, conflict: 409, invalid_state: 409 }
+
+/** The SQLSTATE of a PostgreSQL data exception (class 22) anywhere in an error's cause chain, else null. */
+export function dataException(err: unknown): string | null {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+    if (typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code)) return e.code
+  }
+  return null
+}
+
+/** A unique (23505) or foreign-key (23503) violation in an error's cause chain: ids or names the caller sent. */
+function constraintViolation(err: unknown): '23505' | '23503' | null {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+    if (e.code === '23505' || e.code === '23503') return e.code
+  }
+  return null
+}
 
 export async function buildHttp(deps: {
   db: Db
@@ -71,6 +89,14 @@ export async function buildHttp(deps: {
       return reply.code(400).send({ error: 'bad_request', message: '参数有误', details: err.validation.map((v) => `${v.instancePath || '/'} ${v.message}`) })
     }
     if (isAppError(err)) return reply.code(STATUS[err.code] ?? 400).send({ error: err.code, message: err.userMessage })
+    // the database refused a value (class 22: a number out of range, bad text, an invalid date …): the caller's input
+    const constraint = constraintViolation(err)
+    if (constraint === '23505') return reply.code(409).send({ error: 'conflict', message: '已有相同的记录' })
+    if (constraint === '23503') return reply.code(404).send({ error: 'not_found', message: '引用的记录不存在' })
+    if (dataException(err)) {
+      req.log.info({ code: dataException(err) }, 'value refused by the database')
+      return reply.code(400).send({ error: 'bad_request', message: '参数有误：有数值超出范围或格式不对' })
+    }
     const e = err as { statusCode?: number; message?: string }
     if (e.statusCode && e.statusCode < 500) return reply.code(e.statusCode).send({ error: 'bad_request', message: e.message })
     req.log.error({ err }, 'request failed')
@@ -88,6 +114,7 @@ export async function buildHttp(deps: {
 
   // before every route: console sessions count as API actors, and their state-changing requests need the CSRF token
   await installConsoleAuth(app, { db: deps.db, config: deps.config, clock: deps.clock })
+  refuseControlCharacters(app)
 
   await app.register(opsRoutes({ db: deps.db, config: deps.config, channel: deps.channel, metrics: deps.metrics, accepting: deps.accepting }))
 
@@ -104,6 +131,9 @@ export async function buildHttp(deps: {
   )
   await app.register(
     programmeRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, account: () => deps.channel.account(), onOutbox: deps.onOutbox }),
+  )
+  await app.register(
+    registerRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, channel: deps.channel, onOutbox: deps.onOutbox }),
   )
   await app.register(consoleRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange, channel: deps.channel, onOutbox: deps.onOutbox }))
   await app.register(planRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator }))

@@ -16,6 +16,7 @@ import { recordAudit } from '../services/audit.js'
 import { keyFingerprint, parseWebhookKey } from '../channels/wecom/robot.js'
 import { ROBOT_CHANNEL } from '../channels/wecom/robot-channel.js'
 import { requireAction, actorOf } from './auth.js'
+import { groupReach } from '../services/scope.js'
 
 const secured = { security: [{ bearer: [] }] }
 const industry = z.enum(Object.keys(INDUSTRIES) as [Industry, ...Industry[]])
@@ -45,14 +46,14 @@ export function wecomAdminRoutes(deps: { db: Db; config: AppConfig; clock: Clock
   })
 
   return async (app) => {
-    app.get('/api/wecom/groups', { preHandler: can('admin.read'), schema: { ...secured, tags: ['wecom'], summary: '群与群机器人（不显示 key）' } }, async () =>
-      (await db.select().from(g).orderBy(asc(g.id))).map(view),
+    app.get('/api/wecom/groups', { preValidation: can('admin.read'), schema: { ...secured, tags: ['wecom'], summary: '群与群机器人（不显示 key，按查看范围）' } }, async (req) =>
+      (await db.select().from(g).where(groupReach(actorOf(req), 'admin.read')).orderBy(asc(g.id))).map(view),
     )
 
     app.put(
       '/api/wecom/groups/:id/webhook',
       {
-        preHandler: can('admin.manage'),
+        preValidation: can('admin.manage'),
         schema: {
           ...secured,
           tags: ['wecom'],
@@ -80,7 +81,7 @@ export function wecomAdminRoutes(deps: { db: Db; config: AppConfig; clock: Clock
     app.post(
       '/api/wecom/robot-groups',
       {
-        preHandler: can('admin.manage'),
+        preValidation: can('admin.manage'),
         schema: {
           ...secured,
           tags: ['wecom'],

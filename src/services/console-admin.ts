@@ -4,7 +4,7 @@ import { AppError } from '../core/errors.js'
 import type { Actor } from '../core/permissions.js'
 import { recordAudit, type AuditEntry } from './audit.js'
 import { findTownship } from './directory.js'
-import { reachWhere } from './scope.js'
+import { groupReach, reachWhere } from './scope.js'
 import { CONSOLE_ROLES, setCredentials } from './console-auth.js'
 import { systemClock, type Clock } from '../core/clock.js'
 
@@ -156,7 +156,7 @@ export async function listGroups(tx: Tx, actor: Actor) {
     })
     .from(groups)
     .leftJoin(jurisdictions, eq(jurisdictions.id, groups.townshipId))
-    .where(reachWhere(actor, 'admin.read', groups.townshipId))
+    .where(groupReach(actor, 'admin.read'))
     .orderBy(asc(groups.id))
 }
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto'
-import { and, eq, gt, lt } from 'drizzle-orm'
+import { and, eq, gt, lt, sql } from 'drizzle-orm'
 import { schema, type Tx } from '../../db/client.js'
 import { AppError } from '../core/errors.js'
 import type { Role } from '../core/permissions.js'
@@ -84,13 +84,37 @@ export interface SignInResult {
 
 export interface SignInPolicy {
   sessionHours: number
+  /** wrong passwords in a row before each further attempt must wait */
   lockoutAttempts: number
+  /** the longest wait (minutes); the wait doubles from 30 s with each wrong password past lockoutAttempts */
   lockoutMinutes: number
 }
 
+/** The one answer to every failed sign-in: unknown name, wrong password, a name that must wait, a role without console. */
+export const SIGN_IN_FAILED = '用户名或密码不对'
+
+/** How long a name waits after `failed` wrong passwords in a row: nothing below the threshold, then 30 s, 1 min, 2 min … up to the cap. */
+export function signInDelayMs(failed: number, policy: Pick<SignInPolicy, 'lockoutAttempts' | 'lockoutMinutes'>): number {
+  if (failed < policy.lockoutAttempts) return 0
+  return Math.min(policy.lockoutMinutes * 60_000, 30_000 * 2 ** Math.min(20, failed - policy.lockoutAttempts))
+}
+
+/** The person signed in from this address before: the right password from there passes a wait. */
+async function knownAddress(db: Tx, personId: number, ip: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: schema.auditLog.id })
+    .from(schema.auditLog)
+    .where(and(eq(schema.auditLog.action, 'session.sign_in'), eq(schema.auditLog.actorId, String(personId)), sql`${schema.auditLog.detail}->>'ip' = ${ip}`))
+    .limit(1)
+  return !!row
+}
+
 /**
- * Checks a user name and password. Wrong passwords count towards a lockout of that name; every attempt is
- * audited (without the password). The same answer for an unknown name and a wrong password.
+ * Checks a user name and password; every attempt is audited (without the password). An unknown name, a wrong
+ * password and a name that must wait get the same answer after the same work (one scrypt, the same queries),
+ * so the answer tells nobody which names exist. Wrong passwords in a row make the name wait longer and longer
+ * instead of locking it; during a wait the right password still passes from an address the person signed in
+ * from before, so nobody can lock the admin out.
  */
 export async function signIn(
   db: Tx,
@@ -104,27 +128,27 @@ export async function signIn(
     .from(consoleCredentials)
     .innerJoin(people, eq(people.id, consoleCredentials.personId))
     .where(eq(consoleCredentials.username, username))
-  const fail = async (reason: string, message = '用户名或密码不对') => {
-    await recordAudit(db, { actorKind: 'person', actorId: c?.person.id ?? null, actorName: c?.person.name ?? username.slice(0, 40), action: 'session.sign_in_failed', detail: { username: username.slice(0, 40), reason, ip: input.ip } }, now)
-    return { ok: false, message }
-  }
-  if (!c) {
-    dummy ??= hashPassword('not a password of anyone')
-    await verifyPassword(input.password, await dummy)
-    return fail('unknown_user')
-  }
-  if (c.cred.lockedUntil && c.cred.lockedUntil.getTime() > now.getTime()) {
-    return fail('locked', `连续输错次数过多，账号已锁定，请 ${Math.ceil((c.cred.lockedUntil.getTime() - now.getTime()) / 60000)} 分钟后再试`)
-  }
-  if (!(CONSOLE_ROLES as readonly string[]).includes(c.person.role)) return fail('role')
-  if (!(await verifyPassword(input.password, c.cred))) {
-    const failed = c.cred.failedAttempts + 1
-    const lock = failed >= policy.lockoutAttempts
+  // every failure writes the name's row (none for an unknown name) and the audit: the same work whatever the reason
+  const fail = async (reason: string, counts: { failedAttempts: number; lockedUntil: Date | null } | null = null) => {
     await db
       .update(consoleCredentials)
-      .set({ failedAttempts: lock ? 0 : failed, lockedUntil: lock ? new Date(now.getTime() + policy.lockoutMinutes * 60_000) : c.cred.lockedUntil })
-      .where(eq(consoleCredentials.personId, c.person.id))
-    return fail(lock ? 'wrong_password_locked' : 'wrong_password', lock ? `连续输错 ${policy.lockoutAttempts} 次，账号锁定 ${policy.lockoutMinutes} 分钟` : undefined)
+      .set(counts ?? { failedAttempts: sql`${consoleCredentials.failedAttempts}`, lockedUntil: sql`${consoleCredentials.lockedUntil}` })
+      .where(eq(consoleCredentials.username, username))
+    await recordAudit(db, { actorKind: 'person', actorId: c?.person.id ?? null, actorName: c?.person.name ?? username.slice(0, 40), action: 'session.sign_in_failed', detail: { username: username.slice(0, 40), reason, ip: input.ip } }, now)
+    return { ok: false, message: SIGN_IN_FAILED }
+  }
+  dummy ??= hashPassword('not a password of anyone')
+  const right = await verifyPassword(input.password, c?.cred ?? (await dummy))
+  // asked for every name, known or not, so its time does not tell them apart
+  const known = await knownAddress(db, c?.person.id ?? -1, input.ip)
+  if (!c) return fail('unknown_user')
+  const waiting = !!c.cred.lockedUntil && c.cred.lockedUntil.getTime() > now.getTime()
+  if (!(CONSOLE_ROLES as readonly string[]).includes(c.person.role)) return fail('role')
+  if (waiting && !(right && known)) return fail(right ? 'waiting_right_password' : 'waiting')
+  if (!right) {
+    const failed = c.cred.failedAttempts + 1
+    const delay = signInDelayMs(failed, policy)
+    return fail(delay ? 'wrong_password_wait' : 'wrong_password', { failedAttempts: failed, lockedUntil: delay ? new Date(now.getTime() + delay) : c.cred.lockedUntil })
   }
   const sessionId = randomBytes(32).toString('base64url')
   const csrfToken = randomBytes(24).toString('base64url')

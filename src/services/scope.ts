@@ -1,11 +1,11 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, arrayOverlaps, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import { schema, type Tx } from '../../db/client.js'
 import { AppError } from '../core/errors.js'
 import { authorize, type Action, type Actor } from '../core/permissions.js'
 import type { BusinessRow } from './directory.js'
 
-const { businesses } = schema
+const { businesses, people, memberships, groups } = schema
 
 /**
  * The WHERE that keeps the rows an actor reaches with `action`, by their township (and industry) columns:
@@ -25,6 +25,34 @@ export function reachWhere(actor: Actor, action: Action, township: AnyPgColumn, 
 /** Businesses (the `businesses` table) an actor reaches with `action`. */
 export function businessReach(actor: Actor, action: Action): SQL | undefined {
   return reachWhere(actor, action, businesses.townshipId, businesses.industry)
+}
+
+/**
+ * People an actor reaches with `action`: the members of the businesses it reaches and, when its reach has no
+ * industry limit, the people of its township. City staff (no township) stay out of a scoped actor's reach.
+ */
+export function peopleReach(tx: Tx, actor: Actor, action: Action): SQL | undefined {
+  const d = authorize(actor, action)
+  if (!d.ok || (d.reach !== 'all' && d.reach !== 'jurisdiction')) return sql`false`
+  const biz = businessReach(actor, action)
+  if (biz === undefined) return undefined
+  const members = inArray(
+    people.id,
+    tx.select({ id: memberships.personId }).from(memberships).innerJoin(businesses, eq(businesses.id, memberships.businessId)).where(biz),
+  )
+  return actor.townshipId !== null && !actor.industries.length ? or(members, eq(people.townshipId, actor.townshipId)) : members
+}
+
+/** Chat groups an actor reaches with `action`: its township's, and with an industry limit only groups of those industries. */
+export function groupReach(actor: Actor, action: Action): SQL | undefined {
+  const d = authorize(actor, action)
+  if (!d.ok) return sql`false`
+  if (d.reach === 'all') return undefined
+  if (d.reach !== 'jurisdiction') return sql`false`
+  const parts: SQL[] = []
+  if (actor.townshipId !== null) parts.push(eq(groups.townshipId, actor.townshipId))
+  if (actor.industries.length) parts.push(arrayOverlaps(groups.industries, actor.industries))
+  return parts.length ? and(...parts) : undefined
 }
 
 /** True when the actor reaches a business, or a township (no id, no industry), or with null the whole city, with `action`. */

@@ -19,9 +19,13 @@ export const WECOM_AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C'
 export const WECOM_BOT_ID = 'aibAbCdEf0123456789'
 export const WECOM_SECRET = 'test-secret-0123456789'
 
-/** The app's configuration for the intelligent bot in callback mode, with robots sent to the fake WeCom. */
+/**
+ * The app's configuration for the intelligent bot in callback mode, with robots sent to the fake WeCom, and the
+ * simulator beside them (mixed channels: the simulator plays the Wechaty groups).
+ */
 export function callbackConfig(fake: { baseUrl: string }) {
   return {
+    SIMULATOR: 'on' as const,
     WECOM_BOT_MODE: 'callback' as const,
     WECOM_BOT_TOKEN: WECOM_TOKEN,
     WECOM_BOT_AES_KEY: WECOM_AES_KEY,

@@ -111,7 +111,7 @@ describe('device alarms in the group', () => {
     const text = withoutMentions(said[0].text)
     expect(text).toContain(`【设备报警】${x.business.name}`)
     expect(text).toContain(`A${a.id} 可燃气体探测器（后厨）报警，读数 25 %LEL`)
-    expect(text).toContain('关闭燃气总阀')
+    expect(text).toContain('【燃气泄漏·先保命】')
     expect(text).toContain(`已处理 A${a.id}`)
     expect(said[0].mentionIds).toEqual([x.owner])
     const officer = t.botSaid('dm:officer').filter((e) => (e.text ?? '').includes(`A${a.id}`))
@@ -245,7 +245,7 @@ describe('device alarms in the group', () => {
     expect(rest).toHaveLength(1)
     expect(rest[0].text ?? '').toContain(`A${ids[1]}`)
     expect(rest[0].text ?? '').toContain(`A${ids[2]}`)
-    expect(rest[0].text ?? '').toContain('停止加油和卸油作业')
+    expect(rest[0].text ?? '').toContain('【油品/化学品泄漏】')
     expect([...rest[0].mentionIds].sort()).toEqual([xs[1].owner, xs[2].owner].sort())
   })
 

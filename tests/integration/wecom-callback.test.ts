@@ -138,11 +138,18 @@ describe('messages', () => {
     expect(fake.responses.filter((r) => r.id === 'e2e-1')).toEqual([])
   })
 
-  it('the command word works without # after the @-mention too (@bot 隐患 …)', async () => {
+  it('the report word without # after the @-mention (@bot 隐患 …) files a hazard it recognises, and asks first about other words', async () => {
     const before = await hazardCount()
-    const res = await post(textMessage('@安全助手 隐患 冷库门把手损坏'))
+    const res = await post(textMessage('@安全助手 隐患 后厨灭火器过期了'))
     expect(openReply(res.body).stream.content).toContain('已登记隐患 Y')
     expect(await hazardCount()).toBe(before + 1)
+    // words the recogniser does not know as a hazard: a draft to confirm, filed on 1
+    const draft = await post(textMessage('@安全助手 隐患 冷库门把手损坏'))
+    expect(openReply(draft.body).stream.content).toContain('回复 1 上报')
+    expect(await hazardCount()).toBe(before + 1)
+    const confirmed = await post(textMessage('@安全助手 1'))
+    expect(openReply(confirmed.body).stream.content).toContain('已登记隐患 Y')
+    expect(await hazardCount()).toBe(before + 2)
   })
 
   it('a replayed callback (same msgid) files nothing more and gets the same answer again', async () => {
