@@ -10,6 +10,7 @@
  *   npm run bench -- --waits            also samples pg_stat_activity every 10 ms (what backends wait on; costs CPU)
  *   section 3c: plain words (bench/intake.ts): recogniser CPU per message, burst PLAIN_REPORTS=all vs off (median of 5)
  *   then the console bench (bench/console.ts: overview, ledger page, CSV vs COPY, xlsx memory; alone: npx tsx bench/console.ts)
+ *   then the sensor bench (bench/sensors.ts: heartbeats' CPU, alarm burst latency, real Mosquitto; alone: npx tsx bench/sensors.ts)
  *   and sign-in timing (bench/sign-in.ts: unknown name / wrong password / must wait, p50s; alone: npx tsx bench/sign-in.ts)
  *
  * What-if switches (off by default; they change the wiring or the server setting, never src/, and are printed
@@ -43,6 +44,7 @@ import { systemClock } from '../src/core/clock.js'
 import type { Outcome } from '../src/chat/router.js'
 import { pushesBench, printPushBench } from './pushes.js'
 import { consoleBench } from './console.js'
+import { sensorsBench } from './sensors.js'
 import { codesBench, printCodesBench } from './codes.js'
 import { plainBurst, recogniserCpu, TARGET_BURST_RATIO, TARGET_RECOGNISER_MS } from './intake.js'
 import { signInTimingBench, printSignInTiming } from './sign-in.js'
@@ -840,6 +842,7 @@ async function main() {
     ].filter(Boolean)
     if (lost.length) throw new Error(`reports were lost or refused: ${lost.join('; ')}`)
     await consoleBench({ smoke: SMOKE })
+    if (!(await sensorsBench({ smoke: SMOKE })).ok) throw new Error('sensor alarms were lost in the sensor bench')
     printSignInTiming(await signInTimingBench(SMOKE ? 30 : 100))
   } finally {
     clearInterval(rssTimer)

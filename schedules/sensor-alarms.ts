@@ -15,6 +15,7 @@ const sensorAlarms: Job = {
   async run(ctx, now) {
     const p = alarmPolicy(ctx.config)
     const announced = await announceAlarms(ctx.db, now, p)
+    if (announced.unreachable) ctx.logger.warn({ alarms: announced.unreachable }, 'device alarms whose group no account reaches yet: they wait')
     const escalated = await escalateAlarms(ctx.db, now, p)
     if (announced.sent || escalated) {
       ctx.logger.info({ announced: announced.sent, escalated }, 'device alarms sent')

@@ -1,5 +1,5 @@
 import { and, lt, ne, sql } from 'drizzle-orm'
-import { schema } from '../db/client.js'
+import { schema, rows } from '../db/client.js'
 import type { Job, JobContext } from './types.js'
 import { byDay, withinDays } from './periods.js'
 import { CATEGORIES, type Category } from '../src/core/domain.js'
@@ -21,7 +21,26 @@ export interface WeeklySummary {
   /** closed ÷ all hazards so far, 0–1 (null with none) */
   rectificationRate: number | null
   byCategory: { category: string; label: string; created: number; closed: number; open: number }[]
+  /** device alarms of the week and devices offline now (absent when no device is registered) */
+  sensors?: { devices: number; offline: number; alarms: number; falseAlarms: number; ackMedianMinutes: number | null }
 }
+
+/** The week's device alarms, for the summary (null when no device is registered). */
+async function sensorWeek(db: Parameters<Job['run']>[0]['db'], from: Date, now: Date): Promise<WeeklySummary['sensors']> {
+  const [r] = await rows<{ devices: string; offline: string; alarms: string; false_alarms: string; ack: number | string | null }>(
+    db,
+    sql`select (select count(*) from devices where removed_at is null) as devices,
+          (select count(*) from devices where removed_at is null and offline_since is not null) as offline,
+          count(*) as alarms, count(*) filter (where answer = 'false_alarm') as false_alarms,
+          percentile_cont(0.5) within group (order by extract(epoch from answered_at - opened_at) / 60) filter (where answered_at is not null) as ack
+        from alarms where opened_at >= ${from.toISOString()}::timestamptz and opened_at < ${now.toISOString()}::timestamptz`,
+  )
+  if (!Number(r.devices)) return undefined
+  return { devices: Number(r.devices), offline: Number(r.offline), alarms: Number(r.alarms), falseAlarms: Number(r.false_alarms), ackMedianMinutes: r.ack === null ? null : Math.round(Number(r.ack) * 10) / 10 }
+}
+
+const sensorLine = (x: NonNullable<WeeklySummary['sensors']>) =>
+  `设备报警 ${x.alarms} 起（误报 ${x.falseAlarms} 起${x.ackMedianMinutes === null ? '' : `，确认用时中位 ${x.ackMedianMinutes} 分钟`}），离线设备 ${x.offline}/${x.devices} 台`
 
 /** The figures of the week before `now` (pure database reads). */
 export async function weeklyFigures(db: Parameters<Job['run']>[0]['db'], now: Date): Promise<WeeklySummary> {
@@ -54,6 +73,7 @@ export async function weeklyFigures(db: Parameters<Job['run']>[0]['db'], now: Da
       .map((r) => ({ category: r.category, label: CATEGORIES[r.category as Category] ?? r.category, created: Number(r.created), closed: Number(r.closed), open: Number(r.open) }))
       .filter((r) => r.created || r.closed || r.open)
       .sort((a, b) => b.open - a.open || b.created - a.created),
+    sensors: await sensorWeek(db, from, now),
   }
 }
 
@@ -65,6 +85,7 @@ export function summaryText(s: WeeklySummary): string {
     `未销号 ${s.open} 条，其中逾期 ${s.overdue} 条`,
     `整改率（累计销号/累计隐患）：${rate}`,
     s.byCategory.length ? '按类别：' + s.byCategory.map((c) => `${c.label} 新增${c.created} 销号${c.closed} 未销号${c.open}`).join('；') : '本周无隐患记录。',
+    ...(s.sensors ? [sensorLine(s.sensors)] : []),
   ].join('\n')
 }
 
@@ -78,6 +99,7 @@ export function summaryMarkdown(s: WeeklySummary): string {
     `> 未销号 **${s.open}** 条，其中逾期 ${warn(s.overdue)} 条`,
     `> 整改率（累计销号/累计隐患）：**${rate}**`,
     ...(s.byCategory.length ? s.byCategory.map((c) => `${c.label}：新增${c.created} 销号${c.closed} 未销号${c.open}`) : ['本周无隐患记录。']),
+    ...(s.sensors ? [`> ${sensorLine(s.sensors)}`] : []),
   ].join('\n')
 }
 

@@ -237,7 +237,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await http.register(wecomAdminRoutes({ db, config, clock, simulatorMode: !!simulator }))
   await http.register(pushPlanRoutes({ db, config, clock, jobs: deps.jobs ?? scheduledJobs, simulatorMode: !!simulator }))
   const sensorsOn = !!config.SENSOR_MQTT_URL || Object.keys(config.SENSOR_HTTP_KEYS).length > 0
-  const ingest = sensorsOn ? new SensorIngest({ db, config, clock, logger: logger.child({ component: 'sensors' }), registry: metrics.registry, kick: kickAll }) : null
+  const ingest = sensorsOn
+    ? new SensorIngest({
+        db,
+        config,
+        clock,
+        logger: logger.child({ component: 'sensors' }),
+        registry: metrics.registry,
+        kick: kickAll,
+        account: () => {
+          const a = channel.account()
+          return a ? { channel: channel.name, account: a } : null
+        },
+      })
+    : null
   const sensors: App['sensors'] = ingest ? { ingest, mqtt: null } : null
   await http.register(sensorRoutes({ db, config, clock, simulatorMode: !!simulator, ingest }))
   let started = false

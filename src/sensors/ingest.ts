@@ -3,9 +3,10 @@ import { Counter, type Registry } from 'prom-client'
 import { query, type Db } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
-import { parseSensorPayload } from '../core/sensors.js'
+import { parseSensorPayload, type SensorPayload } from '../core/sensors.js'
 import { alarmPolicy, announceAlarms, recordSensorEvent, type AlarmPolicy, type EventOutcome } from '../services/sensors/alarms.js'
-import { deviceByVendorId } from '../services/sensors/devices.js'
+import { deviceByVendorId, type DeviceRow } from '../services/sensors/devices.js'
+import { TtlCache } from '../chat/concurrency.js'
 
 export type IngestOutcome = EventOutcome | 'heartbeat' | 'bad_payload' | 'unknown_device'
 
@@ -23,18 +24,34 @@ export class SensorIngest {
   private readonly seen = new Map<string, { vendor: string; device: string; at: number }>()
   private timer?: NodeJS.Timeout
   private retry?: NodeJS.Timeout
-  private readonly policy: AlarmPolicy
+  private readonly basePolicy: AlarmPolicy
+  /** registered devices change rarely: a minute in memory (a moved device's events follow within it) */
+  private readonly devices = new TtlCache<DeviceRow>(60_000, 20_000)
   readonly counters: { events: Counter<'event'>; bad: Counter<'reason'>; unknown: Counter }
 
   constructor(
-    private readonly d: { db: Db; config: AppConfig; clock: Clock; logger: Logger; registry: Registry; kick(): void },
+    private readonly d: {
+      db: Db
+      config: AppConfig
+      clock: Clock
+      logger: Logger
+      registry: Registry
+      kick(): void
+      /** the channel account this instance holds (for groups whose account is not recorded yet) */
+      account?(): { channel: string; account: string } | null
+    },
   ) {
-    this.policy = alarmPolicy(d.config)
+    this.basePolicy = alarmPolicy(d.config)
     this.counters = {
       events: new Counter({ name: 'sensor_events_total', help: 'Sensor messages taken, by event', labelNames: ['event'], registers: [d.registry] }),
       bad: new Counter({ name: 'sensor_bad_payloads_total', help: 'Sensor messages dropped as unreadable, by reason', labelNames: ['reason'], registers: [d.registry] }),
       unknown: new Counter({ name: 'sensor_unknown_devices_total', help: 'Sensor messages from devices not in the register', registers: [d.registry] }),
     }
+  }
+
+  private get policy(): AlarmPolicy {
+    const fallback = this.d.account?.() ?? undefined
+    return fallback ? { ...this.basePolicy, fallback } : this.basePolicy
   }
 
   start(): void {
@@ -51,6 +68,15 @@ export class SensorIngest {
 
   /** Takes one message of `vendor` (the topic's device, for MQTT); resolves once it is safe to acknowledge. */
   async take(vendor: string, raw: Buffer | string | unknown, topicDevice?: string): Promise<IngestOutcome> {
+    const a = this.accept(vendor, raw, topicDevice)
+    return typeof a === 'string' ? a : this.record(vendor, a)
+  }
+
+  /**
+   * The cheap part, synchronous: reads the payload (a bad one is counted, logged with its device and dropped)
+   * and notes the device as seen. A heartbeat is done here; an event is returned for `record`.
+   */
+  accept(vendor: string, raw: Buffer | string | unknown, topicDevice?: string): 'bad_payload' | 'heartbeat' | SensorPayload {
     const p = parseSensorPayload(raw, topicDevice)
     if (!p.ok) {
       this.counters.bad.inc({ reason: p.reason })
@@ -58,15 +84,25 @@ export class SensorIngest {
       return 'bad_payload'
     }
     const ev = p.event
-    const now = this.d.clock.now()
-    const key = `${vendor}\u0000${ev.device}`
+    const at = this.d.clock.now().getTime()
+    const key = vendor + '\u0000' + ev.device
     const prev = this.seen.get(key)
-    if (!prev || prev.at < now.getTime()) this.seen.set(key, { vendor, device: ev.device, at: now.getTime() })
+    if (!prev) this.seen.set(key, { vendor, device: ev.device, at })
+    else if (prev.at < at) prev.at = at
     this.counters.events.inc({ event: ev.event })
-    if (ev.event === 'heartbeat') return 'heartbeat'
-    const { db } = this.d
-    const r = await db.transaction(async (tx) => {
-      const device = await deviceByVendorId(tx, vendor, ev.device)
+    return ev.event === 'heartbeat' ? 'heartbeat' : ev
+  }
+
+  /** Records an alarm, clear or fault in one transaction (deduplicated on device and event id). */
+  async record(vendor: string, ev: SensorPayload): Promise<IngestOutcome> {
+    const now = this.d.clock.now()
+    const key = vendor + '\u0000' + ev.device
+    const r = await this.d.db.transaction(async (tx) => {
+      let device = this.devices.get(key, now.getTime()) ?? null
+      if (!device) {
+        device = await deviceByVendorId(tx, vendor, ev.device)
+        if (device) this.devices.set(key, device, now.getTime())
+      }
       if (!device) return null
       return recordSensorEvent(tx, device, { ...ev, id: ev.id!, event: ev.event as 'alarm' | 'clear' | 'fault' }, now, this.policy)
     })
@@ -77,7 +113,7 @@ export class SensorIngest {
     }
     if (r.wrote) this.d.kick()
     if (r.retryAt) this.announceAt(r.retryAt)
-    if (r.outcome !== 'duplicate') this.d.logger.info({ vendor, device: ev.device, eventId: ev.id, outcome: r.outcome, alarm: r.alarmId }, 'sensor event')
+    if (r.outcome !== 'duplicate') this.d.logger.debug({ vendor, device: ev.device, eventId: ev.id, outcome: r.outcome, alarm: r.alarmId }, 'sensor event')
     return r.outcome
   }
 

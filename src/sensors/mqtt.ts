@@ -5,6 +5,9 @@ import { Gauge, type Registry } from 'prom-client'
 import type { AppConfig } from '../config.js'
 import { parseTopic, subscription } from '../core/sensors.js'
 import type { SensorIngest } from './ingest.js'
+import { KeyedQueue } from '../chat/concurrency.js'
+
+const DEFERRED = new Error('acknowledged after commit')
 
 export interface MqttIngestion {
   readonly client: MqttClient
@@ -34,8 +37,9 @@ export function mqttOptions(config: AppConfig): IClientOptions {
 
 /**
  * Subscribes (QoS 1, shared among the instances) to `<prefix>/<vendor>/<device>` and hands each message to
- * the ingest. A message is acknowledged (PUBACK) only after the ingest has committed it, so one taken while
- * the app dies is redelivered; the event id makes the redelivery change nothing. Reconnects by itself.
+ * the ingest. Heartbeats are taken at once. An alarm, clear or fault is acknowledged (PUBACK) only after the
+ * ingest has committed it (several are recorded at once, one device's in order), so one taken while the app
+ * dies is redelivered; the event id makes the redelivery change nothing. Reconnects by itself.
  */
 export function startMqttIngestion(d: { config: AppConfig; ingest: SensorIngest; logger: Logger; registry: Registry }): MqttIngestion {
   const { config, ingest, logger } = d
@@ -58,6 +62,15 @@ export function startMqttIngestion(d: { config: AppConfig; ingest: SensorIngest;
   client.on('close', () => connected.set(0))
   client.on('reconnect', () => logger.debug('MQTT reconnecting'))
   client.on('error', (err) => logger.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'MQTT error'))
+  // events are recorded several at once (one device's in order); each is acknowledged once committed
+  const queue = new KeyedQueue(config.SENSOR_MQTT_CONCURRENCY)
+  let generation = 0
+  client.on('connect', () => generation++)
+  const puback = (messageId: number | undefined, gen: number) => {
+    // an id of an earlier connection must not acknowledge another message: the broker redelivers that one
+    if (messageId === undefined || gen !== generation || !client.connected) return
+    ;(client as unknown as { _sendPacket(p: object): void })._sendPacket({ cmd: 'puback', messageId, reasonCode: 0 })
+  }
   client.handleMessage = (packet, done) => {
     const where = parseTopic(prefix, packet.topic)
     if (!where) {
@@ -65,19 +78,32 @@ export function startMqttIngestion(d: { config: AppConfig; ingest: SensorIngest;
       logger.warn({ topic: packet.topic }, 'sensor message on an unknown topic dropped')
       return done()
     }
-    void (async () => {
-      // the database may be away for a while: keep the message (not acknowledged) and try again
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await ingest.take(where.vendor, packet.payload as Buffer, where.device)
-          return done()
-        } catch (err) {
-          if (closing) return done(err as Error)
-          logger.error({ err, vendor: where.vendor, device: where.device, attempt }, 'sensor event not recorded; trying again')
-          await new Promise((r) => setTimeout(r, Math.min(30_000, 200 * 2 ** attempt)))
+    const ev = ingest.accept(where.vendor, packet.payload as Buffer, where.device)
+    // heartbeats and bad payloads are done: mqtt.js acknowledges them
+    if (typeof ev === 'string' || packet.qos === 0) {
+      if (typeof ev !== 'string') void queue.run(`${where.vendor}/${where.device}`, () => ingest.record(where.vendor, ev)).catch((err) => logger.error({ err }, 'QoS-0 sensor event lost'))
+      return done()
+    }
+    const gen = generation
+    void queue
+      .run(`${where.vendor}/${where.device}`, async () => {
+        // the database may be away for a while: keep the message (unacknowledged) and try again
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return await ingest.record(where.vendor, ev)
+          } catch (err) {
+            if (closing || gen !== generation) throw err
+            logger.error({ err, vendor: where.vendor, device: where.device, attempt }, 'sensor event not recorded; trying again')
+            await new Promise((r) => setTimeout(r, Math.min(30_000, 200 * 2 ** attempt)))
+          }
         }
-      }
-    })()
+      })
+      .then(
+        () => puback(packet.messageId, gen),
+        (err) => logger.warn({ err, vendor: where.vendor, device: where.device }, 'sensor event left unacknowledged for redelivery'),
+      )
+    // with an error mqtt.js goes on to the next message without sending its own PUBACK (sent above after commit)
+    done(DEFERRED)
   }
   return {
     client,

@@ -9,6 +9,7 @@ import { recordGroupAccounts } from '../../src/services/pushes.js'
 import { signPush } from '../../src/core/sensors.js'
 import sensorAlarms from '../../schedules/sensor-alarms.js'
 import deviceOffline from '../../schedules/device-offline.js'
+import { weeklyFigures, summaryText } from '../../schedules/weekly-summary.js'
 
 const prefix = testPrefix()
 const VENDOR = 'acme'
@@ -110,7 +111,7 @@ describe('device alarms in the group', () => {
     const text = withoutMentions(said[0].text)
     expect(text).toContain(`【设备报警】${x.business.name}`)
     expect(text).toContain(`A${a.id} 可燃气体探测器（后厨）报警，读数 25 %LEL`)
-    expect(text).toContain('关闭燃气总阀')
+    expect(text).toContain('【燃气泄漏·先保命】')
     expect(text).toContain(`已处理 A${a.id}`)
     expect(said[0].mentionIds).toEqual([x.owner])
     const officer = t.botSaid('dm:officer').filter((e) => (e.text ?? '').includes(`A${a.id}`))
@@ -244,7 +245,7 @@ describe('device alarms in the group', () => {
     expect(rest).toHaveLength(1)
     expect(rest[0].text ?? '').toContain(`A${ids[1]}`)
     expect(rest[0].text ?? '').toContain(`A${ids[2]}`)
-    expect(rest[0].text ?? '').toContain('停止加油和卸油作业')
+    expect(rest[0].text ?? '').toContain('【油品/化学品泄漏】')
     expect([...rest[0].mentionIds].sort()).toEqual([xs[1].owner, xs[2].owner].sort())
   })
 
@@ -321,5 +322,21 @@ describe('device alarms in the group', () => {
     expect(ok.statusCode).toBe(200)
     expect(ok.json()).toEqual({ accepted: 1, outcomes: ['opened'] })
     expect((await alarmOf(x.device.id)).reading).toBe(18)
+  })
+
+  it('then the statistics count devices per township, alarms per month with false alarms and time to acknowledge, and the weekly summary says them', async () => {
+    const st = (await t.app.http.inject({ method: 'GET', url: '/api/sensors/stats' })).json()
+    const town = st.townships.find((x: { township: string }) => x.township === '城关街道')
+    expect(town.online + town.offline + town.alarm).toBe(st.devices.total)
+    expect(town.alarm).toBeGreaterThan(0)
+    expect(town.offline).toBeGreaterThan(0)
+    const alarms = (await db().select().from(schema.alarms)).length
+    const falseAlarms = (await db().select().from(schema.alarms).where(eq(schema.alarms.answer, 'false_alarm'))).length
+    expect(st.months.reduce((n: number, m: { alarms: number }) => n + m.alarms, 0)).toBe(alarms)
+    expect(st.months.reduce((n: number, m: { falseAlarms: number }) => n + m.falseAlarms, 0)).toBe(falseAlarms)
+    expect(st.months.some((m: { ackMedianMinutes: number | null }) => m.ackMedianMinutes !== null)).toBe(true)
+    const week = await weeklyFigures(db(), new Date(t.clock.now().getTime() + 60_000))
+    expect(week.sensors).toMatchObject({ devices: st.devices.total, falseAlarms })
+    expect(summaryText(week)).toContain(`误报 ${falseAlarms} 起`)
   })
 })

@@ -30,6 +30,8 @@ export interface AlarmPolicy extends EscalationPolicy {
   batchSeconds: number
   leadersGroup: string
   robotsOn: boolean
+  /** the account this instance holds on its channel, for groups whose account is not recorded yet */
+  fallback?: { channel: string; account: string }
 }
 
 export function alarmPolicy(c: AppConfig): AlarmPolicy {
@@ -79,7 +81,20 @@ export async function recordSensorEvent(
   if (!row) return { outcome: 'duplicate', wrote: false }
   if (ev.event === 'fault') return { outcome: 'fault', wrote: false }
   const link = (alarmId: number) => tx.update(sensorEvents).set({ alarmId }).where(eq(sensorEvents.id, row.id))
-  const [open] = await tx.select().from(alarms).where(and(eq(alarms.deviceId, d.id), eq(alarms.status, 'open'))).for('update')
+  // the device's open alarm, else one cleared within the flapping window: one statement
+  const [latest] = await tx
+    .select()
+    .from(alarms)
+    .where(
+      and(
+        eq(alarms.deviceId, d.id),
+        or(eq(alarms.status, 'open'), and(eq(alarms.closeReason, 'cleared'), gt(alarms.closedAt, new Date(now.getTime() - p.flapMinutes * 60_000)))),
+      ),
+    )
+    .orderBy(sql`${alarms.status} = 'open' desc`, desc(alarms.id))
+    .limit(1)
+    .for('update')
+  const open = latest?.status === 'open' ? latest : undefined
   if (ev.event === 'clear') {
     if (!open) return { outcome: 'clear_without_alarm', wrote: false }
     await tx.update(alarms).set({ status: 'closed', closedAt: now, closeReason: 'cleared', nextEscalationAt: null, lastEventAt: now }).where(eq(alarms.id, open.id))
@@ -107,16 +122,9 @@ export async function recordSensorEvent(
     return { outcome: 'repeat', alarmId: open.id, wrote: false }
   }
   // flapping: cleared a moment ago, alarming again; the same alarm, a reading more
-  const [recent] = await tx
-    .select()
-    .from(alarms)
-    .where(and(eq(alarms.deviceId, d.id), eq(alarms.closeReason, 'cleared'), gt(alarms.closedAt, new Date(now.getTime() - p.flapMinutes * 60_000))))
-    .orderBy(desc(alarms.id))
-    .limit(1)
-    .for('update')
-  if (recent) {
-    await addReading(recent, true)
-    return { outcome: 'reopened', alarmId: recent.id, wrote: false }
+  if (latest) {
+    await addReading(latest, true)
+    return { outcome: 'reopened', alarmId: latest.id, wrote: false }
   }
   const groupId = d.groupId ?? (await businessGroup(tx, d.businessId))?.id ?? null
   const [a] = await tx
@@ -155,7 +163,7 @@ const line = (x: Pending) =>
  * returned `nextAt` says when); and one notice per township officer. With `only`, just that chat (and
  * alarm, when the chat is unknown).
  */
-export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: { groupId: number | null; alarmId: number }): Promise<{ sent: number; nextAt: Date | null }> {
+export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: { groupId: number | null; alarmId: number }): Promise<{ sent: number; nextAt: Date | null; unreachable?: number }> {
   const where = [isNull(alarms.announcedAt)]
   if (only) where.push(only.groupId === null ? eq(alarms.id, only.alarmId) : eq(alarms.groupId, only.groupId))
   const rows = await tx
@@ -168,6 +176,7 @@ export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: {
     .for('update', { of: alarms, skipLocked: true })
   if (!rows.length) return { sent: 0, nextAt: null }
   let sent = 0
+  let unreachable = 0
   let nextAt: Date | null = null
   const byGroup = new Map<number | null, Pending[]>()
   for (const r of rows) byGroup.set(r.alarm.groupId, [...(byGroup.get(r.alarm.groupId) ?? []), r])
@@ -176,34 +185,44 @@ export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: {
     // alarms closed before their turn (a clear within the minute) are not worth a message of their own
     const open = list.filter((x) => x.alarm.status === 'open')
     if (groupId !== null && open.length) {
-      await tx.insert(alarmChats).values({ groupId, lastSentAt: new Date(0) }).onConflictDoNothing()
-      const [chat] = await tx.select().from(alarmChats).where(eq(alarmChats.groupId, groupId)).for('update')
-      const free = new Date(chat.lastSentAt.getTime() + p.batchSeconds * 1000)
-      if (free > now) {
-        if (!nextAt || free < nextAt) nextAt = free
+      const g = await groupChat(tx, groupId)
+      // the account that sits in the group, else (same channel) the one this instance holds
+      const account = g?.account ?? (g && p.fallback?.channel === g.channel ? p.fallback.account : null)
+      if (!g || !account) {
+        // no account can reach the chat yet: the alarms wait (the escalation job tries again every minute)
+        unreachable += list.length
         continue
       }
-      const g = await groupChat(tx, groupId)
-      if (g?.account) {
-        const mentions = await ownerMentions(tx, [...new Set(open.map((x) => x.alarm.businessId))], g.channel)
-        const dangers = [...new Set(open.map((x) => DEVICE_KINDS[x.device.kind as DeviceKind]?.danger ?? 'fire'))]
-        const guidance = await Promise.all(dangers.map((k) => alarmGuidance(tx, k)))
-        const names = [...new Set(open.map((x) => x.businessName))].join('、')
-        const first = alarmCode(open[0].alarm.id)
-        const text = [
-          `【设备报警】${names}`,
-          ...open.map(line),
-          ...guidance,
-          `处置后回复：已处理 ${first}；误报回复：误报 ${first}；知悉回复：收到 ${first}`,
-        ].join('\n')
-        await enqueue(tx, { channel: g.channel, account: g.account, chatId: g.chatId, isGroup: true, priority: 'urgent', text, mentionIds: mentions }, now)
-        sent++
-        await tx.update(alarmChats).set({ lastSentAt: now }).where(eq(alarmChats.groupId, groupId))
+      // the chat's minute, claimed in one statement: nothing back means a message went there less than a minute ago
+      const free = new Date(now.getTime() - p.batchSeconds * 1000)
+      const claimed = await tx
+        .insert(alarmChats)
+        .values({ groupId, lastSentAt: now })
+        .onConflictDoUpdate({ target: alarmChats.groupId, set: { lastSentAt: now }, setWhere: lte(alarmChats.lastSentAt, free) })
+        .returning({ groupId: alarmChats.groupId })
+      if (!claimed.length) {
+        const [chat] = await tx.select().from(alarmChats).where(eq(alarmChats.groupId, groupId))
+        const at = new Date(chat.lastSentAt.getTime() + p.batchSeconds * 1000)
+        if (!nextAt || at < nextAt) nextAt = at
+        continue
       }
+      const mentions = await ownerMentions(tx, [...new Set(open.map((x) => x.alarm.businessId))], g.channel)
+      const dangers = [...new Set(open.map((x) => DEVICE_KINDS[x.device.kind as DeviceKind]?.danger ?? 'fire'))]
+      const guidance = await Promise.all(dangers.map((k) => alarmGuidance(tx, k)))
+      const names = [...new Set(open.map((x) => x.businessName))].join('、')
+      const first = alarmCode(open[0].alarm.id)
+      const text = [
+        `【设备报警】${names}`,
+        ...open.map(line),
+        ...guidance,
+        `处置后回复：已处理 ${first}；误报回复：误报 ${first}；知悉回复：收到 ${first}`,
+      ].join('\n')
+      await enqueue(tx, { channel: g.channel, account, chatId: g.chatId, isGroup: true, priority: 'urgent', text, mentionIds: mentions }, now)
+      sent++
     }
     announced.push(...list)
   }
-  if (!announced.length) return { sent, nextAt }
+  if (!announced.length) return { sent, nextAt, unreachable }
   await tx.update(alarms).set({ announcedAt: now }).where(inArray(alarms.id, announced.map((x) => x.alarm.id)))
   sent += await tellOfficers(
     tx,
@@ -211,7 +230,7 @@ export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: {
     (xs) => [`【设备报警】${xs.map((x) => `${x.businessName} ${line(x)}`).join('\n')}`, `已通知业主；${p.ackMinutes}分钟内未确认将再次提醒您。`].join('\n'),
     now,
   )
-  return { sent, nextAt }
+  return { sent, nextAt, unreachable }
 }
 
 /** A group's chat and the account that sits in it (null account: none recorded). */

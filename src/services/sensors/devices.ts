@@ -18,7 +18,7 @@ export function deviceLabel(d: Pick<DeviceRow, 'kind' | 'location'>): string {
 
 /**
  * The group a business's alarms go to: the group where its hazards were last reported, else a registered
- * group of its township that covers its industry (one naming the industry before one for every industry).
+ * group that covers it: its township's before a city-wide one, one naming its industry before one for all.
  */
 export async function businessGroup(tx: Tx, businessId: number): Promise<{ id: number } | null> {
   const [h] = await tx
@@ -30,12 +30,18 @@ export async function businessGroup(tx: Tx, businessId: number): Promise<{ id: n
     .limit(1)
   if (h?.id) return { id: h.id }
   const [b] = await tx.select().from(businesses).where(eq(businesses.id, businessId))
-  if (!b || b.townshipId === null) return null
+  if (!b) return null
   const [g] = await tx
     .select({ id: groups.id })
     .from(groups)
-    .where(and(eq(groups.registered, true), eq(groups.townshipId, b.townshipId), or(sql`cardinality(${groups.industries}) = 0`, sql`${b.industry} = any(${groups.industries})`)))
-    .orderBy(sql`cardinality(${groups.industries}) = 0`, asc(groups.id))
+    .where(
+      and(
+        eq(groups.registered, true),
+        b.townshipId === null ? isNull(groups.townshipId) : or(eq(groups.townshipId, b.townshipId), isNull(groups.townshipId)),
+        or(sql`cardinality(${groups.industries}) = 0`, sql`${b.industry} = any(${groups.industries})`),
+      ),
+    )
+    .orderBy(sql`${groups.townshipId} is null`, sql`cardinality(${groups.industries}) = 0`, asc(groups.id))
     .limit(1)
   return g ?? null
 }

@@ -11,6 +11,8 @@ export interface SensorStats {
   /** per Shanghai month, newest first (12 at most) */
   months: { month: string; alarms: number; falseAlarms: number; falseRate: number | null; ackMedianMinutes: number | null }[]
   devices: { total: number; offline: number; alarm: number }
+  /** alarms not yet announced (waiting for their chat's minute) */
+  waiting: number
 }
 
 /** Devices online/offline/in alarm per township, alarms per month, the false-alarm rate and time to acknowledge. */
@@ -43,6 +45,10 @@ export async function sensorStats(tx: Tx, actor: Actor, now: Date): Promise<Sens
         where a.opened_at >= ${since.toISOString()}::timestamptz and ${reach}
         group by 1 order by 1 desc limit 12`,
   )
+  const [w] = await rows<{ n: string }>(
+    tx,
+    sql`select count(*) as n from alarms a join ${businesses} on ${businesses.id} = a.business_id where a.announced_at is null and ${reach}`,
+  )
   const townships = towns.map((t) => ({
     townshipId: t.township_id === null ? null : Number(t.township_id),
     township: t.township ?? '未划分',
@@ -68,5 +74,6 @@ export async function sensorStats(tx: Tx, actor: Actor, now: Date): Promise<Sens
       offline: townships.reduce((s, t) => s + t.offline, 0),
       alarm: townships.reduce((s, t) => s + t.alarm, 0),
     },
+    waiting: Number(w.n),
   }
 }

@@ -1,0 +1,170 @@
+/**
+ * Sensor bench (issue 18): the app on PostgreSQL and the real Mosquitto; the devices publish from a separate
+ * process (bench/sensor-publisher.ts), so the CPU counted is the app's alone.
+ *
+ *   full:  10,000 devices, a heartbeat each every 60 s for 60 s, a burst of 500 alarms from 500 devices at 30 s
+ *   smoke: 1,000 devices, every 10 s for 10 s, a burst of 100 at 5 s
+ *
+ * Figures: app CPU per heartbeat (the heartbeat window's CPU minus an idle window of the same length, divided by
+ * the heartbeats; target ≤ 0.05 ms), publish-to-commit latency of the burst's alarms while the heartbeats flow
+ * (commit = the ingest's transaction resolved, its group message in the outbox; target p99 ≤ 1 s).
+ *
+ *   npx tsx bench/sensors.ts [--smoke]      (TEST_PG_URL, TEST_MQTT_URL as for the tests)
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes, randomUUID } from 'node:crypto'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { performance } from 'node:perf_hooks'
+import pino from 'pino'
+import { count } from 'drizzle-orm'
+import postgres from 'postgres'
+import { openPostgres, postgresTarget, schema } from '../db/client.js'
+import { buildApp } from '../src/app.js'
+import { testConfig } from '../src/config.js'
+
+const SMOKE = process.env.BENCH_SIZE === 'smoke' || process.argv.includes('--smoke')
+const SIZES = { smoke: { name: 'smoke', devices: 1_000, periodS: 10, burst: 100, businesses: 50 }, full: { name: 'full', devices: 10_000, periodS: 60, burst: 500, businesses: 500 } }
+const ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const BROKER = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883'
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const TARGET = { cpuPerHeartbeatMs: 0.05, p99Ms: 1000 }
+
+const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '—')
+const line = (label: string, value: string) => console.log(`  ${label.padEnd(44)} ${value}`)
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const cpuMs = () => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
+function q(sorted: number[], p: number) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] : NaN
+}
+
+function admin() {
+  const t = postgresTarget(ADMIN_URL)
+  return postgres(t.url, { max: 1, onnotice: () => {}, ...(t.host ? { host: t.host } : {}) })
+}
+
+export async function sensorsBench(opts: { smoke: boolean } = { smoke: SMOKE }): Promise<{ ok: boolean }> {
+  const size = opts.smoke ? SIZES.smoke : SIZES.full
+  console.log(`\n== sensors bench (${size.name}): ${fmt(size.devices)} devices, a heartbeat each per ${size.periodS} s, a burst of ${size.burst} alarms`)
+  const name = `csb_bench_sensors_${randomBytes(4).toString('hex')}`
+  const a = admin()
+  await a.unsafe(`create database ${name}`)
+  await a.end()
+  const url = ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`)
+  const database = await openPostgres(url)
+  const db = database.db
+  const prefix = `bench-${randomUUID().slice(0, 8)}/sensors`
+  const config = testConfig({
+    SENSOR_MQTT_URL: BROKER,
+    SENSOR_MQTT_TOPIC_PREFIX: prefix,
+    SENSOR_MQTT_CLIENT_ID: `csb-bench-${randomUUID().slice(0, 6)}`,
+    SENSOR_MQTT_SHARE_GROUP: '',
+    ALARM_BATCH_SECONDS: 60,
+    QUIET_HOURS: 'off',
+    SENSOR_LAST_SEEN_FLUSH_MS: 1000,
+  })
+  const app = await buildApp({ config, db, logger: pino({ level: 'silent' }), pollMs: 200 })
+  let ok = true
+  try {
+    await app.start()
+    // businesses each with their own registered group (so the burst's alarms go to many chats at once)
+    const [town] = await db.insert(schema.jurisdictions).values({ name: '城关街道', kind: 'township' }).returning()
+    const bs = await db
+      .insert(schema.businesses)
+      .values(Array.from({ length: size.businesses }, (_, i) => ({ name: `单位${i}`, industry: 'catering', townshipId: town.id })))
+      .returning()
+    const gs = await db
+      .insert(schema.groups)
+      .values(bs.map((b, i) => ({ channel: 'wechaty', externalId: `bench-g${i}`, name: `群${i}`, registered: true, townshipId: town.id })))
+      .returning()
+    await db.insert(schema.groupAccounts).values(gs.map((g) => ({ channel: 'wechaty', chatId: g.externalId, account: 'bench-bot', seenAt: new Date() })))
+    for (let i = 0; i < size.devices; i += 5000) {
+      await db.insert(schema.devices).values(
+        Array.from({ length: Math.min(5000, size.devices - i) }, (_, k) => {
+          const d = i + k
+          return { vendor: 'bench', vendorDeviceId: `D-${d}`, businessId: bs[d % bs.length].id, groupId: gs[d % gs.length].id, kind: 'gas_detector' }
+        }),
+      )
+    }
+    await app.sensors!.mqtt!.ready()
+    // commit times of the burst's alarms, taken where the ingest's transaction resolves
+    const ingest = app.sensors!.ingest
+    const committed = new Map<string, number>()
+    const record = ingest.record.bind(ingest)
+    ingest.record = async (vendor, ev) => {
+      const r = await record(vendor, ev)
+      if (ev.id) committed.set(ev.id, performance.timeOrigin + performance.now())
+      return r
+    }
+    const seconds = size.periodS
+    // idle window of the same length first: what the app costs doing nothing (outbox poll, timers)
+    const idle0 = cpuMs()
+    await sleep(seconds * 1000)
+    const idleCpu = cpuMs() - idle0
+    // heartbeats only (no burst) for one period
+    const hb = await publish({ url: BROKER, prefix, devices: size.devices, periodS: size.periodS, seconds, burst: 0, burstAt: 0 }, () => {})
+    const hbCpu = hb.cpu - idleCpu
+    const perHeartbeat = hbCpu / hb.heartbeats
+    // heartbeats again, with the burst in the middle
+    const published = new Map<string, number>()
+    await publish({ url: BROKER, prefix, devices: size.devices, periodS: size.periodS, seconds, burst: size.burst, burstAt: seconds / 2 }, (id, at) => published.set(id, at))
+    const until = Date.now() + 60_000
+    while (committed.size < size.burst && Date.now() < until) await sleep(100)
+    const lat = [...published].filter(([id]) => committed.has(id)).map(([id, at]) => committed.get(id)! - at).sort((x, y) => x - y)
+    const [{ n }] = await db.select({ n: count() }).from(schema.alarms)
+    line('heartbeats published (heartbeat-only window)', fmt(hb.heartbeats))
+    line('app CPU: idle window / heartbeat window', `${fmt(idleCpu, 0)} ms / ${fmt(hb.cpu, 0)} ms`)
+    const cpuOk = perHeartbeat <= TARGET.cpuPerHeartbeatMs
+    line('app CPU per heartbeat', `${fmt(perHeartbeat, 4)} ms  ${cpuOk ? 'PASS' : 'MISS'} (target ≤ ${TARGET.cpuPerHeartbeatMs} ms)`)
+    const p99 = q(lat, 0.99)
+    const latOk = lat.length === size.burst && p99 <= TARGET.p99Ms
+    line('burst alarms committed / alarm records', `${fmt(lat.length)} / ${fmt(n)} of ${fmt(size.burst)}`)
+    line('publish → commit (outbox) latency', `p50 ${fmt(q(lat, 0.5))} ms  p99 ${fmt(p99)} ms  max ${fmt(lat.at(-1) ?? NaN)} ms  ${latOk ? 'PASS' : 'MISS'} (target p99 ≤ ${TARGET.p99Ms} ms)`)
+    if (lat.length !== size.burst || Number(n) !== size.burst) ok = false
+  } finally {
+    await app.close()
+    await database.close()
+    const b = admin()
+    await b.unsafe(`drop database if exists ${name} with (force)`)
+    await b.end()
+  }
+  return { ok }
+}
+
+/** Runs the publisher process; resolves with its heartbeat count and the app's CPU while it ran. */
+function publish(o: object, onAlarm: (id: string, at: number) => void): Promise<{ heartbeats: number; cpu: number }> {
+  return new Promise((resolve, reject) => {
+    const c0 = cpuMs()
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/sensor-publisher.ts'), JSON.stringify(o)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+    let buf = ''
+    let heartbeats = 0
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      buf += d
+      let i: number
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const m = JSON.parse(buf.slice(0, i)) as { id?: string; at?: number; done?: boolean; heartbeats?: number }
+        buf = buf.slice(i + 1)
+        if (m.id) onAlarm(m.id, m.at!)
+        if (m.done) heartbeats = m.heartbeats!
+      }
+    })
+    child.once('error', reject)
+    child.once('exit', (code) => {
+      // the last heartbeats' flush of last-seen times belongs to this window
+      setTimeout(() => (code === 0 ? resolve({ heartbeats, cpu: cpuMs() - c0 }) : reject(new Error(`publisher exited with ${code}`))), 1200)
+    })
+  })
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  sensorsBench().then(
+    (r) => process.exit(r.ok ? 0 : 1),
+    (e) => {
+      console.error(e)
+      process.exit(1)
+    },
+  )
+}
