@@ -3,10 +3,9 @@ import { sql } from 'drizzle-orm'
 import { createdAt, bytea } from './columns.js'
 import { businesses, groups, jurisdictions } from './directory.js'
 
-/** The rich form of an outbox message (see src/services/outbox.ts). */
-export type RichMessage =
-  | { type: 'markdown'; content: string }
-  | { type: 'news'; articles: Array<{ title: string; url: string; description?: string; picurl?: string }> }
+import type { RichMessage } from '../../src/core/messages.js'
+
+export type { RichMessage }
 
 export const hazards = pgTable(
   'hazards',
