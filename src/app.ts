@@ -21,6 +21,7 @@ import type { Job } from '../schedules/types.js'
 import { seedContentLibrary } from './services/content.js'
 import { seedPlans } from './services/plans.js'
 import { recordGroupAccounts } from './services/pushes.js'
+import { removeOrphanFiles } from './services/attachments.js'
 
 export interface App {
   http: FastifyInstance
@@ -267,6 +268,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await syncChannelGroups()
       await seedContentLibrary(db, clock.now())
       await seedPlans(db)
+      const orphans = await removeOrphanFiles(db, clock.now())
+      if (orphans) logger.info({ removed: orphans }, 'orphan attachment files removed')
       await scheduler.start()
     },
     close() {

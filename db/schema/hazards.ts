@@ -91,7 +91,8 @@ export const attachments = pgTable('attachments', {
   sha256: text('sha256').primaryKey(),
   mime: text('mime').notNull(),
   size: integer('size').notNull(),
-  bytes: bytea('bytes').notNull(),
+  /** null: the bytes are in the file store beside the embedded database (db/files.ts) */
+  bytes: bytea('bytes'),
   createdAt: createdAt(),
 })
 
