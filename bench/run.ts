@@ -9,6 +9,7 @@
  *   npm run bench -- --waits            also samples pg_stat_activity every 10 ms (what backends wait on; costs CPU)
  *   then the console bench (bench/console.ts: overview, ledger page, CSV vs COPY, xlsx memory; alone: npx tsx bench/console.ts)
  *   and sign-in timing (bench/sign-in.ts: unknown name / wrong password / must wait, p50s; alone: npx tsx bench/sign-in.ts)
+ *   and photo memory (bench/photo-memory.ts: RSS before/after 50 photos of 8 MB, PGlite and PostgreSQL; alone: npx tsx bench/photo-memory.ts)
  *
  * What-if switches (off by default; they change the wiring or the server setting, never src/, and are printed
  * in the header so their figures are not mistaken for the app's):
@@ -43,6 +44,7 @@ import { pushesBench, printPushBench } from './pushes.js'
 import { consoleBench } from './console.js'
 import { codesBench, printCodesBench } from './codes.js'
 import { signInTimingBench, printSignInTiming } from './sign-in.js'
+import { photoMemoryBench, printPhotoMemory } from './photo-memory.js'
 
 // ---------------------------------------------------------------- sizes and targets
 
@@ -800,6 +802,7 @@ async function main() {
     if (lost.length) throw new Error(`reports were lost or refused: ${lost.join('; ')}`)
     await consoleBench({ smoke: SMOKE })
     printSignInTiming(await signInTimingBench(SMOKE ? 30 : 100))
+    printPhotoMemory(await photoMemoryBench({ photos: SMOKE ? 10 : 50 }))
   } finally {
     clearInterval(rssTimer)
     if (h) await h.app.close().catch((e) => console.error('app close failed:', e))
