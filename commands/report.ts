@@ -4,7 +4,7 @@ import { reportHazard } from '../src/services/hazards.js'
 import { categoryLabel } from '../src/chat/format.js'
 import { groupRoute } from '../src/services/pushes.js'
 import { enqueueMany, markdownSafe } from '../src/services/outbox.js'
-import { truncate } from '../src/core/text.js'
+import { truncate, typedAs } from '../src/core/text.js'
 
 export default defineCommand({
   name: 'report',
@@ -18,7 +18,8 @@ export default defineCommand({
   async run(ctx, args) {
     const { hazard, businessName } = await reportHazard(
       { tx: ctx.tx, actor: ctx.actor, now: ctx.now, sourceMessageId: ctx.msg.messageId },
-      args,
+      // matched on normalized text, stored as typed (full-width ＜＞, ideographic spaces …)
+      { ...args, description: typedAs(args.description, ctx.msg.text) },
       { group: ctx.group },
       { ...(await ctx.newHazard()), later: ctx.later },
     )

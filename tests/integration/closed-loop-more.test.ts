@@ -182,6 +182,11 @@ describe('binding and group registration', () => {
     expect(t.botSaid(g)[0].text).toContain('#逾期')
     await t.say('shop', g, '#隐患 燃气管道锈蚀')
     expect(t.botSaid(g)[0].text).toContain('已登记隐患')
+    // stored as typed: full-width signs stay full-width (matching uses the normalized text)
+    await t.say('shop', g, '#隐患 ＜img src=x＞后厨插线板老化（约１米）')
+    const typed = /已登记隐患 (Y\d+)/.exec(t.botSaid(g)[0].text ?? '')![1]
+    const [h] = await t.database.db.select().from(schema.hazards).where(eq(schema.hazards.code, typed))
+    expect(h.description).toBe('＜img src=x＞后厨插线板老化（约１米）')
     const [row] = await t.database.db.select().from(schema.groups).where(eq(schema.groups.externalId, g))
     expect(row).toMatchObject({ registered: true, industries: ['catering'] })
   })
