@@ -18,12 +18,12 @@ export default defineConfig(
     languageOptions: { globals: nodeGlobals },
   },
   {
-    // the console page's own script runs in the browser as a classic script
-    files: ['src/http/console/*.js'],
+    // the console's own scripts run in the browser as ES modules (no build step)
+    files: ['src/http/console/**/*.js'],
     languageOptions: {
-      sourceType: 'script',
+      sourceType: 'module',
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'fetch', 'FormData', 'URLSearchParams', 'Node', 'console', 'getComputedStyle'].map((g) => [g, 'readonly']),
+        ['window', 'document', 'location', 'fetch', 'FormData', 'URLSearchParams', 'Node', 'console', 'getComputedStyle', 'Event', 'Blob', 'URL', 'setTimeout', 'clearTimeout'].map((g) => [g, 'readonly']),
       ),
     },
   },

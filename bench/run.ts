@@ -5,6 +5,7 @@
  *   BENCH_SIZE=smoke npm run bench     smoke size for CI (echo 500; burst 300; steady 200/s for 2 s)
  *   npm run bench -- --smoke           same
  *   (section 3b: pushes to 1,000 groups, 100 in smoke, through one rate-limited account: bench/pushes.ts)
+ *   npm run bench -- --burst-only      only section 2b, one line (to alternate two builds: median of 5 runs each)
  *   npm run bench -- --profile         also samples the CPU during the burst (node:inspector) and prints it by package
  *   npm run bench -- --waits            also samples pg_stat_activity every 10 ms (what backends wait on; costs CPU)
  *   then the console bench (bench/console.ts: overview, ledger page, CSV vs COPY, xlsx memory; alone: npx tsx bench/console.ts)
@@ -51,6 +52,8 @@ import { photoMemoryBench, printPhotoMemory } from './photo-memory.js'
 const SMOKE = process.env.BENCH_SIZE === 'smoke' || process.argv.includes('--smoke')
 const PROFILE = process.env.BENCH_PROFILE === '1' || process.argv.includes('--profile')
 const WAITS = process.env.BENCH_WAITS === '1' || process.argv.includes('--waits')
+/** only section 2b, printed as one line `burst-only: inbound N reports/s; replied N reports/s` (for runs that alternate two builds) */
+const BURST_ONLY = process.env.BENCH_ONLY === 'burst' || process.argv.includes('--burst-only')
 const WHATIF = new Set((process.env.BENCH_WHATIF ?? '').split(',').map((s) => s.trim()).filter(Boolean))
 for (const w of WHATIF) if (w !== 'sender-pool' && w !== 'async-commit') throw new Error(`unknown BENCH_WHATIF: ${w}`)
 const SIZE = SMOKE
@@ -715,6 +718,13 @@ async function main() {
   let h: Harness | null = null
   const sampler = waitSampler(bdb.url)
   try {
+    if (BURST_ONLY) {
+      h = await startApp(db, bdb.url, SIZE.spreadChats)
+      const only = await burstRun(h, SIZE.burst, (i) => h!.others[i % h!.others.length], 'burst', sampler)
+      if (only.committed !== SIZE.burst || only.replies !== SIZE.burst) throw new Error(`burst: ${only.committed} committed, ${only.replies} replied of ${SIZE.burst}`)
+      console.log(`burst-only: inbound ${fmt(only.inboundRate)} reports/s; replied ${fmt(only.rate)} reports/s; Node CPU ${ms(only.cpuPerReport)} per report; ${loadLine()}`)
+      return
+    }
     heading(`1. bare Wechaty echo: wechaty-puppet-mock, room.say(text) for each of ${fmt(SIZE.echo)} room messages`)
     const echo = await echoBench(SIZE.echo)
     line('echo rate', `${fmt(echo.rate)} messages/s  (${fmt(echo.seconds, 2)} s; Node CPU ${ms(echo.cpuPerMsg)} per message)`)

@@ -25,6 +25,10 @@ import checkin from './checkin.js'
 import responsibility from './responsibility.js'
 import responsibilityFile from './responsibility-file.js'
 import commend from './commend.js'
+import { draftAnswer, draftPhotos } from './draft-answer.js'
+import drill from './drill.js'
+import drillPhoto from './drill-photo.js'
+import alarmAnswer from './alarm-answer.js'
 
 /** Every chat command, in the order help lists them. */
 export const commands: CommandDef<never>[] = [
@@ -47,6 +51,7 @@ export const commands: CommandDef<never>[] = [
   signup,
   checkin,
   responsibility,
+  drill,
   commend,
   registerGroup,
   bind,
@@ -54,10 +59,10 @@ export const commands: CommandDef<never>[] = [
 ] as CommandDef<never>[]
 
 /** Texts taken without a command word because the bot waits for them (checklist answers, 收到 …). */
-export const awaitedReplies: AwaitedReply[] = [ackReply, selfcheckAnswer]
+export const awaitedReplies: AwaitedReply[] = [ackReply, selfcheckAnswer, draftAnswer, alarmAnswer]
 
 /** Photos and files taken for an open slot other than a hazard's photos. */
-export const awaitedImages: AwaitedImage[] = [taskFiles, responsibilityFile]
+export const awaitedImages: AwaitedImage[] = [taskFiles, responsibilityFile, draftPhotos, drillPhoto]
 
 /** Command words, longest first, so 移交结果 wins over 移交 and 报隐患 over 隐患. */
 const WORDS = commands

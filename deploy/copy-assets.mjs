@@ -6,7 +6,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const assets = ['db/migrations', 'db/plans', 'src/http/simulator.html', 'src/http/console']
+const assets = ['db/migrations', 'db/plans', 'db/lexicon', 'src/http/simulator.html', 'src/http/console']
 for (const rel of assets) {
   const from = path.join(root, rel)
   const to = path.join(root, 'dist', rel)

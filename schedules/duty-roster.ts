@@ -2,9 +2,7 @@ import type { Job } from './types.js'
 import { byDay, withinDays } from './periods.js'
 import { holidaysOnEve } from '../src/core/calendar.js'
 import { calendarOverrides, dutyRoster, itemByKey } from '../src/services/content.js'
-import { fill, namedGroup, pushToGroups, targetGroups } from '../src/services/pushes.js'
-
-const md = (d: string) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`
+import { fillPeriod, namedGroup, pushToGroups, targetGroups } from '../src/services/pushes.js'
 
 /** On the eve of a holiday: the 24-hour duty roster (值班表) to every registered group and the bureau group. */
 const job: Job = {
@@ -22,7 +20,7 @@ const job: Job = {
     if (bureau && !targets.some((t) => t.id === bureau.id)) targets.push(bureau)
     for (const h of holidays) {
       const roster = (await dutyRoster(ctx.db, h.key, h.year)) ?? '值班表以局办公室通知为准。'
-      const text = fill(item.body, { name: h.name, start: md(h.start), end: md(h.end), roster })
+      const text = fillPeriod(item.body, h, { roster })
       const { sent } = await pushToGroups(ctx.db, targets, text, 'normal', now)
       if (sent.length) ctx.kick()
       ctx.logger.info({ holiday: h.key, year: h.year, groups: sent.length }, 'duty roster queued')

@@ -2,10 +2,8 @@ import type { Job } from './types.js'
 import { byDay, withinDays } from './periods.js'
 import { periodsStartingIn } from '../src/core/calendar.js'
 import { calendarOverrides, itemByKey } from '../src/services/content.js'
-import { fill, pushToGroups, targetGroups } from '../src/services/pushes.js'
+import { fillPeriod, pushToGroups, targetGroups } from '../src/services/pushes.js'
 import { headlineMarkdown } from '../src/services/outbox.js'
-
-const md = (d: string) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`
 
 /** Key-period reminders PERIOD_REMINDER_DAYS before each period starts (元旦 next year included). */
 const job: Job = {
@@ -21,7 +19,7 @@ const job: Job = {
     for (const p of periods) {
       const item = await itemByKey(ctx.db, `period:${p.key}`)
       if (!item?.active) continue
-      const text = fill(item.body, { name: p.name, start: md(p.start), end: md(p.end), year: String(p.year) })
+      const text = fillPeriod(item.body, p, { year: String(p.year) })
       const { sent } = await pushToGroups(ctx.db, targets, text, 'normal', now, { rich: { type: 'markdown', content: headlineMarkdown(text) } })
       if (sent.length) ctx.kick()
       ctx.logger.info({ period: p.key, year: p.year, groups: sent.length }, 'key-period reminder queued')

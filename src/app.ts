@@ -17,11 +17,15 @@ import { wecomAdminRoutes } from './http/wecom-admin-routes.js'
 import { groupEndpoint, type GroupEndpoint } from './channels/endpoints.js'
 import { Scheduler } from './scheduler.js'
 import { jobs as scheduledJobs } from '../schedules/index.js'
+import { pushPlanRoutes } from './http/push-plan-routes.js'
 import type { Job } from '../schedules/types.js'
 import { seedContentLibrary } from './services/content.js'
 import { seedPlans } from './services/plans.js'
 import { recordGroupAccounts } from './services/pushes.js'
 import { removeOrphanFiles } from './services/attachments.js'
+import { SensorIngest } from './sensors/ingest.js'
+import { startMqttIngestion, type MqttIngestion } from './sensors/mqtt.js'
+import { sensorRoutes } from './http/sensor-routes.js'
 
 export interface App {
   http: FastifyInstance
@@ -38,6 +42,8 @@ export interface App {
   simulator?: Simulator
   db: Db
   metrics: Metrics
+  /** sensor ingestion (MQTT and HTTP push); null unless SENSOR_MQTT_URL or SENSOR_HTTP_KEYS is set */
+  sensors: { ingest: SensorIngest; mqtt: MqttIngestion | null } | null
   /** resolves with the router's outcome once the message with this id has been handled */
   handled(messageId: string, timeoutMs?: number): Promise<Outcome>
   /** starts the channel (logs in) and the outbox sender */
@@ -229,6 +235,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   })
   if (wecom.routes) await http.register(wecom.routes)
   await http.register(wecomAdminRoutes({ db, config, clock, simulatorMode: !!simulator }))
+  await http.register(pushPlanRoutes({ db, config, clock, jobs: deps.jobs ?? scheduledJobs, simulatorMode: !!simulator }))
+  const sensorsOn = !!config.SENSOR_MQTT_URL || Object.keys(config.SENSOR_HTTP_KEYS).length > 0
+  const ingest = sensorsOn ? new SensorIngest({ db, config, clock, logger: logger.child({ component: 'sensors' }), registry: metrics.registry, kick: kickAll }) : null
+  const sensors: App['sensors'] = ingest ? { ingest, mqtt: null } : null
+  await http.register(sensorRoutes({ db, config, clock, simulatorMode: !!simulator, ingest }))
   let started = false
   let closing: Promise<void> | undefined
   /** groups the account is in but nobody has written in yet (the leaders' group) must be known to announce there */
@@ -258,6 +269,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     simulator,
     db,
     metrics,
+    sensors,
     handled,
     async start() {
       if (simulator) await simulator.start()
@@ -271,11 +283,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       const orphans = await removeOrphanFiles(db, clock.now())
       if (orphans) logger.info({ removed: orphans }, 'orphan attachment files removed')
       await scheduler.start()
+      if (sensors) {
+        sensors.ingest.start()
+        if (config.SENSOR_MQTT_URL) {
+          sensors.mqtt = startMqttIngestion({ config, ingest: sensors.ingest, logger: logger.child({ component: 'mqtt' }), registry: metrics.registry })
+        }
+      }
     },
     close() {
       return (closing ??= (async () => {
         accepting = false
+        await sensors?.mqtt?.close()
         await http.close()
+        await sensors?.ingest.stop()
         // messages already taken finish (their answers go to the outbox)
         while (inFlight.size) await Promise.allSettled([...inFlight])
         await scheduler.stop()

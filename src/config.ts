@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { validate as validateCron } from 'node-cron'
 import { ROLES, type Role } from './core/permissions.js'
 import { wecomConfigShape, checkWecomConfig } from './channels/wecom/config.js'
+import { sensorConfigShape } from './sensors/config.js'
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -99,6 +100,15 @@ export const configSchema = z.object({
   ATTACHMENTS_MAX_TOTAL_MB: z.coerce.number().min(0).default(20_480),
   /** scheduled pushes (tips, cases, key periods, deadlines, summary); off for tests that don't want them */
   SCHEDULES_ENABLED: bool.default(true),
+  /**
+   * plain words (issue 12): 'all' drafts hazards told to the bot and prompts for confident ones overheard in
+   * groups; 'addressed' only drafts what is told to the bot; 'off' neither. Urgent guidance is sent whatever it says.
+   */
+  PLAIN_REPORTS: z.enum(['off', 'addressed', 'all']).default('all'),
+  /** at most one prompt per sender per chat in this many minutes for hazards overheard in a group */
+  PLAIN_PROMPT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  /** how long a draft waits for 1 (上报) or 2 (不报) before its sender is told it was not filed */
+  PLAIN_DRAFT_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   /** staff group of the bureau (群名或群 id) that gets the weekly summary; distinct from LEADERS_GROUP */
   BUREAU_GROUP: z.string().default('局机关工作群'),
   /** the weekly summary carries its chart (a picture: one more send on a capped personal-WeChat account) */
@@ -140,6 +150,7 @@ export const configSchema = z.object({
   TRUST_PROXY: trustProxy.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...wecomConfigShape,
+  ...sensorConfigShape,
 })
   .superRefine(checkWecomConfig)
   .superRefine((c, ctx) => {

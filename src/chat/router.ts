@@ -16,6 +16,8 @@ import { dispatchImage, dispatchText, refuseOver, tryAwaited } from './steps/dis
 import { Duplicate, Fallback, NotAwaited, Refusal, newUnit, type Unit } from './steps/flow.js'
 import { Identify } from './steps/identify.js'
 import { mayAnswerAwaited } from './steps/recognise.js'
+import { overheard, plainOverheard } from './steps/plain.js'
+import type { Recognition } from '../core/recogniser.js'
 import { BUSY_REPLY, replyItem, staleReply } from './steps/reply.js'
 import { hasOpenSlot } from './steps/slots.js'
 import { Writes } from './steps/write.js'
@@ -41,7 +43,7 @@ export interface RouterDeps {
 
 /**
  * A message's way through the bot, in steps (src/chat/steps/): address (is it for the bot, and as what),
- * recognise (may chatter answer something awaited), claim (exactly once), identify (who, where), authorise,
+ * recognise (may chatter answer something awaited), plain (a hazard in everyday words), claim (exactly once), identify (who, where), authorise,
  * dispatch (the command or awaited handler), write (batched writes, flushed before commit) and reply (through
  * the outbox). This file only decides which transaction runs which steps: one message, a burst of plain
  * commands together (group commit), or a refusal answered after a rollback.
@@ -81,9 +83,13 @@ export function createRouter(deps: RouterDeps) {
       let image: InboundImage | null = null
       let over: Exceeded | null = null
       if (r.to === 'none') return 'ignored'
-      if (r.to === 'chatter') return mayAnswerAwaited(r.text, env.limits) ? await handleAwaitedChatter(m, r.text, now, unit) : 'ignored'
+      if (r.to === 'chatter') {
+        const plain = m.isGroup && r.text.length <= env.limits.textChars ? overheard(r.text, config) : null
+        return plain || mayAnswerAwaited(r.text, env.limits) ? await handleAwaitedChatter(m, r.text, now, unit, plain) : 'ignored'
+      }
       if (r.to === 'image') {
-        if (!(await hasOpenSlot(db, m, now))) return 'ignored'
+        const directPlain = !m.isGroup && config.PLAIN_REPORTS !== 'off'
+        if (!directPlain && !(await hasOpenSlot(db, m, now))) return 'ignored'
         image = await m.loadImage!()
         over = checkImageSize(image.bytes.length, env.limits)
       } else over = checkText(m.text, env.limits)
@@ -94,7 +100,7 @@ export function createRouter(deps: RouterDeps) {
           // the claim goes out with the command's first statements; a duplicate is rolled back whole
           const writes = new Writes(tx, onCodeWait)
           const claimed = writes.claim(m, 'handled', now)
-          const o = await dispatchText(env, tx, m, r.to === 'command' ? r.body : '', now, unit, writes)
+          const o = await dispatchText(env, tx, m, r.to === 'command' ? r.body : '', now, unit, writes, r.to === 'command' && r.bare)
           await writes.flush()
           if (!(await claimed)) throw new Duplicate()
           if (o !== 'handled') await setOutcome(tx, m, o)
@@ -154,15 +160,20 @@ export function createRouter(deps: RouterDeps) {
     })
   }
 
-  /** Chatter that may answer what the bot awaits (收到, a checklist answer): acted on only when it does. */
-  async function handleAwaitedChatter(m: InboundMessage, text: string, now: Date, unit: Unit): Promise<Outcome> {
+  /**
+   * Chatter that may answer what the bot awaits (收到, a checklist answer), or that the recogniser heard as a
+   * hazard (`plain`): acted on only when it does.
+   */
+  async function handleAwaitedChatter(m: InboundMessage, text: string, now: Date, unit: Unit, plain: Recognition | null): Promise<Outcome> {
     if (isStale(m, now, config.MESSAGE_MAX_AGE_SECONDS)) return 'ignored'
     try {
       await db.transaction(async (tx) => {
         const writes = new Writes(tx, onCodeWait)
         const claimed = writes.claim(m, 'handled', now)
         const { ctx, state } = await chatContext(env, tx, m, now, unit, writes)
-        if (!(await tryAwaited(tx, ctx, text, now, unit, writes))) throw new NotAwaited()
+        const awaited = mayAnswerAwaited(text, env.limits) && (await tryAwaited(tx, ctx, text, now, unit, writes))
+        if (!awaited && !(plain && (await plainOverheard(ctx, text, plain)))) throw new NotAwaited()
+        if (!awaited) unit.command = 'plain'
         await writes.flush()
         if (!(await claimed)) throw new Duplicate()
         if (state.changed) unit.directoryChanged = true
@@ -207,7 +218,7 @@ export function createRouter(deps: RouterDeps) {
         for (let i = 0; i < ms.length; i++) {
           claims.push(writes.claim(ms[i], 'handled', now))
           const r = routes[i]
-          const o = await dispatchText(env, tx, ms[i], r.to === 'command' ? r.body : '', now, units[i], writes)
+          const o = await dispatchText(env, tx, ms[i], r.to === 'command' ? r.body : '', now, units[i], writes, r.to === 'command' && r.bare)
           if (o !== 'handled' || units[i].directoryChanged) throw new Fallback()
         }
         await writes.flush()

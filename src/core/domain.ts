@@ -35,16 +35,6 @@ export const CATEGORIES = {
 } as const
 export type Category = keyof typeof CATEGORIES
 
-/** Keywords that point to a category, most specific first. */
-export const CATEGORY_KEYWORDS: [Category, string[]][] = [
-  ['gas', ['燃气', '煤气', '天然气', '液化气', '气瓶', '钢瓶', '液化石油气', '软管', '减压阀', '报警器', '醇基', '燃气灶', '漏气', '气味']],
-  ['special_equipment', ['特种设备', '电梯', '扶梯', '锅炉', '压力容器', '起重', '叉车', '压力管道', '游乐设施']],
-  ['hazardous', ['油品', '危化品', '危险化学品', '汽油', '柴油', '油罐', '加油机', '油气', '化学品', '易燃易爆', '油箱']],
-  ['electrical', ['电气', '电线', '插座', '线路', '私拉', '乱接', '配电', '电箱', '漏电', '电动车', '充电', '飞线', '短路']],
-  ['building', ['房屋', '墙体', '裂缝', '坍塌', '楼板', '结构', '承重', '自建房', '屋顶', '钢结构', '大跨度', '广告牌', '脚手架']],
-  ['fire', ['消防', '灭火器', '疏散', '安全出口', '通道', '消火栓', '喷淋', '烟感', '防火门', '火灾', '堵塞', '应急照明', '动火', '电焊', '易燃物', '可燃物']],
-]
-
 export const CATEGORY_WORDS: Record<Category, string[]> = {
   fire: ['消防', '消防安全', '火灾'],
   gas: ['燃气', '燃气安全'],

@@ -1,6 +1,7 @@
 import { normalize, tokens } from './text.js'
+import { categoryOf } from './recogniser.js'
+import { defaultLexicon } from '../../db/lexicon.js'
 import {
-  CATEGORY_KEYWORDS,
   CATEGORY_WORDS,
   DEPARTMENTS,
   INDUSTRY_WORDS,
@@ -51,26 +52,11 @@ function findCode(parts: string[]): { code: string | null; rest: string[] } {
 }
 
 /**
- * The category a description points to, by keyword, most specific category first. A keyword that begins where
- * (or inside) another category's keyword ends names a part or property of that thing: 烟感报警器 and 消防软管 are
- * fire, 油气味 is oil, not gas.
+ * The category a description points to: the recogniser's category function over the lexicon in `db/lexicon/`
+ * (longest word first, weights per category), so `#隐患` and plain words land in the same category.
  */
 export function inferCategory(text: string): Category {
-  const hits: { cat: Category; start: number; end: number }[] = []
-  for (const [cat, words] of CATEGORY_KEYWORDS) {
-    for (const w of words) for (let i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + 1)) hits.push({ cat, start: i, end: i + w.length })
-  }
-  hits.sort((x, y) => x.start - y.start)
-  // furthest end, per category, of the keywords that start before the current one
-  const reach = new Map<Category, number>()
-  const heads = new Set<Category>()
-  let k = 0
-  for (const h of hits) {
-    for (; k < hits.length && hits[k].start < h.start; k++) reach.set(hits[k].cat, Math.max(reach.get(hits[k].cat) ?? -1, hits[k].end))
-    if (![...reach].some(([cat, end]) => cat !== h.cat && end >= h.start)) heads.add(h.cat)
-  }
-  for (const [cat] of CATEGORY_KEYWORDS) if (heads.has(cat)) return cat
-  return 'other'
+  return categoryOf(text, defaultLexicon())
 }
 
 export function matchCategoryWord(word: string): Category | null {
@@ -104,6 +90,8 @@ export interface ReportArgs {
   category: Category
   categoryGiven: boolean
   major: boolean
+  /** the campaign word after 专项: (a campaign's short name or name), resolved by the command; absent: none */
+  campaign?: string | null
 }
 
 export function parseReport(rest: string): Parsed<ReportArgs> {
@@ -114,6 +102,11 @@ export function parseReport(rest: string): Parsed<ReportArgs> {
     return ' '
   })
   s = s.replace(/[[【(（]?一般隐患[\]】)）]?/g, ' ')
+  let campaign: string | null = null
+  s = s.replace(/(?<=^|[\s,，。;；])专项(?:行动)?\s*[:：]\s*([^\s,，。;；]+)/, (_m, c: string) => {
+    campaign = c
+    return ' '
+  })
   let place: string | null = null
   // only as a label: '地点:后厨', '地点 后厨', '位置在二楼' (not the 位置 inside '消防通道位置堆放杂物')
   s = s.replace(/(?<=^|[\s,，。;；])(?:地点|位置|地址|部位)(?:\s*[:：]\s*|\s+|在)([^\s,，。;；]+)/, (_m, p: string) => {
@@ -146,6 +139,7 @@ export function parseReport(rest: string): Parsed<ReportArgs> {
     category: category ?? inferCategory(description + (place ?? '')),
     categoryGiven: category !== null,
     major,
+    ...(campaign ? { campaign } : {}),
   })
 }
 

@@ -48,6 +48,8 @@ export const ACTIONS = [
   'commendation.publish',
   'audit.read',
   'ledger.export',
+  'association.issue',
+  'association.approve',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
@@ -117,9 +119,19 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'commendation.publish': 'all',
     'audit.read': 'all',
     'ledger.export': 'all',
+    'association.approve': 'all',
   },
   admin: Object.fromEntries(ACTIONS.map((a) => [a, 'all'])) as Record<Action, Reach>,
-  association: { help: 'all', bind: 'all', 'hazard.report': 'all', 'hazard.view': 'jurisdiction', 'admin.read': 'jurisdiction', 'notice.ack': 'all' },
+  association: {
+    help: 'all',
+    bind: 'all',
+    'hazard.report': 'all',
+    'hazard.view': 'jurisdiction',
+    'admin.read': 'jurisdiction',
+    'notice.ack': 'all',
+    // 自律倡议, 风险提醒, 公益培训 to the groups of its industries
+    'association.issue': 'jurisdiction',
+  },
   viewer: {
     help: 'all',
     bind: 'all',

@@ -1,3 +1,4 @@
+import { listCampaigns } from '../services/registers/campaigns.js'
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
@@ -10,7 +11,7 @@ import { schema, type Db } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
 import { AppError } from '../core/errors.js'
-import { authorize, ROLE_LABELS, type Action } from '../core/permissions.js'
+import { ACTIONS, authorize, ROLE_LABELS, type Action } from '../core/permissions.js'
 import { hazardHome, tellHome, voidedText } from '../services/hazard-home.js'
 import { ACTION_LABELS, deadlineText } from '../chat/format.js'
 import type { Channel } from '../channels/types.js'
@@ -53,11 +54,23 @@ const CSP = [
   "form-action 'self'",
 ].join('; ')
 
-const ASSETS: Record<string, { file: string; type: string }> = {
-  'console.js': { file: path.join(DIR, 'console.js'), type: 'text/javascript; charset=utf-8' },
-  'console.css': { file: path.join(DIR, 'console.css'), type: 'text/css; charset=utf-8' },
-  'echarts.min.js': { file: ECHARTS, type: 'text/javascript; charset=utf-8' },
-  'noto-sans-sc.ttf': { file: FONT, type: 'font/ttf' },
+const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' }
+
+/**
+ * What /console/assets/ serves: the console's own scripts and styles (its ES modules in lib/ and pages/, found
+ * once at start, so no other path on disk is ever reachable), ECharts and the CJK font.
+ */
+function consoleAssets(): Record<string, { file: string; type: string }> {
+  const out: Record<string, { file: string; type: string }> = {
+    'echarts.min.js': { file: ECHARTS, type: 'text/javascript; charset=utf-8' },
+    'noto-sans-sc.ttf': { file: FONT, type: 'font/ttf' },
+  }
+  for (const rel of fs.readdirSync(DIR, { recursive: true, encoding: 'utf8' })) {
+    const name = rel.split(path.sep).join('/')
+    const type = TYPES[path.extname(name)]
+    if (type && /^[a-z0-9/_-]+\.(js|css)$/.test(name)) out[name] = { file: path.join(DIR, rel), type }
+  }
+  return out
 }
 
 const code = z.object({ code: z.string().regex(/^[Yy]\d{1,10}$/, '编号形如 Y12') })
@@ -171,10 +184,16 @@ export function consoleRoutes(deps: {
     app.get('/console', { schema: hide }, shell)
     app.get('/console/', { schema: hide }, shell)
 
-    app.get('/console/assets/:file', { schema: { hide: true, params: z.object({ file: z.string() }) } }, async (req, reply) => {
-      const a = ASSETS[req.params.file]
+    const assets = consoleAssets()
+    app.get('/console/assets/*', { schema: { hide: true } }, async (req, reply) => {
+      const a = assets[(req.params as { '*': string })['*']]
       if (!a) throw new AppError('not_found', '没有这个文件')
-      return reply.type(a.type).header('cache-control', 'private, max-age=3600').send(fs.createReadStream(a.file))
+      // modules import one another: revalidated on each load, so an upgrade never mixes old and new modules
+      const stat = fs.statSync(a.file)
+      const etag = `"${stat.size.toString(36)}-${stat.mtimeMs.toString(36)}"`
+      reply.header('etag', etag).header('cache-control', a.file === ECHARTS || a.file === FONT ? 'private, max-age=86400' : 'private, no-cache')
+      if (req.headers['if-none-match'] === etag) return reply.code(304).send()
+      return reply.type(a.type).send(fs.createReadStream(a.file))
     })
 
     // ---- who am I, and the words of the filters ----
@@ -184,10 +203,8 @@ export function consoleRoutes(deps: {
       if (!a) return reply.code(401).send({ error: 'unauthorized', message: '请先登录' })
       const s = req.consoleSession?.actor
       const can = Object.fromEntries(
-        (['admin.read', 'admin.manage', 'audit.read', 'hazard.accept', 'hazard.verify', 'hazard.transfer', 'hazard.transfer_result', 'hazard.void', 'programme.read', 'programme.manage'] as const).map((x) => [
-          x,
-          authorize(a, x).ok,
-        ]),
+        // every action, so a page's link and buttons show only for those the API will allow
+        ACTIONS.map((x) => [x, authorize(a, x).ok]),
       )
       // the plan's milestones are the whole city's: recorded by those whose reach is the whole city
       can['plan.milestone'] = reaches(a, 'programme.manage', null)
@@ -211,7 +228,8 @@ export function consoleRoutes(deps: {
       categories: Object.entries(CATEGORIES).map(([value, label]) => ({ value, label })),
       grades: Object.entries(GRADES).map(([value, label]) => ({ value, label })),
       statuses: Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label })),
-      campaigns: CAMPAIGNS,
+      // the registered campaigns first, then the plan's names (hazards tagged before a campaign was registered)
+      campaigns: [...new Set([...(await listCampaigns(db)).map((c) => c.name), ...CAMPAIGNS])],
       departments: DEPARTMENTS.map(([name]) => name),
       events: ACTION_LABELS,
       roles: Object.entries(ROLE_LABELS)

@@ -7,6 +7,7 @@ import { formatDate } from '../core/clock.js'
 import { recordAudit } from '../services/audit.js'
 import { ledgerFilterSchema, ledgerPage, ledgerPageSchema, parseQuery } from '../services/ledger.js'
 import { overview, statsTable, statsTableSchema } from '../services/stats.js'
+import { sliceOverview } from '../services/registers/slices.js'
 import { ledgerCsv, ledgerXlsx, statsTableXlsx } from '../services/exports.js'
 import { importBusinesses, readTable } from '../services/import.js'
 import { weeklyChart, weeklyChartData } from '../services/charts.js'
@@ -90,8 +91,11 @@ export function ledgerRoutes(deps: {
 
     app.get(
       '/api/stats/overview',
-      { preValidation: can('admin.read'), schema: { ...secured, tags: ['stats'], summary: '总览：未销号、逾期、重大、本月销号、整改率、平均整改天数、分类统计、逾期清单' } },
-      async (req) => overview(db, actorOf(req), clock.now()),
+      { preValidation: can('admin.read'), schema: { ...secured, tags: ['stats'], summary: '总览：未销号、逾期、重大、本月销号、整改率、平均整改天数、分类统计、逾期清单（campaign、zoneId：只算该专项或园区基地）' } },
+      async (req) => {
+        const slice = await sliceOverview(db, actorOf(req), req.query as Record<string, unknown>, clock.now())
+        return slice ?? overview(db, actorOf(req), clock.now())
+      },
     )
 
     app.get(

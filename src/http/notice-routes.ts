@@ -1,16 +1,19 @@
 import { z } from 'zod'
-import { and, desc, eq } from 'drizzle-orm'
+import { desc, eq } from 'drizzle-orm'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyRequest } from 'fastify'
 import { schema, type Db } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
-import { endOfShanghaiDay, type Clock } from '../core/clock.js'
+import { endOfShanghaiDay, formatDateTime, type Clock } from '../core/clock.js'
 import { AppError } from '../core/errors.js'
 import { INDUSTRIES, type Industry } from '../core/domain.js'
 import type { Channel } from '../channels/types.js'
-import { createNotice, listNotices, noticeByCode, noticeReport, type ApiWho, type Sender } from '../services/notices.js'
+import { createNotice, listNotices, noticeByCode, noticeReport, noticeTiming, previewNotice, remindNow, type ApiWho, type Sender } from '../services/notices.js'
+import { parseQuietHours } from '../core/quiet-hours.js'
+import { lastDeliveryAt, type Pacing } from '../core/delivery-estimate.js'
 import { createTask, listTasks, taskByCode, taskReport } from '../services/tasks.js'
 import { recordAudit } from '../services/audit.js'
+import { retryDead } from '../services/push-plan.js'
 import { requireAction, actorOf } from './auth.js'
 
 const industry = z.enum(Object.keys(INDUSTRIES) as [Industry, ...Industry[]])
@@ -45,6 +48,15 @@ function decodeImage(img: { base64: string; mime: string }): { bytes: Buffer; mi
   return { bytes, mime: img.mime }
 }
 
+/** CSV with a BOM (Excel opens it as UTF-8); a cell that starts like a formula is quoted with ' first. */
+function toCsv(head: string[], rows: string[][]): string {
+  const cell = (v: string) => {
+    const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v
+    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
+  }
+  return '\ufeff' + [head, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n'
+}
+
 /** Notices (通知) with acknowledgement, officers' tasks (督办任务) and the outbox's dead letters. */
 export function noticeRoutes(deps: { db: Db; config: AppConfig; clock: Clock; channel: Channel; simulatorMode: boolean; onOutbox?: () => void }): FastifyPluginAsyncZod {
   const { db, config, clock, channel, simulatorMode } = deps
@@ -62,7 +74,40 @@ export function noticeRoutes(deps: { db: Db; config: AppConfig; clock: Clock; ch
       : undefined,
   })
 
+  // the pacing the outbox sender applies (src/channels/puppet.ts, the robot channel): for "when will the last group have it"
+  const pacing: Pacing = {
+    intervalMs: simulatorMode ? 0 : (config.SEND_MIN_INTERVAL_MS ?? 1500) + (config.SEND_JITTER_MS ?? Math.max(500, config.SEND_MIN_INTERVAL_MS ?? 1500)) / 2,
+    dailyCap: simulatorMode ? undefined : config.SEND_DAILY_CAP,
+    robotPerMinute: config.WECOM_ROBOT_PER_MINUTE ?? 20,
+    quiet: parseQuietHours(config.QUIET_HOURS),
+  }
+  const targetsBody = z
+    .object({ all: z.boolean().optional(), townships: names.optional(), industries: z.array(industry).optional(), groups: names.optional() })
+    .refine((t) => t.all || t.townships?.length || t.industries?.length || t.groups?.length, '请选择发送范围：all、townships、industries 或 groups')
+
   return async (app) => {
+    app.post(
+      '/api/notices/preview',
+      {
+        onRequest: can('notice.send'),
+        schema: {
+          ...secured,
+          tags: ['notices'],
+          summary: '发送前预览：会发到哪些群、多少人（只有群机器人的群也发，标“无法回执”），最后一个群大约何时收到',
+          body: z.object({ targets: targetsBody, priority: z.enum(['normal', 'urgent']).default('normal'), sendAt: z.iso.datetime({ offset: true }).optional(), image: z.boolean().default(false) }),
+        },
+      },
+      async (req) => {
+        const now = clock.now()
+        const p = await previewNotice(db, sender(req), req.body.targets)
+        const start = req.body.sendAt && new Date(req.body.sendAt) > now ? new Date(req.body.sendAt) : now
+        const lastAt = p.groupCount
+          ? lastDeliveryAt({ start, priority: req.body.priority, puppetGroups: p.groupCount - p.robotOnly, robotGroups: p.robotOnly, perGroup: req.body.image ? 2 : 1, backlog: 0 }, pacing)
+          : null
+        return { ...p, lastAt }
+      },
+    )
+
     app.post(
       '/api/notices',
       {
@@ -74,9 +119,7 @@ export function noticeRoutes(deps: { db: Db; config: AppConfig; clock: Clock; ch
           body: z.object({
             text: z.string().trim().min(2).max(2000),
             image: z.object({ base64: z.string().min(4), mime: z.enum(['image/png', 'image/jpeg', 'image/gif']) }).optional(),
-            targets: z
-              .object({ all: z.boolean().optional(), townships: names.optional(), industries: z.array(industry).optional(), groups: names.optional() })
-              .refine((t) => t.all || t.townships?.length || t.industries?.length || t.groups?.length, '请选择发送范围：all、townships、industries 或 groups'),
+            targets: targetsBody,
             requiresAck: z.boolean().default(false),
             priority: z.enum(['normal', 'urgent']).default('normal'),
             sendAt: z.iso.datetime({ offset: true }).optional(),
@@ -116,7 +159,48 @@ export function noticeRoutes(deps: { db: Db; config: AppConfig; clock: Clock; ch
         onRequest: can('notice.view'),
         schema: { ...secured, tags: ['notices'], summary: '一条通知：各群发送时间、确认率、已确认和未确认的人', params: z.object({ code: z.string().regex(/^[Nn]\d{1,9}$/) }) },
       },
-      async (req) => noticeReport(db, await noticeByCode(db, req.params.code), clock.now()),
+      async (req) => {
+        const n = await noticeByCode(db, req.params.code)
+        const now = clock.now()
+        return { ...(await noticeReport(db, n, now)), timing: await noticeTiming(db, n, pacing, now) }
+      },
+    )
+
+    app.post(
+      '/api/notices/:code/remind',
+      {
+        onRequest: can('notice.send'),
+        schema: { ...secured, tags: ['notices'], summary: '现在提醒未确认的人（在每个群里 @ 他们）', params: z.object({ code: z.string().regex(/^[Nn]\d{1,9}$/) }) },
+      },
+      async (req) => {
+        const r = await remindNow(db, req.params.code, who(req), clock.now())
+        if (r.groups) deps.onOutbox?.()
+        return r
+      },
+    )
+
+    app.get(
+      '/api/notices/:code/export.csv',
+      {
+        onRequest: can('notice.view'),
+        schema: { ...secured, tags: ['notices'], summary: '导出一条通知的回执名单（CSV）：每个群每个人是否已确认', params: z.object({ code: z.string().regex(/^[Nn]\d{1,9}$/) }) },
+      },
+      async (req, reply) => {
+        const r = await noticeReport(db, await noticeByCode(db, req.params.code), clock.now())
+        const acked = new Map((r.ack?.acks ?? []).map((a) => [a.externalId, a.at]))
+        const rows: string[][] = []
+        for (const d of r.deliveries) {
+          if (d.robotOnly) rows.push([d.group, '', '无法回执（只有群机器人）', d.sentAt ? formatDateTime(d.sentAt) : '未发', ''])
+          for (const m of d.nonAcknowledgers) rows.push([d.group, m.name, '未确认', d.sentAt ? formatDateTime(d.sentAt) : '未发', ''])
+        }
+        for (const a of r.ack?.acks ?? []) rows.push([a.group ?? '', a.name, '已确认', '', formatDateTime(acked.get(a.externalId) ?? a.at)])
+        const csv = toCsv(['群', '姓名', '状态', '发出时间', '确认时间'], rows)
+        await recordAudit(db, { actorKind: who(req).kind, actorId: who(req).id, actorName: who(req).name, action: 'notice.export', targetType: 'notice', targetId: r.code, requestId: req.id }, clock.now())
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="notice-${r.code}.csv"; filename*=UTF-8''${encodeURIComponent(`通知${r.code}回执.csv`)}`)
+          .send(csv)
+      },
     )
 
     app.post(
@@ -203,26 +287,7 @@ export function noticeRoutes(deps: { db: Db; config: AppConfig; clock: Clock; ch
         schema: { ...secured, tags: ['outbox'], summary: '重发一条死信（回到待发，尝试次数清零）', params: z.object({ id: z.coerce.number().int().min(1) }) },
       },
       async (req) => {
-        const now = clock.now()
-        const o = schema.outbox
-        const row = await db.transaction(async (tx) => {
-          const [r] = await tx
-            .update(o)
-            .set({ status: 'pending', attempts: 0, nextAttemptAt: now, claimedBy: null })
-            .where(and(eq(o.id, req.params.id), eq(o.status, 'dead')))
-            .returning({ id: o.id, status: o.status, attempts: o.attempts, chatId: o.chatId, reason: o.lastError })
-          if (!r) {
-            const [exists] = await tx.select({ status: o.status }).from(o).where(eq(o.id, req.params.id))
-            throw exists ? new AppError('invalid_state', `这条消息不是死信（${exists.status}），不能重发`) : new AppError('not_found', '没有这条消息')
-          }
-          const w = who(req)
-          await recordAudit(
-            tx,
-            { actorKind: w.kind, actorId: w.id, actorName: w.name, action: 'outbox.retry', targetType: 'outbox', targetId: r.id, detail: { chatId: r.chatId, reason: r.reason }, requestId: w.requestId },
-            now,
-          )
-          return r
-        })
+        const row = await db.transaction((tx) => retryDead(tx, req.params.id, who(req), clock.now()))
         deps.onOutbox?.()
         return row
       },

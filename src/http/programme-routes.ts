@@ -13,10 +13,11 @@ import { findTownship } from '../services/directory.js'
 import { storeAttachment } from '../services/attachments.js'
 import { recordAudit } from '../services/audit.js'
 import { businessesWithoutSelfCheck, recentSelfChecks } from '../services/programmes/selfchecks.js'
-import { createTraining, listTrainings, trainingCoverage } from '../services/programmes/trainings.js'
+import { createTraining, listTrainings, trainingCoverage, trainingRoster } from '../services/programmes/trainings.js'
 import { businessReach, checkCityWide, reaches } from '../services/scope.js'
 import { responsibilityCoverage, responsibilityTable, verifyResponsibility } from '../services/programmes/responsibility.js'
 import { activePlans } from '../services/plans.js'
+import { linkInspection, tagInspectionHazards } from '../services/registers/campaigns.js'
 import {
   planInspection,
   recordInspection,
@@ -150,6 +151,15 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
       },
     )
 
+    app.get(
+      '/api/trainings/:code/roster',
+      {
+        preValidation: can('programme.read'),
+        schema: { ...secured, tags: ['programmes'], summary: '一场培训的报名和签到名单（按查看范围）', params: z.object({ code: z.string().regex(/^[Pp]\d{1,9}$/, '培训编号应如 P3') }) },
+      },
+      async (req) => trainingRoster(db, req.params.code, actorOf(req)),
+    )
+
     /* responsibility systems */
     app.get('/api/responsibility', { preValidation: can('programme.read'), schema: { ...secured, tags: ['programmes'], summary: '各单位全员安全生产责任制状态' } }, async (req) =>
       responsibilityTable(db, clock.now(), readable(req)),
@@ -181,13 +191,16 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
             departments: z.array(z.string().min(1).max(40)).default([]),
             businessIds: z.array(z.number().int()).default([]),
             note: z.string().max(500).optional(),
+            /** a campaign (专项行动) the inspection serves: the hazards it records are tagged with it */
+            campaignId: z.number().int().positive().optional(),
           }),
         },
       },
       async (req, reply) => {
         const row = await db.transaction(async (tx) => {
           const r = await planInspection(tx, req.body, actorOf(req))
-          await audit(tx, req, 'inspection.plan', 'special_inspection', r.id, { theme: r.theme })
+          if (req.body.campaignId) await linkInspection(tx, r.id, req.body.campaignId)
+          await audit(tx, req, 'inspection.plan', 'special_inspection', r.id, { theme: r.theme, campaignId: req.body.campaignId })
           return r
         })
         return reply.code(201).send(row)
@@ -208,8 +221,9 @@ export function programmeRoutes(deps: { db: Db; config: AppConfig; clock: Clock;
       async (req) =>
         db.transaction(async (tx) => {
           const r = await recordInspection(tx, req.params.id, req.body, actorOf(req))
-          await audit(tx, req, 'inspection.record', 'special_inspection', r.id, { doneOn: r.doneOn })
-          return r
+          const tagged = await tagInspectionHazards(tx, r.id)
+          await audit(tx, req, 'inspection.record', 'special_inspection', r.id, { doneOn: r.doneOn, campaignTagged: tagged })
+          return { ...r, campaignTagged: tagged }
         }),
     )
     app.get(

@@ -17,6 +17,7 @@ import { privacyRoutes, auditPersonalDataReads } from './privacy-routes.js'
 import { contentRoutes } from './content-routes.js'
 import { noticeRoutes } from './notice-routes.js'
 import { programmeRoutes } from './programme-routes.js'
+import { registerRoutes } from './register-routes.js'
 import { planRoutes } from './plan-routes.js'
 import { documentRoutes } from './document-routes.js'
 import { installConsoleAuth } from './console-auth.js'
@@ -137,6 +138,9 @@ export async function buildHttp(deps: {
   )
   await app.register(
     programmeRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, account: () => deps.channel.account(), onOutbox: deps.onOutbox }),
+  )
+  await app.register(
+    registerRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, channel: deps.channel, onOutbox: deps.onOutbox }),
   )
   await app.register(consoleRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange, channel: deps.channel, onOutbox: deps.onOutbox }))
   await app.register(planRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator }))

@@ -96,9 +96,9 @@ export async function getByCode(tx: Tx, code: string, forUpdate = false): Promis
 /** A hazard and its first event in one statement; $1 null takes the next id from the sequence. */
 const REPORT = `with h as (
   insert into hazards (id, business_id, township_id, industry, group_id, reporter_person_id, reporter_identity_id, reporter_name,
-    reporter_kind, description, place, category, grade, listed_supervision, status, created_at, updated_at)
+    reporter_kind, description, place, category, grade, listed_supervision, status, created_at, updated_at, campaign)
   values (coalesce($1::int, nextval('hazards_id_seq')::int), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'reported',
-    $15::timestamptz, $15::timestamptz)
+    $15::timestamptz, $15::timestamptz, $18)
   returning id, code
 ), e as (
   insert into hazard_events (hazard_id, action, actor_person_id, actor_identity_id, actor_name, from_status, to_status, note, data,
@@ -113,14 +113,14 @@ select id, code from h`
  */
 const REPORT_MANY = `with v as (
   select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-    $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
+    $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
     with ordinality as v(id, business_id, township_id, industry, group_id, person_id, identity_id, name, kind, description, place,
-      category, grade, listed, at, data, source, code, ord)
+      category, grade, listed, at, data, source, campaign, code, ord)
 ), h as (
   insert into hazards (id, code, business_id, township_id, industry, group_id, reporter_person_id, reporter_identity_id, reporter_name,
-    reporter_kind, description, place, category, grade, listed_supervision, status, created_at, updated_at)
+    reporter_kind, description, place, category, grade, listed_supervision, status, created_at, updated_at, campaign)
   select id::int, code, business_id::int, township_id::int, industry, group_id::int, person_id::int, identity_id::int, name, kind,
-    description, place, category, grade, listed, 'reported', at::timestamptz, at::timestamptz
+    description, place, category, grade, listed, 'reported', at::timestamptz, at::timestamptz, campaign
   from v order by ord
 )
 insert into hazard_events (hazard_id, action, actor_person_id, actor_identity_id, actor_name, from_status, to_status, note, data,
@@ -130,7 +130,7 @@ from v order by ord`
 
 /** One REPORT parameter list per row (id and code known) plus the code, written in one statement. */
 export const reportMany: BulkWrite<unknown[]> = async (tx, rows) => {
-  const columns = Array.from({ length: 18 }, (_, i) => rows.map((r) => (r[i] === null || r[i] === undefined ? null : String(r[i]))))
+  const columns = Array.from({ length: 19 }, (_, i) => rows.map((r) => (r[i] === null || r[i] === undefined ? null : String(r[i]))))
   await query(tx, REPORT_MANY, columns)
 }
 
@@ -188,6 +188,7 @@ export async function reportHazard(
     at,
     data,
     c.sourceMessageId ?? null,
+    args.campaign ?? null,
   ]
   let h: { id: number; code: string }
   if (pre) {

@@ -3,7 +3,8 @@ import { and, sql, type SQL } from 'drizzle-orm'
 import { rows, type Tx } from '../../db/client.js'
 import { AppError } from '../core/errors.js'
 import type { Actor } from '../core/permissions.js'
-import { endOfShanghaiDay } from '../core/clock.js'
+import { endOfShanghaiDay, formatDate } from '../core/clock.js'
+import { lapsedLicenceSql } from './registers/licences.js'
 import { CATEGORIES, GRADES, INDUSTRIES, STATUS_LABELS, UNIDENTIFIED_BUSINESS, industryLabel, type Category } from '../core/domain.js'
 import { scopeWhere } from './hazards.js'
 
@@ -48,6 +49,7 @@ export const ledgerFilterSchema = z.object({
   townshipId: z.preprocess(blankToUndefined, z.coerce.number({ error: '应为乡镇街编号（数字）' }).int('应为整数').positive('应为正整数').optional()),
   businessId: z.preprocess(blankToUndefined, z.coerce.number({ error: '应为单位编号（数字）' }).int('应为整数').positive('应为正整数').optional()),
   campaign: z.preprocess(blankToUndefined, z.string().max(60, '专项行动名称太长').optional()),
+  zoneId: z.preprocess(blankToUndefined, z.coerce.number({ error: '应为园区基地编号（数字）' }).int('应为整数').positive('应为正整数').optional()),
   from: z.preprocess(blankToUndefined, day.optional()),
   to: z.preprocess(blankToUndefined, day.optional()),
   q: z.preprocess(blankToUndefined, z.string().max(100, '搜索词最多 100 个字').optional()),
@@ -70,6 +72,7 @@ const FIELD_LABELS: Record<string, string> = {
   townshipId: '乡镇街 townshipId',
   businessId: '单位 businessId',
   campaign: '专项行动 campaign',
+  zoneId: '园区基地 zoneId',
   from: '起始日期 from',
   to: '截止日期 to',
   q: '搜索 q',
@@ -120,6 +123,8 @@ export interface LedgerItem {
   transferDepartment: string | null
   transferResult: string | null
   measures: string | null
+  /** the business holds a lapsed licence (成品油零售, 报废机动车回收拆解) today */
+  licenceLapsed: boolean
 }
 
 export interface ExportRow extends LedgerItem {
@@ -148,6 +153,7 @@ export function ledgerWhere(actor: Actor, f: LedgerFilter, now: Date): SQL {
   if (f.townshipId) w.push(sql`hazards.township_id = ${f.townshipId}`)
   if (f.businessId) w.push(sql`hazards.business_id = ${f.businessId}`)
   if (f.campaign) w.push(sql`hazards.campaign = ${f.campaign}`)
+  if (f.zoneId) w.push(sql`hazards.business_id in (select business_id from zone_members where zone_id = ${f.zoneId})`)
   if (f.from) w.push(sql`hazards.created_at >= ${ts(startOfShanghaiDay(f.from).toISOString())}`)
   if (f.to) {
     const [y, m, d] = f.to.split('-').map(Number)
@@ -183,7 +189,8 @@ function columns(now: Date, photos: boolean): SQL {
     hazards.deadline, hazards.created_at as "createdAt", hazards.closed_at as "closedAt",
     (hazards.status in ('reported', 'rectifying') and coalesce(hazards.deadline < ${ts(now.toISOString())}, false)) as overdue,
     hazards.listed_supervision as "listedSupervision", hazards.campaign, hazards.transfer_department as "transferDepartment",
-    hazards.transfer_result as "transferResult", hazards.measures${photoCols}`
+    hazards.transfer_result as "transferResult", hazards.measures,
+    ${lapsedLicenceSql(sql`hazards.business_id`, formatDate(now))} as "licenceLapsed"${photoCols}`
 }
 
 export const LEDGER_FROM = sql`from hazards left join businesses b on b.id = hazards.business_id left join jurisdictions j on j.id = hazards.township_id`
@@ -223,6 +230,7 @@ function item(r: Record<string, unknown>): LedgerItem {
     transferDepartment: (r.transferDepartment as string | null) ?? null,
     transferResult: (r.transferResult as string | null) ?? null,
     measures: (r.measures as string | null) ?? null,
+    licenceLapsed: r.licenceLapsed === true || r.licenceLapsed === 't',
   }
 }
 
@@ -235,7 +243,7 @@ function exportRow(r: Record<string, unknown>): ExportRow {
  * category, industry, township, and a jurisdiction scope): exact, and no count over a million rows.
  */
 async function countFromCounters(tx: Tx, actor: Actor, f: LedgerFilter): Promise<number | null> {
-  if (f.businessId || f.campaign || f.from || f.to || f.q || f.status === 'overdue') return null
+  if (f.businessId || f.campaign || f.zoneId || f.from || f.to || f.q || f.status === 'overdue') return null
   if (!['officer', 'leader', 'admin', 'association', 'viewer'].includes(actor.role)) return null
   const w: SQL[] = [sql`kind = 'status'`]
   if (actor.role === 'officer' || actor.role === 'association') {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, isNotNull, lte, or } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, isNull, isNotNull, lte, or, sql } from 'drizzle-orm'
 import { schema, type Db, type Tx } from '../../db/client.js'
 import type { ChatMember, NoticeTargets } from '../../db/schema/notices.js'
 import { AppError } from '../core/errors.js'
@@ -9,6 +9,8 @@ import { recordAudit } from './audit.js'
 import { storeAttachment } from './attachments.js'
 import { findTownship, type GroupRow } from './directory.js'
 import { targetGroups } from './pushes.js'
+import { ROBOT_ACCOUNT, ROBOT_CHANNEL } from '../channels/wecom/robot-channel.js'
+import { lastDeliveryAt, type Pacing } from '../core/delivery-estimate.js'
 
 const { notices, noticeDeliveries, noticeAcks, groups, identities, people } = schema
 export type NoticeRow = typeof notices.$inferSelect
@@ -40,25 +42,34 @@ export interface ApiWho {
   requestId?: string
 }
 
+/** A group a notice goes to; `robotOnly`: a push-only group served by its WeCom robot, which cannot see replies. */
+export type NoticeGroup = Pick<GroupRow, 'id' | 'externalId' | 'name' | 'channel' | 'townshipId'> & { robotOnly: boolean }
+
+/** the channels a notice from `channel` reaches: its own groups and the push-only robot groups */
+const noticeChannels = (channel: string) => [...new Set([channel, ROBOT_CHANNEL])]
+
 /**
  * The groups a notice's targets name: named groups, or every registered group, or those of the townships (not
- * the city-wide ones) and industries, chosen as every push chooses them.
+ * the city-wide ones) and industries, chosen as every push chooses them. Push-only groups served by a WeCom robot
+ * are included: they receive the notice, though nobody there can acknowledge it.
  */
-export async function resolveTargetGroups(db: Tx, channel: string, t: NoticeTargets): Promise<Pick<GroupRow, 'id' | 'externalId' | 'name'>[]> {
+export async function resolveTargetGroups(db: Tx, channel: string, t: NoticeTargets): Promise<NoticeGroup[]> {
+  const channels = noticeChannels(channel)
+  const mark = <T extends { channel: string }>(g: T) => ({ ...g, robotOnly: g.channel === ROBOT_CHANNEL })
   if (t.groups?.length) {
     const found: GroupRow[] = []
     for (const name of t.groups) {
       const rows = await db
         .select()
         .from(groups)
-        .where(and(eq(groups.channel, channel), or(eq(groups.name, name), eq(groups.externalId, name))))
+        .where(and(inArray(groups.channel, channels), or(eq(groups.name, name), eq(groups.externalId, name))))
       if (!rows.length) throw new AppError('not_found', `没有找到群“${name}”`)
       if (rows.length > 1) throw new AppError('conflict', `有多个群叫“${name}”，请用群 id`)
       if (!found.some((g) => g.id === rows[0].id)) found.push(rows[0])
     }
-    return found
+    return found.map(mark)
   }
-  if (t.all) return targetGroups(db, { channel })
+  if (t.all) return (await targetGroups(db, { channels })).map(mark)
   if (!t.townships?.length && !t.industries?.length) throw new AppError('usage', '请选择发送范围：all、townships、industries 或 groups')
   const townshipIds: number[] = []
   for (const w of t.townships ?? []) {
@@ -67,7 +78,27 @@ export async function resolveTargetGroups(db: Tx, channel: string, t: NoticeTarg
     townshipIds.push(town.id)
   }
   // a group of every industry (none listed) gets every industry's notices
-  return targetGroups(db, { channel, townshipIds, industries: t.industries, cityWide: false })
+  return (await targetGroups(db, { channels, townshipIds, industries: t.industries, cityWide: false })).map(mark)
+}
+
+/** Who a notice would reach before it is sent: each group, its members (when the channel can list them), robot-only groups marked. */
+export async function previewNotice(db: Db, sender: Sender, targets: NoticeTargets) {
+  const chosen = await resolveTargetGroups(db, sender.channel, targets)
+  const towns = new Map((await db.select({ id: schema.jurisdictions.id, name: schema.jurisdictions.name }).from(schema.jurisdictions)).map((t) => [t.id, t.name]))
+  const list = await Promise.all(
+    chosen.map(async (g) => ({
+      name: g.name,
+      township: g.townshipId === null ? '全市' : (towns.get(g.townshipId) ?? ''),
+      robotOnly: g.robotOnly,
+      members: g.robotOnly || !sender.listMembers ? null : (await sender.listMembers(g.externalId)).length,
+    })),
+  )
+  return {
+    groups: list,
+    groupCount: list.length,
+    robotOnly: list.filter((g) => g.robotOnly).length,
+    people: list.reduce((n, g) => n + (g.members ?? 0), 0),
+  }
 }
 
 /** What the group reads. */
@@ -82,13 +113,14 @@ export function noticeMessage(n: Pick<NoticeRow, 'code' | 'text' | 'priority' | 
  * and sends at once unless it is for later. Members are asked from the channel before the transaction.
  */
 export async function createNotice(db: Db, sender: Sender, input: NoticeInput, who: ApiWho, now: Date) {
-  if (!sender.account) throw new AppError('unavailable', '机器人还未登录，暂不能发通知')
   const chosen = await resolveTargetGroups(db, sender.channel, input.targets)
   if (!chosen.length) throw new AppError('not_found', '没有符合条件的群')
+  if (!sender.account && chosen.some((g) => !g.robotOnly)) throw new AppError('unavailable', '机器人还未登录，暂不能发通知')
   const members = new Map<number, ChatMember[]>()
-  for (const g of chosen) members.set(g.id, sender.listMembers ? await sender.listMembers(g.externalId) : [])
+  for (const g of chosen) members.set(g.id, sender.listMembers && !g.robotOnly ? await sender.listMembers(g.externalId) : [])
   const sendAt = input.sendAt && input.sendAt > now ? input.sendAt : now
-  const account = sender.account
+  // robot-only groups are sent by their robot; the notice names the puppet account for the others
+  const account = sender.account ?? ROBOT_ACCOUNT
   return db.transaction(async (tx) => {
     const imageSha256 = input.image ? await storeAttachment(tx, input.image.bytes, input.image.mime) : null
     const [notice] = await tx
@@ -146,11 +178,25 @@ async function deliverPending(tx: Tx, notice: NoticeRow, now: Date): Promise<num
     .set({ deliveredAt: now })
     .where(and(eq(noticeDeliveries.noticeId, notice.id), isNull(noticeDeliveries.deliveredAt)))
     .returning()
-  const text = noticeMessage(notice)
+  if (!taken.length) return 0
+  const robots = new Set(
+    (await tx.select({ id: groups.id }).from(groups).where(and(inArray(groups.id, taken.map((d) => d.groupId)), eq(groups.channel, ROBOT_CHANNEL)))).map((g) => g.id),
+  )
   for (const d of taken) {
+    const robot = robots.has(d.groupId)
+    // a robot cannot see replies: its group is not asked to acknowledge
+    const text = noticeMessage(robot ? { ...notice, requiresAck: false } : notice)
     await enqueue(
       tx,
-      { channel: notice.channel, account: notice.account, chatId: d.chatId, isGroup: true, priority: notice.priority, text, imageSha256: notice.imageSha256 ?? undefined },
+      {
+        channel: robot ? ROBOT_CHANNEL : notice.channel,
+        account: robot ? ROBOT_ACCOUNT : notice.account,
+        chatId: d.chatId,
+        isGroup: true,
+        priority: notice.priority,
+        text,
+        imageSha256: notice.imageSha256 ?? undefined,
+      },
       now,
     )
   }
@@ -252,6 +298,9 @@ export async function noticeReport(db: Tx, notice: NoticeRow, now: Date) {
   const acks = await db.select().from(noticeAcks).where(eq(noticeAcks.noticeId, notice.id)).orderBy(asc(noticeAcks.at), asc(noticeAcks.id))
   const acked = new Set(acks.map((a) => a.externalId))
   const names = await personNames(db, notice.channel, [...new Set(ds.flatMap((d) => d.expected.map((m) => m.id)))])
+  const robots = ds.length
+    ? new Set((await db.select({ id: groups.id }).from(groups).where(and(inArray(groups.id, ds.map((d) => d.groupId)), eq(groups.channel, ROBOT_CHANNEL)))).map((g) => g.id))
+    : new Set<number>()
   const expectedIds = new Set<string>()
   const deliveries = ds.map((d) => {
     for (const m of d.expected) expectedIds.add(m.id)
@@ -259,6 +308,9 @@ export async function noticeReport(db: Tx, notice: NoticeRow, now: Date) {
     return {
       group: d.chatName,
       chatId: d.chatId,
+      /** a push-only robot group: it receives the notice but cannot acknowledge (无法回执) */
+      robotOnly: robots.has(d.groupId),
+      remindedCount: d.remindedCount,
       status: d.deliveredAt ? 'sent' : 'scheduled',
       sentAt: d.deliveredAt,
       remindedAt: d.remindedAt,
@@ -286,7 +338,7 @@ export async function noticeReport(db: Tx, notice: NoticeRow, now: Date) {
           acknowledged: ackedExpected,
           rate: expectedIds.size ? Math.round((ackedExpected / expectedIds.size) * 1000) / 10 : null,
           nonAcknowledgers: deliveries.flatMap((d) => d.nonAcknowledgers.map((m) => ({ group: d.group, ...m }))),
-          acks: acks.map((a) => ({ name: a.name, chatName: a.chatName, personId: a.personId, externalId: a.externalId, at: a.at })),
+          acks: acks.map((a) => ({ name: a.name, chatName: a.chatName, group: ds.find((d) => d.groupId === a.groupId)?.chatName ?? null, personId: a.personId, externalId: a.externalId, at: a.at })),
         }
       : null,
   }
@@ -303,6 +355,33 @@ export async function listNotices(db: Tx, now: Date, limit: number, offset: numb
 }
 
 /**
+ * Reminds the members of one delivery who have not acknowledged: one group message @-mentioning them. Unless
+ * `again`, only a delivery not reminded yet (the scheduled reminder, once); returns 1 when a reminder was written.
+ */
+async function remindDelivery(tx: Tx, deliveryId: number, now: Date, again: boolean): Promise<number> {
+  const [d] = await tx
+    .update(noticeDeliveries)
+    .set({ remindedAt: now })
+    .where(and(eq(noticeDeliveries.id, deliveryId), isNotNull(noticeDeliveries.deliveredAt), again ? undefined : isNull(noticeDeliveries.remindedAt)))
+    .returning()
+  if (!d) return 0
+  const [notice] = await tx.select().from(notices).where(eq(notices.id, d.noticeId))
+  const acked = new Set(
+    (await tx.select({ externalId: noticeAcks.externalId }).from(noticeAcks).where(eq(noticeAcks.noticeId, notice.id))).map((a) => a.externalId),
+  )
+  const missing = d.expected.filter((m) => !acked.has(m.id))
+  await tx.update(noticeDeliveries).set({ remindedCount: missing.length }).where(eq(noticeDeliveries.id, d.id))
+  if (!missing.length) return 0
+  const text = `请回复“收到”确认通知 ${notice.code}（${formatDateTime(d.deliveredAt!)} 发）：\n${truncate(notice.text, 40)}`
+  await enqueue(
+    tx,
+    { channel: notice.channel, account: notice.account, chatId: d.chatId, isGroup: true, priority: 'normal', text, mentionIds: missing.map((m) => m.id) },
+    now,
+  )
+  return 1
+}
+
+/**
  * Reminds, once per notice and group, the members who have not acknowledged `hours` after it went out:
  * one group message @-mentioning them. Returns how many groups were reminded.
  */
@@ -315,29 +394,69 @@ export async function remindNonAcknowledgers(db: Db, now: Date, hours: number): 
     .where(and(eq(notices.requiresAck, true), isNull(noticeDeliveries.remindedAt), lte(noticeDeliveries.deliveredAt, before)))
     .orderBy(asc(noticeDeliveries.id))
   let n = 0
-  for (const { id } of due) {
-    n += await db.transaction(async (tx) => {
-      const [d] = await tx
-        .update(noticeDeliveries)
-        .set({ remindedAt: now })
-        .where(and(eq(noticeDeliveries.id, id), isNull(noticeDeliveries.remindedAt)))
-        .returning()
-      if (!d) return 0
-      const [notice] = await tx.select().from(notices).where(eq(notices.id, d.noticeId))
-      const acked = new Set(
-        (await tx.select({ externalId: noticeAcks.externalId }).from(noticeAcks).where(eq(noticeAcks.noticeId, notice.id))).map((a) => a.externalId),
-      )
-      const missing = d.expected.filter((m) => !acked.has(m.id))
-      await tx.update(noticeDeliveries).set({ remindedCount: missing.length }).where(eq(noticeDeliveries.id, d.id))
-      if (!missing.length) return 0
-      const text = `请回复“收到”确认通知 ${notice.code}（${formatDateTime(d.deliveredAt!)} 发）：\n${truncate(notice.text, 40)}`
-      await enqueue(
-        tx,
-        { channel: notice.channel, account: notice.account, chatId: d.chatId, isGroup: true, priority: 'normal', text, mentionIds: missing.map((m) => m.id) },
-        now,
-      )
-      return 1
-    })
-  }
+  for (const { id } of due) n += await db.transaction((tx) => remindDelivery(tx, id, now, false))
   return n
+}
+
+/** 提醒未确认的人: reminds now, in every group it went to, those who have not acknowledged; audited. Returns groups reminded. */
+export async function remindNow(db: Db, code: string, who: ApiWho, now: Date): Promise<{ code: string; groups: number }> {
+  return db.transaction(async (tx) => {
+    const notice = await noticeByCode(tx, code)
+    if (!notice.requiresAck) throw new AppError('invalid_state', `通知 ${notice.code} 不需要确认，无需提醒`)
+    const ds = await tx
+      .select({ id: noticeDeliveries.id })
+      .from(noticeDeliveries)
+      .where(and(eq(noticeDeliveries.noticeId, notice.id), isNotNull(noticeDeliveries.deliveredAt)))
+      .orderBy(asc(noticeDeliveries.id))
+    if (!ds.length) throw new AppError('invalid_state', `通知 ${notice.code} 还未发出`)
+    let n = 0
+    for (const d of ds) n += await remindDelivery(tx, d.id, now, true)
+    await recordAudit(
+      tx,
+      { actorKind: who.kind, actorId: who.id, actorName: who.name, action: 'notice.remind', targetType: 'notice', targetId: notice.code, detail: { groups: n }, requestId: who.requestId },
+      now,
+    )
+    return { code: notice.code, groups: n }
+  })
+}
+
+/**
+ * When the last group has (or will have) a notice: once every message of it is sent, the time of the last; else
+ * an estimate from the channel's pacing, behind what already waits for the same account.
+ */
+export async function noticeTiming(db: Tx, notice: NoticeRow, pacing: Pacing, now: Date): Promise<{ lastAt: Date | null; estimated: boolean; waiting: number }> {
+  const ds = await db.select().from(noticeDeliveries).where(eq(noticeDeliveries.noticeId, notice.id))
+  if (!ds.length) return { lastAt: null, estimated: false, waiting: 0 }
+  const robots = new Set((await db.select({ id: groups.id }).from(groups).where(and(inArray(groups.id, ds.map((d) => d.groupId)), eq(groups.channel, ROBOT_CHANNEL)))).map((g) => g.id))
+  const o = schema.outbox
+  const delivered = ds.filter((d) => d.deliveredAt)
+  const rows = delivered.length
+    ? await db
+        .select({ status: o.status, sentAt: o.sentAt, chatId: o.chatId })
+        .from(o)
+        .where(and(inArray(o.chatId, delivered.map((d) => d.chatId)), gte(o.createdAt, notice.sendAt), lte(o.createdAt, new Date(Math.max(...delivered.map((d) => d.deliveredAt!.getTime())))), sql`cardinality(${o.mentionIds}) = 0`))
+    : []
+  const mine = rows.filter((r) => delivered.some((d) => d.chatId === r.chatId))
+  const waiting = mine.filter((r) => r.status === 'pending' || r.status === 'sending').length
+  const undelivered = ds.filter((d) => !d.deliveredAt)
+  if (!undelivered.length && !waiting && mine.length) {
+    return { lastAt: new Date(Math.max(...mine.map((r) => r.sentAt?.getTime() ?? 0))), estimated: false, waiting: 0 }
+  }
+  const [{ backlog }] = await db
+    .select({ backlog: sql<number>`count(*)`.mapWith(Number) })
+    .from(o)
+    .where(and(eq(o.channel, notice.channel), eq(o.account, notice.account), inArray(o.status, ['pending', 'sending'])))
+  const todo = undelivered.length ? undelivered : delivered
+  const lastAt = lastDeliveryAt(
+    {
+      start: notice.sendAt > now ? notice.sendAt : now,
+      priority: notice.priority,
+      puppetGroups: todo.filter((d) => !robots.has(d.groupId)).length,
+      robotGroups: todo.filter((d) => robots.has(d.groupId)).length,
+      perGroup: notice.imageSha256 ? 2 : 1,
+      backlog: undelivered.length ? backlog : Math.max(0, backlog - todo.length),
+    },
+    pacing,
+  )
+  return { lastAt, estimated: true, waiting: waiting + undelivered.length }
 }

@@ -39,6 +39,8 @@ export interface GroupScope {
   industries?: string[]
   /** only groups of this channel */
   channel?: string
+  /** only groups of these channels (e.g. the puppet's and the push-only robots') */
+  channels?: string[]
   /** with townships: also the groups of the whole city (no township); default true */
   cityWide?: boolean
 }
@@ -47,6 +49,7 @@ export interface GroupScope {
 export async function targetGroups(tx: Tx, scope: GroupScope = {}): Promise<PushTarget[]> {
   const where: SQL[] = [eq(groups.registered, true)]
   if (scope.channel !== undefined) where.push(eq(groups.channel, scope.channel))
+  if (scope.channels?.length) where.push(inArray(groups.channel, scope.channels))
   if (scope.townshipIds?.length) {
     const ofTownships = inArray(groups.townshipId, scope.townshipIds)
     where.push(scope.cityWide === false ? ofTownships : or(isNull(groups.townshipId), ofTownships)!)
@@ -133,6 +136,16 @@ export async function townshipName(tx: Tx, id: number | null): Promise<string> {
   if (id === null) return '全市'
   const [t] = await tx.select({ name: schema.jurisdictions.name }).from(schema.jurisdictions).where(inArray(schema.jurisdictions.id, [id]))
   return t?.name ?? '全市'
+}
+
+/**
+ * Fills a period's template. A one-day period (a year whose days off are not confirmed yet, e.g. 元旦 2027)
+ * names its day instead of a range: 元旦（1月1日）, never 1月1日至1月1日.
+ */
+export function fillPeriod(template: string, p: { name: string; start: string; end: string }, values: Record<string, string> = {}): string {
+  const md = (d: string) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`
+  const one = p.start === p.end ? template.replace('{name}假期（{start}至{end}）', '{name}（{start}）').replace(/\{start\}至\{end\}/g, '{start}') : template
+  return fill(one, { name: p.name, start: md(p.start), end: md(p.end), ...values })
 }
 
 /** Fills {placeholders} of a content template. */

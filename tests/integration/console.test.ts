@@ -406,8 +406,14 @@ describe('console', () => {
       expect(echarts.statusCode).toBe(200)
       expect(echarts.body.length).toBeGreaterThan(100_000)
       expect((await admin.call({ url: '/console/assets/../../config.ts' })).statusCode).toBe(404)
-      const js = await http().inject({ url: '/console/assets/console.js' })
-      expect(js.body).not.toContain('innerHTML')
+      for (const file of ['main.js', 'lib/dom.js', 'lib/api.js', 'lib/table.js', 'lib/form.js', 'pages/registry.js', 'pages/hazard.js']) {
+        const js = await http().inject({ url: `/console/assets/${file}` })
+        expect(js.statusCode).toBe(200)
+        expect(js.headers['content-type']).toContain('javascript')
+        expect(js.body).not.toContain('innerHTML')
+      }
+      expect((await http().inject({ url: '/console/assets/pages/../../console-routes.ts' })).statusCode).toBe(404)
+      expect((await http().inject({ url: '/console/assets/index.html' })).statusCode).toBe(404)
     })
   })
 })

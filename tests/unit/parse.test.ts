@@ -239,6 +239,7 @@ const ROWS: Row[] = [
   { text: '#自查 燃气', cmd: 'selfcheck', value: { word: '燃气' } },
   { text: '#自查 燃气安全自查', cmd: 'selfcheck', value: { word: '燃气' } },
   { text: '#自查', cmd: 'selfcheck', value: { word: '' } },
+  { text: '#演练 疏散演练 参加12人', cmd: 'drill', value: { kind: '疏散演练', participants: 12, date: null } },
   { text: '#自查 火锅', cmd: 'selfcheck', error: '没有“火锅”自查表' },
   { text: '#报名 P3', cmd: 'training_signup', value: { code: 'P3' } },
   { text: '#报名 ｐ３', cmd: 'training_signup', value: { code: 'P3' } },

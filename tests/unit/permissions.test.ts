@@ -177,9 +177,10 @@ const MAY: Record<Role, Action[]> = {
     'commendation.publish',
     'ledger.export',
     'audit.read',
+    'association.approve',
   ],
   admin: [...ACTIONS],
-  association: ['help', 'bind', 'hazard.report', 'hazard.view', 'admin.read', 'notice.ack'],
+  association: ['help', 'bind', 'hazard.report', 'hazard.view', 'admin.read', 'notice.ack', 'association.issue'],
   viewer: ['help', 'bind', 'hazard.view', 'admin.read', 'notice.ack', 'notice.view', 'task.view', 'outbox.view', 'programme.read', 'ledger.export'],
 }
 

@@ -20,10 +20,10 @@ describe('address step: where a message goes', () => {
   const cases: [string, Partial<InboundMessage>, ReturnType<typeof route>][] = [
     ['#隐患 后厨燃气软管老化', {}, { to: 'command', body: '隐患 后厨燃气软管老化' }],
     ['＃受理 Y1 7天', {}, { to: 'command', body: '受理 Y1 7天' }],
-    ['@安全助手 帮助', {}, { to: 'command', body: '帮助' }],
-    ['帮助', { mentionsBot: true }, { to: 'command', body: '帮助' }],
+    ['@安全助手 帮助', {}, { to: 'command', body: '帮助', bare: true }],
+    ['帮助', { mentionsBot: true }, { to: 'command', body: '帮助', bare: true }],
     ['今天开会吗', {}, { to: 'chatter', text: '今天开会吗' }],
-    ['今天开会吗', { isGroup: false }, { to: 'command', body: '今天开会吗' }],
+    ['今天开会吗', { isGroup: false }, { to: 'command', body: '今天开会吗', bare: true }],
     ['   ', {}, { to: 'none' }],
     ['', { kind: 'image', loadImage: async () => ({ bytes: Buffer.alloc(1), mime: 'image/png' }) }, { to: 'image' }],
     ['', { kind: 'image' }, { to: 'none' }],
@@ -46,9 +46,8 @@ describe('address step: commands typed without # when the hazard code comes righ
     '受理了吗',
     '移交 Y6',
     '作废 Y7',
-    '报隐患 门头招牌锈蚀 重大',
     '举报电话12345',
-    '隐患 楼道堆放杂物',
+    '上报材料周五截止',
     '整改完成了吗 Y2',
   ]
   for (const text of commandsWithoutPrefix) {
@@ -59,6 +58,11 @@ describe('address step: commands typed without # when the hazard code comes righ
   for (const text of chatter) {
     it(`when "${text}" is typed in a group, then it stays chatter`, () => {
       expect(route(msg(text), BOT).to).toBe('chatter')
+    })
+  }
+  for (const text of ['报隐患 门头招牌锈蚀 重大', '隐患 楼道堆放杂物', '举报 卸油区有司机抽烟']) {
+    it(`when "${text}" is typed in a group, then the report word before words describing a hazard makes it a command`, () => {
+      expect(route(msg(text), BOT)).toEqual({ to: 'command', body: text, bare: true })
     })
   }
 })

@@ -15,6 +15,7 @@ import { Refusal, type Unit } from './flow.js'
 import { replyItem, unknownReply } from './reply.js'
 import { countSlotPhoto, openSlot } from './slots.js'
 import { Writes } from './write.js'
+import { describesHazard, plainAddressed, plainlyNotHazard, plainPhoto } from './plain.js'
 
 /** An AppError from a handler becomes a refusal: the transaction rolls back and the reason is answered. */
 function asRefusal(e: unknown, usage?: string): never {
@@ -47,9 +48,9 @@ export async function tryAwaited(tx: Tx, ctx: ChatContext, text: string, now: Da
 
 /**
  * The dispatch step for text addressed to the bot: the command it names (authorised, parsed, run), else
- * an awaited reply it answers, else the usage hint. Refusals by the command itself are thrown as `Refusal`.
+ * an awaited reply it answers, else a hazard in plain words (a draft to confirm), else the usage hint. Refusals by the command itself are thrown as `Refusal`.
  */
-export async function dispatchText(env: StepEnv, tx: Tx, m: InboundMessage, body: string, now: Date, unit: Unit, writes: Writes): Promise<Outcome> {
+export async function dispatchText(env: StepEnv, tx: Tx, m: InboundMessage, body: string, now: Date, unit: Unit, writes: Writes, bare = false): Promise<Outcome> {
   const { ctx, state, actor, group } = await chatContext(env, tx, m, now, unit, writes)
   const matched = matchCommand(body)
   unit.command = matched?.command.name ?? 'unknown'
@@ -57,11 +58,25 @@ export async function dispatchText(env: StepEnv, tx: Tx, m: InboundMessage, body
     if (state.changed) unit.directoryChanged = true
     return 'handled'
   }
+  if (!matched && body && (await plainAddressed(ctx, body))) {
+    unit.command = 'plain'
+    return 'handled'
+  }
   if (!matched) {
     await ctx.reply(unknownReply(body))
     return 'usage'
   }
   const { command, rest } = matched
+  // a report word without `#` files words that describe a hazard; unsure words get a draft; 举报电话12345 neither
+  if (bare && command.name === 'report' && !describesHazard(rest)) {
+    if (plainlyNotHazard(rest)) {
+      await ctx.reply(`要上报隐患，请说清在哪、什么问题，例如：\n${command.examples[0]}`)
+      return 'usage'
+    }
+    await plainAddressed(ctx, rest, { force: true })
+    unit.command = 'plain'
+    return 'handled'
+  }
   const refusal = refusalFor(command, actor, group)
   if (refusal) {
     await ctx.reply(refusal)
@@ -92,7 +107,15 @@ export async function refuseOver(env: StepEnv, tx: Tx, m: InboundMessage, over: 
 /** The dispatch step for a photo or file: the slot open for its sender takes it (a hazard's photos, task files …). */
 export async function dispatchImage(env: StepEnv, tx: Tx, m: InboundMessage, image: InboundImage, now: Date, unit: Unit): Promise<Outcome> {
   const slot = await openSlot(tx, m, now, true)
-  if (!slot) return 'ignored'
+  if (!slot) {
+    // a photo in a direct chat with nothing open: kept, and one sentence about it asked for
+    if (m.isGroup || env.config.PLAIN_REPORTS === 'off') return 'ignored'
+    const writes = new Writes(tx, env.onCodeWait)
+    const { ctx } = await chatContext(env, tx, m, now, unit, writes)
+    await plainPhoto(ctx, await storeAttachment(tx, image.bytes, image.mime))
+    await writes.flush()
+    return 'photo'
+  }
   const other = awaitedImages.find((h) => h.slotKind === slot.kind)
   if (other) {
     const writes = new Writes(tx, env.onCodeWait)

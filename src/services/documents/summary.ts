@@ -12,6 +12,7 @@ import { responsibilityCoverage } from '../programmes/responsibility.js'
 import { allExclusions, gasConversionProgress, inspectionsOfYear, listExhibitions } from '../programmes/oversight.js'
 import { FigureBook, cnDate, percent, type Figure, type LedgerQuery } from './figures.js'
 import { attachment, attachmentList, gongwen, heading, note, para, signature, table, title, type Inline } from './gongwen.js'
+import { accidentsBlock, associationsBlock, drillsBlock, licencesBlock, zonesBlock } from './register-blocks.js'
 import { barsOption, chartPicture, lineOption } from './charts.js'
 
 type Piece = Paragraph | Table
@@ -316,12 +317,12 @@ const BLOCKS: Record<ReportBlock, (c: Ctx) => Promise<Piece[]>> = {
   pushes: pushesBlock,
   reports: reportsBlock,
   // registers this system does not keep yet: the summary says so, for the clerk to fill in
-  zones: async () => unrecorded(REPORT_BLOCKS.zones),
-  associations: async () => unrecorded(REPORT_BLOCKS.associations),
+  zones: zonesBlock,
+  associations: associationsBlock,
   regulations: async () => unrecorded(REPORT_BLOCKS.regulations),
-  licences: async () => unrecorded(REPORT_BLOCKS.licences),
-  drills: async () => unrecorded(REPORT_BLOCKS.drills),
-  accidents: async () => unrecorded(REPORT_BLOCKS.accidents),
+  licences: licencesBlock,
+  drills: drillsBlock,
+  accidents: accidentsBlock,
 }
 
 async function report(c: Ctx, blocks: PlanFile['outline']['measures'][number]['report']): Promise<Piece[]> {

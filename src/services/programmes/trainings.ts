@@ -193,3 +193,37 @@ export async function listTrainings(tx: Tx, actor: Actor) {
     (t) => !t.targetTownshipIds.length || t.targetTownshipIds.some((townshipId) => reaches(actor, 'programme.read', { townshipId })),
   )
 }
+
+/**
+ * Who signed up for a training and who attended, within the actor's reach (a person counts where they work:
+ * their own township, else their business's).
+ */
+export async function trainingRoster(tx: Tx, code: string, actor: Actor) {
+  const t = await trainingByCode(tx, code)
+  if (t.targetTownshipIds.length && !t.targetTownshipIds.some((townshipId) => reaches(actor, 'programme.read', { townshipId }))) {
+    throw new AppError('forbidden', `培训 ${t.code} 不在您负责的范围内`)
+  }
+  const signed = await tx
+    .select({ personId: trainingSignups.personId, at: trainingSignups.at, name: people.name, role: people.role, townshipId: people.townshipId })
+    .from(trainingSignups)
+    .innerJoin(people, eq(people.id, trainingSignups.personId))
+    .where(eq(trainingSignups.trainingId, t.id))
+    .orderBy(trainingSignups.at)
+  const attended = new Map(
+    (await tx.select({ personId: trainingAttendance.personId, at: trainingAttendance.at }).from(trainingAttendance).where(eq(trainingAttendance.trainingId, t.id))).map((a) => [a.personId, a.at]),
+  )
+  const work = signed.length
+    ? await tx
+        .select({ personId: memberships.personId, townshipId: businesses.townshipId, business: businesses.name })
+        .from(memberships)
+        .innerJoin(businesses, eq(businesses.id, memberships.businessId))
+        .where(inArray(memberships.personId, signed.map((s) => s.personId)))
+    : []
+  const people_ = signed
+    .map((s) => {
+      const w = work.find((x) => x.personId === s.personId)
+      return { name: s.name, role: s.role, business: w?.business ?? null, townshipId: s.townshipId ?? w?.townshipId ?? null, signedUpAt: s.at, attendedAt: attended.get(s.personId) ?? null }
+    })
+    .filter((p) => reaches(actor, 'programme.read', { townshipId: p.townshipId }))
+  return { training: t, people: people_, signedUp: people_.length, attended: people_.filter((p) => p.attendedAt).length }
+}

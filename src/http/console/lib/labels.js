@@ -1,0 +1,31 @@
+// Labels and tags shared by the pages about hazards and businesses (words from GET /console/api/options).
+import { h, label, fmtDate } from './dom.js'
+import { session } from './session.js'
+
+export const statusTag = (s) => h('span', { class: `tag ${s}` }, label(session.opts.statuses, s))
+export const gradeTag = (g) => h('span', { class: `tag ${g}` }, label(session.opts.grades, g))
+export const industryLabel = (v) => label(session.opts.industries, v)
+export const townshipOptions = () => session.opts.townships.map((t) => ({ value: t.id, label: t.name }))
+export const industryOptions = () => session.opts.industries
+
+/** the ledger's columns for a list of hazards */
+export function ledgerTable(items, testid) {
+  const opts = session.opts
+  const rows = items.map((i) =>
+    h(
+      'tr',
+      { class: i.overdue ? 'overdue' : '', 'data-testid': 'ledger-row', 'data-code': i.code },
+      h('td', {}, h('a', { href: `#/hazard/${i.code}`, 'data-testid': 'hazard-link' }, i.code)),
+      h('td', {}, statusTag(i.status), i.overdue ? h('span', { class: 'tag overdue' }, '逾期') : null),
+      h('td', {}, gradeTag(i.grade), i.listedSupervision ? h('span', { class: 'tag major' }, i.listedSupervision) : null),
+      h('td', {}, label(opts.categories, i.category)),
+      h('td', { class: 'text', 'data-testid': 'ledger-business' }, i.businessName || '待认定'),
+      h('td', {}, i.townshipName || ''),
+      h('td', { class: 'text', 'data-testid': 'ledger-description' }, i.description),
+      h('td', {}, i.responsibleName || ''),
+      h('td', {}, fmtDate(i.deadline)),
+      h('td', {}, fmtDate(i.createdAt)),
+    ),
+  )
+  return { heads: ['编号', '状态', '等级', '类别', '单位', '乡镇街', '隐患描述', '负责人', '期限', '上报时间'], rows, testid }
+}

@@ -1,0 +1,74 @@
+// The overview: overdue hazards first, the figures, four charts.  API: GET /api/stats/overview
+import { h, show } from '../lib/dom.js'
+import { api } from '../lib/api.js'
+import { ledgerTable } from '../lib/labels.js'
+import { tableOf } from '../lib/table.js'
+
+const CHARTS = []
+window.addEventListener('resize', () => CHARTS.forEach((c) => c.resize()))
+
+async function overview() {
+  const s = await api('GET', '/api/stats/overview')
+  const card = (key, text, value, alert) => h('div', { class: `card${alert ? ' alert' : ''}`, 'data-testid': `figure-${key}` }, h('div', { class: 'n' }, value), h('div', { class: 'l' }, text))
+  const t = ledgerTable(s.overdueList || [], 'overdue-list')
+  const charts = [
+    ['byCategory', '按类别'],
+    ['byIndustry', '按行业'],
+    ['byTownship', '按乡镇街'],
+    ['byMonth', '按月'],
+  ].map(([key, title]) => ({ key, title, el: h('div', { class: 'chart', 'data-testid': `chart-${key}` }) }))
+  show(
+    h('h1', {}, '概览'),
+    h('h2', {}, `逾期隐患（${(s.overdueList || []).length}）`),
+    (s.overdueList || []).length ? tableOf(t.heads, t.rows, t.testid) : h('p', { class: 'hint', 'data-testid': 'overdue-list' }, '没有逾期隐患'),
+    h(
+      'div',
+      { class: 'cards' },
+      card('open', '未销号', s.open),
+      card('overdue', '逾期', s.overdue, s.overdue > 0),
+      card('major', '重大（挂牌督办）', s.major, s.major > 0),
+      card('closedThisMonth', '本月销号', s.closedThisMonth),
+      card('rectificationRate', '整改率', s.rectificationRate == null ? '—' : `${s.rectificationRate}%`),
+      card('avgDaysToClose', '平均整改天数', s.avgDaysToClose == null ? '—' : s.avgDaysToClose),
+    ),
+    h('div', { class: 'charts' }, charts.map((c) => c.el)),
+  )
+  CHARTS.splice(0).forEach((c) => c.dispose())
+  if (!window.echarts) return
+  // canvas text needs the page's fonts loaded (the bundled CJK one where the system has none)
+  await document.fonts.ready
+  const textStyle = { fontFamily: getComputedStyle(document.body).fontFamily }
+  for (const c of charts) {
+    const chart = window.echarts.init(c.el)
+    CHARTS.push(chart)
+    chart.setOption({ textStyle })
+    const data = s[c.key] || []
+    if (c.key === 'byMonth') {
+      chart.setOption({
+        title: { text: c.title, textStyle: { fontSize: 14 } },
+        tooltip: { trigger: 'axis' },
+        legend: { data: ['发现', '销号'], top: 0, right: 0 },
+        grid: { left: 36, right: 12, bottom: 28, top: 40 },
+        xAxis: { type: 'category', data: data.map((d) => d.month) },
+        yAxis: { type: 'value', minInterval: 1 },
+        series: [
+          { name: '发现', type: 'bar', data: data.map((d) => d.found) },
+          { name: '销号', type: 'line', data: data.map((d) => d.closed) },
+        ],
+      })
+    } else {
+      chart.setOption({
+        title: { text: c.title, textStyle: { fontSize: 14 } },
+        tooltip: { trigger: 'axis' },
+        grid: { left: 90, right: 16, bottom: 24, top: 36 },
+        xAxis: { type: 'value', minInterval: 1 },
+        yAxis: { type: 'category', data: data.map((d) => d.name), inverse: true },
+        series: [{ type: 'bar', data: data.map((d) => d.count), label: { show: true, position: 'right' } }],
+      })
+    }
+  }
+}
+
+export default function render() {
+  return overview()
+}

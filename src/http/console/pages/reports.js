@@ -1,0 +1,59 @@
+// 报告: the Word documents.  API: GET /api/reports, /api/documents/*.docx, /api/stats/table.*
+import { h, show, fmtTime, field } from '../lib/dom.js'
+import { api } from '../lib/api.js'
+import { tableOf } from '../lib/table.js'
+
+async function reportsPage() {
+  const r = await api('GET', '/api/plan/targets')
+  const list = await api('GET', '/api/reports')
+  const doc = (href, text, testid) => h('a', { class: 'button secondary', href, download: '', 'data-testid': testid }, text)
+  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+  const [y, m] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))]
+  const lastMonth = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`
+  const quarter = m <= 3 ? `${y - 1}Q4` : `${y}Q${Math.floor((m - 1) / 3)}`
+  const period = h('input', { name: 'period', value: quarter, size: 8, 'data-testid': 'stats-period' })
+  const month = h('input', { type: 'month', name: 'month', value: lastMonth, 'data-testid': 'monthly-month' })
+  show(
+    h('h1', {}, '报告'),
+    h('p', { class: 'hint' }, 'Word 文件按公文格式生成，每个数字都链接到控制台里能核对它的筛选条件（见文末附件“数据核对表”）。'),
+    h(
+      'div',
+      { class: 'panel', 'data-testid': 'report-downloads' },
+      h('strong', {}, '工作总结'),
+      h('div', { class: 'row' }, r.plans.filter((p) => p.active).map((p) => doc(`/api/documents/summary.docx?plan=${encodeURIComponent(p.key)}`, `${p.title}工作总结`, `summary-${p.key}`))),
+      h('strong', {}, '月度进展报告（随时生成）'),
+      h('div', { class: 'row' }, field('月份', month), h('button', { type: 'button', class: 'secondary', 'data-testid': 'monthly-download', onclick: () => (location.href = `/api/documents/monthly.docx?month=${encodeURIComponent(month.value)}`) }, '下载')),
+      h('strong', {}, '隐患统计表（季度如 2026Q3，全年如 2026）'),
+      h(
+        'div',
+        { class: 'row' },
+        field('统计期', period),
+        h('button', { type: 'button', class: 'secondary', 'data-testid': 'stats-docx', onclick: () => (location.href = `/api/stats/table.docx?period=${encodeURIComponent(period.value)}&by=township`) }, 'Word'),
+        h('button', { type: 'button', class: 'secondary', onclick: () => (location.href = `/api/stats/table.xlsx?period=${encodeURIComponent(period.value)}&by=township`) }, 'Excel'),
+      ),
+    ),
+    h('h2', {}, '每月1日报送局领导的进展报告'),
+    list.length
+      ? tableOf(
+          ['月份', '标题', '要点', '生成', ''],
+          list.map((x) =>
+            h(
+              'tr',
+              { 'data-testid': 'report-row', 'data-period': x.period },
+              h('td', {}, x.period),
+              h('td', { class: 'text' }, x.title),
+              h('td', { class: 'text' }, `发现 ${x.figures.found} 项，销号 ${x.figures.closed} 项，逾期 ${x.figures.overdue} 项`),
+              h('td', {}, `${fmtTime(x.createdAt)} ${x.createdBy}`),
+              h('td', {}, doc(`/api/reports/${x.id}/file`, '下载 Word', 'report-download')),
+            ),
+          ),
+          'reports-table',
+          'stack',
+        )
+      : h('p', { class: 'hint', 'data-testid': 'reports-empty' }, '还没有月度报告：每月1日早上自动生成上个月的报告。'),
+  )
+}
+
+export default function render() {
+  return reportsPage()
+}

@@ -1,0 +1,122 @@
+import type { Logger } from 'pino'
+import { Counter, type Registry } from 'prom-client'
+import { query, type Db } from '../../db/client.js'
+import type { AppConfig } from '../config.js'
+import type { Clock } from '../core/clock.js'
+import { parseSensorPayload } from '../core/sensors.js'
+import { alarmPolicy, announceAlarms, recordSensorEvent, type AlarmPolicy, type EventOutcome } from '../services/sensors/alarms.js'
+import { deviceByVendorId } from '../services/sensors/devices.js'
+
+export type IngestOutcome = EventOutcome | 'heartbeat' | 'bad_payload' | 'unknown_device'
+
+const LAST_SEEN = `update devices d set last_seen_at = greatest(d.last_seen_at, v.at)
+  from unnest($1::text[], $2::text[], $3::timestamptz[]) as v(vendor, device, at)
+  where d.vendor = v.vendor and d.vendor_device_id = v.device`
+
+/**
+ * What MQTT and the HTTP push hand their messages to. Heartbeats only touch memory (last seen, written for
+ * all devices in one statement every SENSOR_LAST_SEEN_FLUSH_MS); alarms, clears and faults are recorded in
+ * a transaction (deduplicated on device and event id) before the caller acknowledges them. Bad payloads are
+ * counted, logged with the device id and dropped.
+ */
+export class SensorIngest {
+  private readonly seen = new Map<string, { vendor: string; device: string; at: number }>()
+  private timer?: NodeJS.Timeout
+  private retry?: NodeJS.Timeout
+  private readonly policy: AlarmPolicy
+  readonly counters: { events: Counter<'event'>; bad: Counter<'reason'>; unknown: Counter }
+
+  constructor(
+    private readonly d: { db: Db; config: AppConfig; clock: Clock; logger: Logger; registry: Registry; kick(): void },
+  ) {
+    this.policy = alarmPolicy(d.config)
+    this.counters = {
+      events: new Counter({ name: 'sensor_events_total', help: 'Sensor messages taken, by event', labelNames: ['event'], registers: [d.registry] }),
+      bad: new Counter({ name: 'sensor_bad_payloads_total', help: 'Sensor messages dropped as unreadable, by reason', labelNames: ['reason'], registers: [d.registry] }),
+      unknown: new Counter({ name: 'sensor_unknown_devices_total', help: 'Sensor messages from devices not in the register', registers: [d.registry] }),
+    }
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.flushSeen(), this.d.config.SENSOR_LAST_SEEN_FLUSH_MS)
+    this.timer.unref()
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer)
+    clearTimeout(this.retry)
+    this.timer = undefined
+    await this.flushSeen()
+  }
+
+  /** Takes one message of `vendor` (the topic's device, for MQTT); resolves once it is safe to acknowledge. */
+  async take(vendor: string, raw: Buffer | string | unknown, topicDevice?: string): Promise<IngestOutcome> {
+    const p = parseSensorPayload(raw, topicDevice)
+    if (!p.ok) {
+      this.counters.bad.inc({ reason: p.reason })
+      this.d.logger.warn({ vendor, device: p.device ?? null, reason: p.reason }, 'sensor payload dropped')
+      return 'bad_payload'
+    }
+    const ev = p.event
+    const now = this.d.clock.now()
+    const key = `${vendor}\u0000${ev.device}`
+    const prev = this.seen.get(key)
+    if (!prev || prev.at < now.getTime()) this.seen.set(key, { vendor, device: ev.device, at: now.getTime() })
+    this.counters.events.inc({ event: ev.event })
+    if (ev.event === 'heartbeat') return 'heartbeat'
+    const { db } = this.d
+    const r = await db.transaction(async (tx) => {
+      const device = await deviceByVendorId(tx, vendor, ev.device)
+      if (!device) return null
+      return recordSensorEvent(tx, device, { ...ev, id: ev.id!, event: ev.event as 'alarm' | 'clear' | 'fault' }, now, this.policy)
+    })
+    if (!r) {
+      this.counters.unknown.inc()
+      this.d.logger.warn({ vendor, device: ev.device }, 'sensor event from a device not in the register dropped')
+      return 'unknown_device'
+    }
+    if (r.wrote) this.d.kick()
+    if (r.retryAt) this.announceAt(r.retryAt)
+    if (r.outcome !== 'duplicate') this.d.logger.info({ vendor, device: ev.device, eventId: ev.id, outcome: r.outcome, alarm: r.alarmId }, 'sensor event')
+    return r.outcome
+  }
+
+  /** Alarms that waited for their chat's minute go when it is over (the escalation job also sends them). */
+  private announceAt(at: Date) {
+    if (this.retry) return
+    const ms = Math.max(50, at.getTime() - this.d.clock.now().getTime())
+    this.retry = setTimeout(() => {
+      this.retry = undefined
+      void this.announceDue()
+    }, ms)
+    this.retry.unref()
+  }
+
+  async announceDue(): Promise<void> {
+    try {
+      const r = await this.d.db.transaction((tx) => announceAlarms(tx, this.d.clock.now(), this.policy))
+      if (r.sent) this.d.kick()
+      if (r.nextAt) this.announceAt(r.nextAt)
+    } catch (err) {
+      this.d.logger.error({ err }, 'waiting alarms could not be announced; the escalation job tries again')
+    }
+  }
+
+  /** Writes every device's last-seen time gathered since the last flush, in one statement. */
+  async flushSeen(): Promise<number> {
+    if (!this.seen.size) return 0
+    const batch = [...this.seen.values()]
+    this.seen.clear()
+    try {
+      await query(this.d.db, LAST_SEEN, [batch.map((b) => b.vendor), batch.map((b) => b.device), batch.map((b) => new Date(b.at).toISOString())])
+    } catch (err) {
+      // put them back (newer ones win) for the next flush
+      for (const b of batch) {
+        const key = `${b.vendor}\u0000${b.device}`
+        if (!this.seen.has(key)) this.seen.set(key, b)
+      }
+      this.d.logger.warn({ err, devices: batch.length }, 'last-seen times not written; tried again at the next flush')
+    }
+    return batch.length
+  }
+}

@@ -1,0 +1,136 @@
+import { describe, it, expect } from 'vitest'
+import pino from 'pino'
+import { eq, and } from 'drizzle-orm'
+import { schema } from '../../db/client.js'
+import { intakeJobs } from '../../schedules/index.js'
+import type { JobContext } from '../../schedules/types.js'
+import { useSeededApp, withoutMentions, type Seed, type TestApp } from '../helpers/app.js'
+
+/** Issue 12: hazards told in everyday words, urgent dangers answered at once, chatter left alone. */
+describe('plain words: drafts, prompts and urgent guidance through the real Wechaty path', () => {
+  let t: TestApp
+  let s: Seed
+  useSeededApp((app, seed) => {
+    t = app
+    s = seed
+  })
+  const texts = (chat: string) => t.botSaid(chat).map((e) => withoutMentions(e.text))
+  const hazardByCode = async (code: string) => (await t.database.db.select().from(schema.hazards).where(eq(schema.hazards.code, code)))[0]
+  const codeIn = (text: string) => /已登记隐患 (Y\d+)/.exec(text)?.[1] ?? ''
+  const runExpiry = async () => {
+    const ctx: JobContext = { db: t.database.db, config: t.config, clock: t.clock, logger: pino({ level: 'silent' }), kick: () => t.app.sender.kick() }
+    for (const j of intakeJobs) await j.run(ctx, t.clock.now())
+    await t.settle()
+  }
+
+  it('when an owner overhears a gas smell in the group, then guidance comes at once, the officer is told, a one-line prompt asks, and 1 files it as 重大', async () => {
+    expect(await t.say('owner', s.group, '后厨那根燃气管子一直有股味儿', { messageId: 'gas-1' })).toBe('handled')
+    const said = texts(s.group)
+    expect(said[0]).toMatch(/燃气泄漏[\s\S]*关燃气总阀[\s\S]*开门开窗[\s\S]*119/)
+    expect(said[1]).toBe('像是安全隐患（燃气），要上报吗？回复 1 上报，回复 2 不报')
+    const [notice] = texts('dm:officer')
+    expect(notice).toContain('【紧急·未确认】燃气泄漏')
+    expect(notice).toContain('“城关商户安全群”群里张老板说：“后厨那根燃气管子一直有股味儿”')
+    // the same message delivered again: one draft, one answer
+    expect(await t.say('owner', s.group, '后厨那根燃气管子一直有股味儿', { messageId: 'gas-1' })).not.toBe('handled')
+    expect(texts(s.group)).toEqual([])
+    expect(texts('dm:officer')).toEqual([])
+    expect(await t.database.db.select().from(schema.plainDrafts).where(eq(schema.plainDrafts.sourceMessageId, 'gas-1'))).toHaveLength(1)
+    expect(await t.database.db.select().from(schema.urgentAlerts).where(eq(schema.urgentAlerts.sourceMessageId, 'gas-1'))).toHaveLength(1)
+    await t.say('owner', s.group, '1')
+    const [filed] = texts(s.group)
+    expect(filed).toMatch(/^已登记隐患 Y\d+【重大·挂牌督办】（燃气）\n单位：城关老街饭店/)
+    const h = await hazardByCode(codeIn(filed))
+    expect(h).toMatchObject({ grade: 'major', category: 'gas', description: '后厨那根燃气管子一直有股味儿', businessId: s.shop.id })
+    expect(texts(s.leaders)[0]).toContain('【重大隐患·挂牌督办】')
+  })
+
+  it('when the same sender overhears another hazard within PLAIN_PROMPT_MINUTES, then no second prompt; after it, one again', async () => {
+    await t.say('owner', s.group, '饭店后门安全出口让纸箱子堵死了')
+    expect(texts(s.group)).toEqual([])
+    t.clock.advance((t.config.PLAIN_PROMPT_MINUTES + 1) * 60_000)
+    await t.say('owner', s.group, '饭店后门安全出口让纸箱子堵死了')
+    expect(texts(s.group)).toEqual(['像是安全隐患（消防），要上报吗？回复 1 上报，回复 2 不报'])
+    await t.say('owner', s.group, '2')
+    expect(texts(s.group)).toEqual(['好的，不上报。'])
+  })
+
+  it('when group chatter passes (greetings, notices, news, done, prices, 举报电话), then the bot stays silent', async () => {
+    for (const text of ['大家早上好', '收到', '明天下午两点开消防培训会 请准时参加', '听说隔壁县商场前几天着火了', '燃气软管已经换过了', '灭火器多少钱一个', '举报电话12345']) {
+      expect(await t.say('passer', s.group, text), text).toBe('ignored')
+    }
+    expect(texts(s.group)).toEqual([])
+  })
+
+  it('when a hazard is told to the bot by @-mention, then a draft shows what it understood; a photo joins it and 1 files both', async () => {
+    await t.say('owner', s.group, '@安全助手 楼梯口堆满了装修垃圾', { mentionBot: true })
+    const [draft] = texts(s.group)
+    expect(draft).toContain('要上报这条隐患吗？')
+    expect(draft).toContain('类别：消防　地点：楼梯口')
+    expect(draft).toContain('单位：城关老街饭店')
+    expect(draft).toContain('回复 1 上报，回复 2 不报')
+    await t.photo('owner', s.group)
+    expect(texts(s.group)).toEqual(['已收到照片 1 张，回复 1 上报，回复 2 不报。'])
+    await t.say('owner', s.group, '1')
+    const [filed] = texts(s.group)
+    expect(filed).toMatch(/已登记隐患 Y\d+（消防）[\s\S]*照片：1 张/)
+    const h = await hazardByCode(codeIn(filed))
+    const photos = await t.database.db.select().from(schema.hazardAttachments).where(eq(schema.hazardAttachments.hazardId, h.id))
+    expect(photos).toHaveLength(1)
+    expect(h.grade).toBe('general')
+  })
+
+  it('when a hazard is told in a direct chat, then 2 drops the draft and nothing is filed', async () => {
+    const before = (await t.database.db.select().from(schema.hazards)).length
+    await t.say('owner', undefined, '插线板串着插线板，都烫手了')
+    expect(texts('dm:owner')[0]).toContain('类别：电气')
+    await t.say('owner', undefined, '2')
+    expect(texts('dm:owner')).toEqual(['好的，不上报。'])
+    expect((await t.database.db.select().from(schema.hazards)).length).toBe(before)
+    const [d] = await t.database.db.select().from(schema.plainDrafts).where(and(eq(schema.plainDrafts.senderId, 'owner'), eq(schema.plainDrafts.isGroup, false), eq(schema.plainDrafts.status, 'dropped')))
+    expect(d.text).toBe('插线板串着插线板,都烫手了')
+  })
+
+  it('when a photo comes first in a direct chat, then the bot asks for one sentence and keeps the photo for the report', async () => {
+    await t.photo('owner', undefined)
+    expect(texts('dm:owner')).toEqual(['收到照片。请用一句话说说是什么问题、在哪，我帮您登记。'])
+    await t.say('owner', undefined, '仓库门口那根电线私拉乱接的')
+    const [draft] = texts('dm:owner')
+    expect(draft).toContain('照片：1 张')
+    await t.say('owner', undefined, '1')
+    const h = await hazardByCode(codeIn(texts('dm:owner')[0]))
+    expect(h).toMatchObject({ category: 'electrical' })
+    expect(await t.database.db.select().from(schema.hazardAttachments).where(eq(schema.hazardAttachments.hazardId, h.id))).toHaveLength(1)
+  })
+
+  it('when a draft is left unanswered past its time, then its sender is told it was not filed', async () => {
+    await t.say('owner', undefined, '冷库那边电线都露铜了')
+    expect(texts('dm:owner')[0]).toContain('要上报这条隐患吗？')
+    t.clock.advance((t.config.PLAIN_DRAFT_MINUTES + 1) * 60_000)
+    await runExpiry()
+    expect(texts('dm:owner')).toEqual(['刚才“冷库那边电线都露铜了”没有上报（未回复1，已过时）。\n如要上报，请再说一遍，或发：#隐患 情况'])
+    await runExpiry()
+    expect(texts('dm:owner')).toEqual([])
+  })
+
+  it('when 报隐患 is typed without # in the group, then it files when the words describe a hazard, and 举报 with a phone number does not', async () => {
+    await t.say('owner', s.group, '报隐患 卸油区有司机抽烟')
+    expect(texts(s.group)[0]).toMatch(/已登记隐患 Y\d+（油品\/危化品）/)
+    expect(await t.say('owner', s.group, '举报电话12345')).toBe('ignored')
+    await t.say('owner', undefined, '举报电话12345')
+    expect(texts('dm:owner')[0]).toContain('要上报隐患，请说清在哪、什么问题')
+  })
+
+  it('when PLAIN_REPORTS is off, then no prompt or draft, but an urgent danger still gets its guidance', async () => {
+    t.config.PLAIN_REPORTS = 'off'
+    try {
+      expect(await t.say('other-owner', s.group, '二楼包间的疏散指示灯不亮')).toBe('ignored')
+      await t.say('other-owner', s.group, '3号梯困人了 里面有个老太太')
+      const said = texts(s.group)
+      expect(said).toHaveLength(1)
+      expect(said[0]).toMatch(/电梯困人[\s\S]*96333/)
+    } finally {
+      t.config.PLAIN_REPORTS = 'all'
+    }
+  })
+})
