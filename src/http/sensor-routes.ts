@@ -58,7 +58,7 @@ export function sensorRoutes(deps: { db: Db; config: AppConfig; clock: Clock; si
     app.get(
       '/api/sensors/devices',
       {
-        preHandler: can('admin.read'),
+        preValidation: can('admin.read'),
         schema: { ...secured, tags: ['sensors'], summary: '设备登记（在线/离线/报警中）', querystring: z.object({ businessId: z.coerce.number().int().positive().optional() }) },
       },
       async (req) => listDevices(db, actorOf(req), { businessId: req.query.businessId }),
@@ -66,7 +66,7 @@ export function sensorRoutes(deps: { db: Db; config: AppConfig; clock: Clock; si
     app.post(
       '/api/sensors/devices',
       {
-        preHandler: can('admin.manage'),
+        preValidation: can('admin.manage'),
         schema: {
           ...secured,
           tags: ['sensors'],
@@ -85,7 +85,7 @@ export function sensorRoutes(deps: { db: Db; config: AppConfig; clock: Clock; si
     app.post(
       '/api/sensors/devices/import',
       {
-        preHandler: can('admin.manage'),
+        preValidation: can('admin.manage'),
         schema: {
           ...secured,
           tags: ['sensors'],
@@ -107,7 +107,7 @@ export function sensorRoutes(deps: { db: Db; config: AppConfig; clock: Clock; si
     app.get(
       '/api/sensors/stats',
       {
-        preHandler: can('admin.read'),
+        preValidation: can('admin.read'),
         schema: { ...secured, tags: ['sensors'], summary: '设备与报警统计（按乡镇街：在线/离线/报警中；按月：报警数、误报率、确认用时）' },
       },
       async (req) => sensorStats(db, actorOf(req), clock.now()),

@@ -10,7 +10,8 @@
  * - `scope: 'city'` with `why`: the route shows the whole city's data by design (no reach check on its answer).
  * - `params` / `query`: what to put in the path and query (default: ids that do not exist). Point reads at an
  *   out-of-scope record so the scope check means something.
- * - `public`, `signedIn`, `simulator` (admins only, 401 for others), `metrics` (token or loopback only: 403).
+ * - `public`, `signedIn`, `simulator` (admins only, 401 for others), `metrics` (token or loopback only: 403),
+ *   `signed` (a partner's signature, no session or token: 401 for every caller here).
  */
 import type { Action } from '../../src/core/permissions.js'
 
@@ -28,6 +29,7 @@ export type RouteRule =
   | { signedIn: true }
   | { simulator: true }
   | { metrics: true }
+  | { signed: true; why: string }
   | {
       action: Action
       scope?: 'city'
@@ -82,6 +84,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/tasks': { action: 'task.assign' },
   'GET /api/tasks': { action: 'task.view' },
   'GET /api/tasks/{code}': { action: 'task.view' },
+  'POST /api/notices/preview': { action: 'notice.send' },
+  'POST /api/notices/{code}/remind': { action: 'notice.send' },
+  'GET /api/notices/{code}/export.csv': { action: 'notice.view' },
   'GET /api/outbox/dead': { action: 'outbox.view' },
   'POST /api/outbox/{id}/retry': { action: 'outbox.manage' },
 
@@ -92,6 +97,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/trainings': { action: 'programme.manage' },
   'GET /api/trainings': { action: 'programme.read' },
   'GET /api/trainings/coverage': { action: 'programme.read' },
+  'GET /api/trainings/{code}/roster': { action: 'programme.read' },
   'GET /api/responsibility': { action: 'programme.read' },
   'GET /api/responsibility/coverage': { action: 'programme.read' },
   'POST /api/responsibility/{id}/verify': { action: 'responsibility.verify' },
@@ -167,6 +173,44 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /sim/api/groups': { simulator: true },
   'POST /sim/api/messages': { simulator: true },
   'GET /sim/api/transcript': { simulator: true },
+
+  // src/http/register-routes.ts
+  'GET /api/association-issues': { action: 'help' },
+  'POST /api/association-issues': { action: 'association.issue' },
+  'POST /api/association-issues/{id}/decision': { action: 'association.approve' },
+  'PUT /api/association-issues/approval': { action: 'association.approve' },
+  'GET /api/accidents': { action: 'programme.read' },
+  'POST /api/accidents': { action: 'programme.manage' },
+  'PUT /api/accidents/{id}': { action: 'programme.manage' },
+  'DELETE /api/accidents/{id}': { action: 'programme.manage' },
+  'GET /api/licences': { action: 'programme.read' },
+  'POST /api/licences': { action: 'programme.manage' },
+  'PUT /api/licences/{id}': { action: 'programme.manage' },
+  'GET /api/drills': { action: 'programme.read' },
+  'POST /api/drills': { action: 'programme.manage' },
+  'GET /api/drills/coverage': { action: 'programme.read' },
+  'PUT /api/drills/{id}': { action: 'programme.manage' },
+  'GET /api/zones': { action: 'programme.read' },
+  'POST /api/zones': { action: 'programme.manage' },
+  'PUT /api/zones/{id}': { action: 'programme.manage' },
+  'GET /api/zones/{id}/record': { action: 'programme.read' },
+  'GET /api/zones/{id}/record.xlsx': { action: 'ledger.export' },
+  'GET /api/campaigns': city('programme.read', 'the campaigns themselves: names and dates, the same for the city'),
+  'POST /api/campaigns': { action: 'programme.manage' },
+  'PUT /api/campaigns/{id}': { action: 'programme.manage' },
+  'GET /api/campaigns/{id}/stats': { action: 'admin.read' },
+  'POST /api/campaigns/{id}/inspections': { action: 'programme.manage' },
+
+  // src/http/push-plan-routes.ts
+  'GET /api/push-plan': { action: 'outbox.view' },
+  'GET /api/outbox': { action: 'outbox.view' },
+
+  // src/http/sensor-routes.ts
+  'POST /api/sensors/push': { signed: true, why: 'vendors sign each push with HMAC (SENSOR_HTTP_KEYS)' },
+  'GET /api/sensors/devices': { action: 'admin.read' },
+  'POST /api/sensors/devices': { action: 'admin.manage' },
+  'POST /api/sensors/devices/import': { action: 'admin.manage' },
+  'GET /api/sensors/stats': { action: 'admin.read' },
 
   // src/http/wecom-admin-routes.ts
   'GET /api/wecom/groups': { action: 'admin.read' },
