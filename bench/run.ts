@@ -12,6 +12,7 @@
  *   then the console bench (bench/console.ts: overview, ledger page, CSV vs COPY, xlsx memory; alone: npx tsx bench/console.ts)
  *   then the sensor bench (bench/sensors.ts: heartbeats' CPU, alarm burst latency, real Mosquitto; alone: npx tsx bench/sensors.ts)
  *   and sign-in timing (bench/sign-in.ts: unknown name / wrong password / must wait, p50s; alone: npx tsx bench/sign-in.ts)
+ *   and photo memory (bench/photo-memory.ts: RSS before/after 50 photos of 8 MB, PGlite and PostgreSQL; alone: npx tsx bench/photo-memory.ts)
  *
  * What-if switches (off by default; they change the wiring or the server setting, never src/, and are printed
  * in the header so their figures are not mistaken for the app's):
@@ -48,6 +49,7 @@ import { sensorsBench } from './sensors.js'
 import { codesBench, printCodesBench } from './codes.js'
 import { plainBurst, recogniserCpu, TARGET_BURST_RATIO, TARGET_RECOGNISER_MS } from './intake.js'
 import { signInTimingBench, printSignInTiming } from './sign-in.js'
+import { photoMemoryBench, printPhotoMemory } from './photo-memory.js'
 
 // ---------------------------------------------------------------- sizes and targets
 
@@ -844,6 +846,7 @@ async function main() {
     await consoleBench({ smoke: SMOKE })
     if (!(await sensorsBench({ smoke: SMOKE })).ok) throw new Error('sensor alarms were lost in the sensor bench')
     printSignInTiming(await signInTimingBench(SMOKE ? 30 : 100))
+    printPhotoMemory(await photoMemoryBench({ photos: SMOKE ? 10 : 50 }))
   } finally {
     clearInterval(rssTimer)
     if (h) await h.app.close().catch((e) => console.error('app close failed:', e))

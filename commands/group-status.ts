@@ -1,3 +1,5 @@
+import { eq } from 'drizzle-orm'
+import { schema } from '../db/client.js'
 import { defineCommand } from '../src/chat/command.js'
 import { groupCounts } from '../src/services/hazards.js'
 import { AppError } from '../src/core/errors.js'
@@ -15,8 +17,12 @@ export default defineCommand({
   async run(ctx) {
     if (!ctx.group) throw new AppError('usage', '请在群里使用“本群”')
     const c = await groupCounts(ctx.tx, ctx.group.id, ctx.now)
+    const [town] =
+      ctx.group.townshipId === null
+        ? []
+        : await ctx.tx.select({ name: schema.jurisdictions.name }).from(schema.jurisdictions).where(eq(schema.jurisdictions.id, ctx.group.townshipId))
     const scope = ctx.group.registered
-      ? `本群登记：${ctx.group.townshipId === null ? '全市' : '已登记乡镇'}${ctx.group.industries.length ? ' · ' + ctx.group.industries.map(industryLabel).join('、') : ''}`
+      ? `本群登记：${ctx.group.townshipId === null ? '全市' : (town?.name ?? '已登记乡镇')}${ctx.group.industries.length ? ' · ' + ctx.group.industries.map(industryLabel).join('、') : ''}`
       : '本群还未登记'
     await ctx.reply(`${scope}\n未销号 ${c.open} 条（重大 ${c.major}），逾期 ${c.overdue} 条，已销号 ${c.closed} 条。\n看逾期：#逾期`)
   },

@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/chat/command.js'
-import { parseCodeOnly } from '../src/core/parse.js'
+import { parseQuery } from '../src/core/parse.js'
 import { check, getByCode, targetOf, timeline } from '../src/services/hazards.js'
 import { businessById } from '../src/services/directory.js'
 import { hazardDetail } from '../src/chat/format.js'
@@ -13,7 +13,7 @@ export default defineCommand({
   summary: '查看一条隐患的状态和经过',
   usage: '查询 <编号>',
   examples: ['#查询 Y12'],
-  parse: parseCodeOnly,
+  parse: parseQuery,
   async run(ctx, args) {
     const h = await getByCode(ctx.tx, args.code)
     check(ctx.actor, 'hazard.view', targetOf(h))

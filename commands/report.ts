@@ -4,7 +4,7 @@ import { reportHazard } from '../src/services/hazards.js'
 import { categoryLabel } from '../src/chat/format.js'
 import { groupRoute } from '../src/services/pushes.js'
 import { enqueueMany, markdownSafe } from '../src/services/outbox.js'
-import { truncate } from '../src/core/text.js'
+import { truncate, typedAs } from '../src/core/text.js'
 import { formatDate } from '../src/core/clock.js'
 import { campaignHint, findCampaign } from '../src/services/registers/campaigns.js'
 
@@ -65,6 +65,7 @@ export default defineCommand({
   needsRegisteredGroup: true,
   parse: parseReport,
   async run(ctx, args) {
-    await fileReport(ctx, args)
+    // matched on normalized text, stored as typed (full-width ＜＞, ideographic spaces …)
+    await fileReport(ctx, { ...args, description: typedAs(args.description, ctx.msg.text) })
   },
 })

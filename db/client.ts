@@ -5,6 +5,7 @@ import type { SQL } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as schema from './schema/index.js'
 import { assertNotNewer } from './levels.js'
+import { attachFileStore, directoryFileStore, type FileStore } from './files.js'
 
 export { schema }
 export type Schema = typeof schema
@@ -32,6 +33,8 @@ export interface Database {
    * than this code (SchemaTooNewError). Postgres: on its own one-connection client under the advisory lock.
    */
   migrate(folder?: string): Promise<void>
+  /** where attachments' bytes live when not in the database (embedded PGlite with a data directory) */
+  files?: FileStore
 }
 
 interface DriverInternals {
@@ -78,7 +81,13 @@ export async function rows<T = Record<string, unknown>>(db: Tx, statement: SQL):
 }
 
 /** Opens embedded PGlite in `dataDir` (or in memory when dataDir is undefined, or from a dumped template). */
-export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob; migrate?: boolean }): Promise<Database> {
+export async function openPglite(opts: {
+  dataDir?: string
+  loadDataDir?: Blob
+  migrate?: boolean
+  /** a directory for the bytes of attachments (db/files.ts), kept out of PGlite's memory */
+  filesDir?: string
+}): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite')
   const { drizzle } = await import('drizzle-orm/pglite')
   const client = new PGlite({ dataDir: opts.dataDir, loadDataDir: opts.loadDataDir })
@@ -98,13 +107,15 @@ export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob; m
   }
   const db = drizzle({ client, schema }) as unknown as Db
   pools.set(db, { size: 1, sample: async () => ({ open: 1, busy: inFlight > 0 ? 1 : 0 }) })
+  const files = opts.filesDir ? directoryFileStore(opts.filesDir) : undefined
+  if (files) attachFileStore(db, files)
   const migrateTo = async (folder = MIGRATIONS_FOLDER) => {
     const { migrate } = await import('drizzle-orm/pglite/migrator')
     await assertNotNewer(async (q) => (await client.query<Record<string, unknown>>(q)).rows, MIGRATIONS_FOLDER)
     await migrate(db as never, { migrationsFolder: folder })
   }
   if (opts.migrate !== false) await migrateTo()
-  return { db, kind: 'pglite', close: () => client.close(), migrate: migrateTo }
+  return { db, kind: 'pglite', close: () => client.close(), migrate: migrateTo, files }
 }
 
 /** The advisory lock migrations (session) and start-up seeding (transaction) take: instances started together wait in turn. */

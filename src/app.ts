@@ -23,6 +23,7 @@ import { seedContentLibrary } from './services/content.js'
 import { seedRegulations } from './services/registers/regulations.js'
 import { seedPlans } from './services/plans.js'
 import { recordGroupAccounts } from './services/pushes.js'
+import { removeOrphanFiles } from './services/attachments.js'
 import { SensorIngest } from './sensors/ingest.js'
 import { startMqttIngestion, type MqttIngestion } from './sensors/mqtt.js'
 import { sensorRoutes } from './http/sensor-routes.js'
@@ -294,6 +295,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await seedContentLibrary(db, clock.now())
       await seedRegulations(db, clock.now())
       await seedPlans(db)
+      const orphans = await removeOrphanFiles(db, clock.now())
+      if (orphans) logger.info({ removed: orphans }, 'orphan attachment files removed')
       await scheduler.start()
       if (sensors) {
         sensors.ingest.start()

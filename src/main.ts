@@ -38,7 +38,8 @@ async function main() {
         console.error((e as Error).message)
         process.exit(3)
       }
-      database = await openPglite({ dataDir: path.join(dir, 'pglite') })
+      // photo bytes in files beside the database, out of PGlite's memory
+      database = await openPglite({ dataDir: path.join(dir, 'pglite'), filesDir: path.join(dir, 'files') })
     }
   } catch (e) {
     // exit code 4: the database has migrations this code does not know (an older program on a newer database)

@@ -3,10 +3,9 @@ import { sql } from 'drizzle-orm'
 import { createdAt, bytea } from './columns.js'
 import { businesses, groups, jurisdictions } from './directory.js'
 
-/** The rich form of an outbox message (see src/services/outbox.ts). */
-export type RichMessage =
-  | { type: 'markdown'; content: string }
-  | { type: 'news'; articles: Array<{ title: string; url: string; description?: string; picurl?: string }> }
+import type { RichMessage } from '../../src/core/messages.js'
+
+export type { RichMessage }
 
 export const hazards = pgTable(
   'hazards',
@@ -92,7 +91,8 @@ export const attachments = pgTable('attachments', {
   sha256: text('sha256').primaryKey(),
   mime: text('mime').notNull(),
   size: integer('size').notNull(),
-  bytes: bytea('bytes').notNull(),
+  /** null: the bytes are in the file store beside the embedded database (db/files.ts) */
+  bytes: bytea('bytes'),
   createdAt: createdAt(),
 })
 

@@ -1,5 +1,5 @@
 /** The one channel interface: Wechaty (any puppet, the simulator included) and, later, WeCom's official APIs. */
-import type { RichMessage } from '../services/outbox.js'
+import type { RichMessage } from '../core/messages.js'
 
 export interface InboundImage {
   bytes: Buffer

@@ -256,6 +256,16 @@ export function parseVoid(rest: string): Parsed<{ code: string; reason: string }
   return ok({ code, reason })
 }
 
+/** 查询 takes a hazard code; 查询 我的 and 查询 逾期 mean the commands of their own. */
+export function parseQuery(rest: string): Parsed<{ code: string }> {
+  const r = parseCodeOnly(rest)
+  if (r.ok) return r
+  const w = rest.trim()
+  if (/^我的(?:隐患)?$|^我$/.test(w)) return fail('看自己上报或自己单位的隐患，请发：#我的')
+  if (/^(?:逾期|超期)(?:隐患|的)?$/.test(w)) return fail('看逾期的隐患，请发：#逾期')
+  return r
+}
+
 export function parseCodeOnly(rest: string): Parsed<{ code: string }> {
   const { code } = findCode(tokens(rest))
   return code ? ok({ code }) : fail('请写上隐患编号，如 Y12')

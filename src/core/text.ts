@@ -29,6 +29,36 @@ export function normalize(text: string): string {
     .trim()
 }
 
+/**
+ * The part of `original` that normalize() turned into `piece`, as it was typed (full-width signs, ideographic
+ * spaces …): commands match on normalized text but store what people wrote. `piece` itself when it is not a
+ * plain stretch of the normalized text (words were taken out of its middle).
+ */
+export function typedAs(piece: string, original: string): string {
+  if (!piece) return piece
+  // each UTF-16 unit of the normalized text, with the span of `original` it came from
+  const units: { c: string; from: number; to: number }[] = []
+  let i = 0
+  for (const ch of original) {
+    const from = i
+    i += ch.length
+    const n = ch
+      .replace(INVISIBLE, '')
+      .replace(CONTROL, '')
+      .normalize('NFKC')
+      .replace(INVISIBLE, '')
+      .replace(CONTROL, '')
+      .replace(/[ \t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g, ' ')
+    for (let k = 0; k < n.length; k++) units.push({ c: n[k], from, to: i })
+  }
+  // spaces folded as normalize() folds them: one for a run, none beside a line break
+  const kept = units.filter((u, k) => u.c !== ' ' || (units[k - 1]?.c !== ' ' && units[k - 1]?.c !== '\n' && units[k + 1]?.c !== '\n'))
+  const at = kept.map((u) => u.c).join('').indexOf(piece)
+  if (at < 0) return piece
+  const typed = original.slice(kept[at].from, kept[at + piece.length - 1].to)
+  return normalize(typed) === piece ? typed : piece
+}
+
 const PREFIXES = ['#', '/']
 
 export interface Addressing {

@@ -26,8 +26,10 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-export function sessionCookieOptions(config: AppConfig) {
-  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.CONSOLE_COOKIE_SECURE, maxAge: config.CONSOLE_SESSION_HOURS * 3600 }
+/** Secure when CONSOLE_COOKIE_SECURE says so, or when the request came over HTTPS (behind a trusted proxy: X-Forwarded-Proto). */
+export function sessionCookieOptions(config: AppConfig, req?: { protocol: string }) {
+  const secure = config.CONSOLE_COOKIE_SECURE || req?.protocol === 'https'
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure, maxAge: config.CONSOLE_SESSION_HOURS * 3600 }
 }
 
 /**

@@ -162,7 +162,7 @@ export function consoleRoutes(deps: {
           if (form) return reply.redirect(`/console/sign-in?error=${encodeURIComponent(r.message!)}`, 303)
           return reply.code(401).send({ error: 'sign_in_failed', message: r.message })
         }
-        reply.setCookie(SESSION_COOKIE, r.sessionId!, sessionCookieOptions(config))
+        reply.setCookie(SESSION_COOKIE, r.sessionId!, sessionCookieOptions(config, req))
         if (form) return reply.redirect('/console', 303)
         return { ok: true, name: r.actor!.name, role: r.actor!.role, csrfToken: r.actor!.csrfToken }
       },

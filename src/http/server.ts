@@ -110,7 +110,14 @@ export async function buildHttp(deps: {
     },
     transform: jsonSchemaTransform,
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  // the docs page gets swagger-ui's own Content-Security-Policy (its scripts and styles by hash), and no framing
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith('/docs')) {
+      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'self'; img-src 'self' data: https:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+      reply.header('x-frame-options', 'DENY')
+    }
+  })
 
   // before every route: console sessions count as API actors, and their state-changing requests need the CSRF token
   await installConsoleAuth(app, { db: deps.db, config: deps.config, clock: deps.clock })

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
@@ -9,10 +10,34 @@ import { apiActor } from './auth.js'
 
 const PAGE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'simulator.html')
 
+/** The page's one inline script, allowed by its hash; nothing else runs, nothing frames it. */
+function simulatorCsp(): string {
+  const html = fs.readFileSync(PAGE, 'utf8')
+  const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? ''
+  const hash = createHash('sha256').update(script).digest('base64')
+  return [
+    "default-src 'self'",
+    `script-src 'sha256-${hash}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+  ].join('; ')
+}
+
 /** The simulator: a page and an API to play business owners and officers in simulated groups. */
 export function simRoutes(deps: { sim: Simulator; config: AppConfig }): FastifyPluginAsyncZod {
   const { sim, config } = deps
+  const csp = simulatorCsp()
   return async (app) => {
+    app.addHook('onSend', async (_req, reply) => {
+      reply.header('content-security-policy', csp)
+      reply.header('x-content-type-options', 'nosniff')
+      reply.header('x-frame-options', 'DENY')
+    })
     app.addHook('onRequest', async (req, reply) => {
       const pathname = req.url.split('?')[0]
       if (pathname === '/sim' || pathname === '/sim/') return

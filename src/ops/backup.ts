@@ -58,6 +58,25 @@ async function raw<T = Record<string, unknown>>(db: Tx, text: string, params: un
 
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`
 
+/** An attachments row as to_jsonb gave it, with the bytes from the file store when they live there: backups hold every file. */
+async function withFileBytes(database: Database, j: string): Promise<string> {
+  if (!database.files) return j
+  const row = JSON.parse(j) as { sha256: string; bytes: string | null }
+  if (row.bytes !== null) return j
+  const bytes = await database.files.get(row.sha256)
+  if (!bytes) return j
+  return JSON.stringify({ ...row, bytes: '\\x' + bytes.toString('hex') })
+}
+
+/** On restore into a database with a file store: the row's bytes go to a file and the row keeps none. */
+async function toFileStore(database: Database, j: string): Promise<string> {
+  if (!database.files) return j
+  const row = JSON.parse(j) as { sha256: string; bytes: string | null }
+  if (typeof row.bytes !== 'string' || !row.bytes.startsWith('\\x')) return j
+  await database.files.put(row.sha256, Buffer.from(row.bytes.slice(2), 'hex'))
+  return JSON.stringify({ ...row, bytes: null })
+}
+
 interface TableInfo {
   name: string
   /** columns a row can be inserted with (not generated) */
@@ -179,7 +198,7 @@ export async function backupDatabase(database: Database, out: Writable): Promise
         let n = 0
         for (;;) {
           const rs = await raw<{ j: string }>(tx, `fetch ${page} from backup_rows`)
-          for (const r of rs) await write(`{"r":${r.j}}`)
+          for (const r of rs) await write(`{"r":${name === 'attachments' ? await withFileBytes(database, r.j) : r.j}}`)
           n += rs.length
           if (rs.length < page) break
         }
@@ -322,7 +341,7 @@ export async function restoreDatabase(database: Database, input: Readable, opts:
       const line = r.value as string
       if (line.startsWith('{"r":')) {
         if (!table) continue // a table this schema no longer has
-        batch.push(line.slice(5, -1))
+        batch.push(table.name === 'attachments' ? await toFileStore(database, line.slice(5, -1)) : line.slice(5, -1))
         batchChars += line.length
         if (batch.length >= 500 || batchChars > 8_000_000) await flush()
         continue

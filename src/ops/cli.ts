@@ -26,7 +26,7 @@ async function open(config: AppConfig, migrate: boolean): Promise<{ database: Da
   const dir = path.resolve(config.DATA_DIR)
   const unlock = lockDataDir(dir)
   try {
-    return { database: await openPglite({ dataDir: path.join(dir, 'pglite'), migrate }), release: unlock, where: `PGlite ${dir}` }
+    return { database: await openPglite({ dataDir: path.join(dir, 'pglite'), filesDir: path.join(dir, 'files'), migrate }), release: unlock, where: `PGlite ${dir}` }
   } catch (e) {
     unlock()
     throw e

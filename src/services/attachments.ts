@@ -1,23 +1,59 @@
 import { createHash } from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
 import { rows, schema, type Tx } from '../../db/client.js'
+import { fileStoreOf } from '../../db/files.js'
 import { authorize, type Actor } from '../core/permissions.js'
 import { scopeWhere } from './hazards.js'
 import { businessReach } from './scope.js'
 
-/** Stores a file once by its sha256 and returns the hash. */
+/**
+ * Stores a file once by its sha256 and returns the hash. With a file store (embedded PGlite) the bytes go to a
+ * file first and the row keeps only hash, type and size; a rolled-back transaction leaves an orphan file that
+ * `removeOrphanFiles` deletes later.
+ */
 export async function storeAttachment(tx: Tx, bytes: Buffer, mime: string): Promise<string> {
   const sha256 = createHash('sha256').update(bytes).digest('hex')
-  await tx.insert(schema.attachments).values({ sha256, mime, size: bytes.length, bytes }).onConflictDoNothing()
+  const files = fileStoreOf(tx)
+  if (files) await files.put(sha256, bytes)
+  await tx
+    .insert(schema.attachments)
+    .values({ sha256, mime, size: bytes.length, bytes: files ? null : bytes })
+    .onConflictDoNothing()
   return sha256
 }
 
 export async function loadAttachment(tx: Tx, sha256: string): Promise<{ bytes: Buffer; mime: string } | null> {
+  const files = fileStoreOf(tx)
+  // the bytes column is read only when they may be there (no store, or a row written before the store)
   const [a] = await tx
-    .select({ bytes: schema.attachments.bytes, mime: schema.attachments.mime })
+    .select({ mime: schema.attachments.mime, inDb: sql<boolean>`${schema.attachments.bytes} is not null` })
     .from(schema.attachments)
     .where(eq(schema.attachments.sha256, sha256))
-  return a ?? null
+  if (!a) return null
+  if (files && !a.inDb) {
+    const bytes = await files.get(sha256)
+    return bytes ? { bytes, mime: a.mime } : null
+  }
+  const [b] = await tx.select({ bytes: schema.attachments.bytes }).from(schema.attachments).where(eq(schema.attachments.sha256, sha256))
+  return b?.bytes ? { bytes: b.bytes, mime: a.mime } : null
+}
+
+/**
+ * Deletes stored files no attachment row names (a transaction that wrote the file rolled back), older than
+ * `minAgeMs` so a file whose transaction is still open is kept. Returns how many were removed.
+ */
+export async function removeOrphanFiles(tx: Tx, now: Date, minAgeMs = 3600_000): Promise<number> {
+  const files = fileStoreOf(tx)
+  if (!files) return 0
+  let removed = 0
+  for await (const f of files.list()) {
+    if (now.getTime() - f.mtimeMs < minAgeMs) continue
+    const [row] = await tx.select({ sha256: schema.attachments.sha256 }).from(schema.attachments).where(eq(schema.attachments.sha256, f.sha256))
+    if (row) continue
+    await files.remove(f.sha256)
+    removed++
+  }
+  return removed
 }
 
 /**

@@ -9,7 +9,7 @@ import { recordAudit } from './audit.js'
 import { storeAttachment } from './attachments.js'
 import { findTownship, type GroupRow } from './directory.js'
 import { targetGroups } from './pushes.js'
-import { ROBOT_ACCOUNT, ROBOT_CHANNEL } from '../channels/wecom/robot-channel.js'
+import { ROBOT_ACCOUNT, ROBOT_CHANNEL } from '../core/messages.js'
 import { lastDeliveryAt, type Pacing } from '../core/delivery-estimate.js'
 
 const { notices, noticeDeliveries, noticeAcks, groups, identities, people } = schema

@@ -1,5 +1,5 @@
 import { query, type BulkWrite, type Tx } from '../../db/client.js'
-import type { RichMessage } from '../../db/schema/hazards.js'
+import type { RichMessage } from '../core/messages.js'
 
 export type { RichMessage }
 

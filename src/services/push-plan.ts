@@ -8,7 +8,7 @@ import { AppError } from '../core/errors.js'
 import { calendarOverrides, itemByKey } from './content.js'
 import { fillPeriod, namedGroup, targetGroups, type PushTarget } from './pushes.js'
 import { recordAudit } from './audit.js'
-import { ROBOT_ACCOUNT, ROBOT_CHANNEL } from '../channels/wecom/robot-channel.js'
+import { ROBOT_ACCOUNT, ROBOT_CHANNEL } from '../core/messages.js'
 
 /** What the console says each scheduled job sends, and to whom. */
 const WHAT: Record<string, { title: string; to: 'all' | 'bureau' | 'leaders' | 'hazard-groups' | 'businesses' | 'officers'; text: string }> = {

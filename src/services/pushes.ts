@@ -1,8 +1,7 @@
 import { and, arrayOverlaps, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
 import { schema, type Tx } from '../../db/client.js'
 import { PRIORITY, type Priority, type RichMessage } from './outbox.js'
-import { ROBOT_ACCOUNT, ROBOT_CHANNEL } from '../channels/wecom/robot-channel.js'
-import { chooseEndpoint, type GroupEndpoint } from '../channels/endpoints.js'
+import { chooseEndpoint, ROBOT_ACCOUNT, ROBOT_CHANNEL, type GroupEndpoint } from '../core/messages.js'
 
 const { groups, groupAccounts } = schema
 

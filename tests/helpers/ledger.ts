@@ -16,7 +16,7 @@ export async function ledgerExport(db: Db): Promise<string> {
   const events = await db.select().from(schema.hazardEvents).orderBy(asc(schema.hazardEvents.id))
   const links = await db.select().from(schema.hazardAttachments).orderBy(asc(schema.hazardAttachments.id))
   const files = await db.select().from(schema.attachments).orderBy(asc(schema.attachments.sha256))
-  const bytesHash = new Map(files.map((f) => [f.sha256, { content: sha(f.bytes), size: f.size, mime: f.mime }]))
+  const bytesHash = new Map(files.map((f) => [f.sha256, { content: sha(f.bytes ?? Buffer.alloc(0)), size: f.size, mime: f.mime }]))
   const canonical = (v: unknown): unknown =>
     v instanceof Date ? v.toISOString() : Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v
   return JSON.stringify(

@@ -10,8 +10,8 @@
  * - `scope: 'city'` with `why`: the route shows the whole city's data by design (no reach check on its answer).
  * - `params` / `query`: what to put in the path and query (default: ids that do not exist). Point reads at an
  *   out-of-scope record so the scope check means something.
- * - `signed`: a vendor's HMAC-signed push; without the signature every caller gets 401.
- * - `public`, `signedIn`, `simulator` (admins only, 401 for others), `metrics` (token or loopback only: 403).
+ * - `public`, `signedIn`, `simulator` (admins only, 401 for others), `metrics` (token or loopback only: 403),
+ *   `signed` (a partner's signature, no session or token: 401 for every caller here).
  */
 import type { Action } from '../../src/core/permissions.js'
 
@@ -85,11 +85,11 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/tasks': { action: 'task.assign' },
   'GET /api/tasks': { action: 'task.view' },
   'GET /api/tasks/{code}': { action: 'task.view' },
+  'POST /api/notices/preview': { action: 'notice.send' },
+  'POST /api/notices/{code}/remind': { action: 'notice.send' },
+  'GET /api/notices/{code}/export.csv': { action: 'notice.view' },
   'GET /api/outbox/dead': { action: 'outbox.view' },
   'POST /api/outbox/{id}/retry': { action: 'outbox.manage' },
-  'POST /api/notices/preview': { action: 'notice.send' },
-  'POST /api/notices/{code}/remind': { action: 'notice.send', params: () => ({ code: 'N999999' }) },
-  'GET /api/notices/{code}/export.csv': { action: 'notice.view', params: () => ({ code: 'N999999' }) },
 
   // src/http/push-plan-routes.ts
   'GET /api/push-plan': city('outbox.view', 'what the scheduler sends to every group; only city-wide roles may view the outbox'),
@@ -114,7 +114,6 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'PUT /api/exhibitions/{id}/documents/{doc}': { action: 'programme.manage' },
   'POST /api/exhibitions/{id}/documents/{doc}/file': { action: 'programme.manage' },
   'POST /api/exhibitions/{id}/decision': { action: 'programme.manage' },
-  'POST /api/exhibitions/{id}/documents/{doc}/file': { action: 'programme.manage', params: () => ({ id: 999999, doc: 'safety_plan' }) },
   'POST /api/policy-exclusions': { action: 'programme.manage' },
   'GET /api/policy-exclusions': { action: 'programme.read' },
   'POST /api/policy-exclusions/{id}/lift': { action: 'programme.manage' },
@@ -181,47 +180,49 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /sim/api/messages': { simulator: true },
   'GET /sim/api/transcript': { simulator: true },
 
+  // src/http/register-routes.ts
+  'GET /api/association-issues': { action: 'help' },
+  'POST /api/association-issues': { action: 'association.issue' },
+  'POST /api/association-issues/{id}/decision': { action: 'association.approve' },
+  'PUT /api/association-issues/approval': { action: 'association.approve' },
+  'GET /api/accidents': { action: 'programme.read' },
+  'POST /api/accidents': { action: 'programme.manage' },
+  'PUT /api/accidents/{id}': { action: 'programme.manage' },
+  'DELETE /api/accidents/{id}': { action: 'programme.manage' },
+  'GET /api/licences': { action: 'programme.read' },
+  'POST /api/licences': { action: 'programme.manage' },
+  'PUT /api/licences/{id}': { action: 'programme.manage' },
+  'GET /api/drills': { action: 'programme.read' },
+  'POST /api/drills': { action: 'programme.manage' },
+  'GET /api/drills/coverage': { action: 'programme.read' },
+  'PUT /api/drills/{id}': { action: 'programme.manage' },
+  'GET /api/zones': { action: 'programme.read' },
+  'POST /api/zones': { action: 'programme.manage' },
+  'PUT /api/zones/{id}': { action: 'programme.manage' },
+  'GET /api/zones/{id}/record': { action: 'programme.read' },
+  'GET /api/zones/{id}/record.xlsx': { action: 'ledger.export' },
+  'GET /api/campaigns': city('programme.read', 'the campaigns themselves: names and dates, the same for the city'),
+  'POST /api/campaigns': { action: 'programme.manage' },
+  'PUT /api/campaigns/{id}': { action: 'programme.manage' },
+  'GET /api/campaigns/{id}/stats': { action: 'admin.read' },
+  'POST /api/campaigns/{id}/inspections': { action: 'programme.manage' },
+
+  // src/http/sensor-routes.ts
+  'POST /api/sensors/push': { signed: true, why: 'vendors sign each push with HMAC (SENSOR_HTTP_KEYS)' },
+  'GET /api/sensors/devices': { action: 'admin.read' },
+  'POST /api/sensors/devices': { action: 'admin.manage' },
+  'POST /api/sensors/devices/import': { action: 'admin.manage' },
+  'GET /api/sensors/stats': { action: 'admin.read' },
+
   // src/http/wecom-admin-routes.ts
   'GET /api/wecom/groups': { action: 'admin.read' },
   'PUT /api/wecom/groups/{id}/webhook': { action: 'admin.manage' },
   'POST /api/wecom/robot-groups': { action: 'admin.manage' },
 
   // src/http/register-routes.ts
-  'DELETE /api/accidents/{id}': { action: 'programme.manage' },
-  'GET /api/accidents': { action: 'programme.read' },
-  'GET /api/association-issues': { action: 'help', why: 'an association reads its own issues, the bureau all of them (listIssues)' },
-  'GET /api/campaigns': { action: 'programme.read' },
-  'GET /api/campaigns/{id}/stats': { action: 'admin.read' },
-  'GET /api/drills': { action: 'programme.read' },
-  'GET /api/drills/coverage': { action: 'programme.read' },
-  'GET /api/licences': { action: 'programme.read' },
-  'GET /api/zones': { action: 'programme.read' },
-  'GET /api/zones/{id}/record': { action: 'programme.read' },
-  'GET /api/zones/{id}/record.xlsx': { action: 'ledger.export' },
-  'POST /api/accidents': { action: 'programme.manage' },
-  'POST /api/association-issues': { action: 'association.issue' },
-  'POST /api/association-issues/{id}/decision': { action: 'association.approve' },
-  'POST /api/campaigns': { action: 'programme.manage' },
-  'POST /api/campaigns/{id}/inspections': { action: 'programme.manage' },
-  'POST /api/drills': { action: 'programme.manage' },
-  'POST /api/licences': { action: 'programme.manage' },
-  'POST /api/zones': { action: 'programme.manage' },
-  'PUT /api/accidents/{id}': { action: 'programme.manage' },
-  'PUT /api/association-issues/approval': { action: 'association.approve' },
-  'PUT /api/campaigns/{id}': { action: 'programme.manage' },
-  'PUT /api/drills/{id}': { action: 'programme.manage' },
-  'PUT /api/licences/{id}': { action: 'programme.manage' },
-  'PUT /api/zones/{id}': { action: 'programme.manage' },
   'GET /api/regulations': { action: 'programme.read' },
   'PUT /api/regulations/{id}': { action: 'content.manage' },
   'POST /api/regulations/{id}/push': { action: 'content.manage' },
   'GET /api/import/templates/hazards.xlsx': { action: 'admin.read' },
   'POST /api/import/hazards': { action: 'admin.manage' },
-
-  // src/http/sensor-routes.ts
-  'GET /api/sensors/devices': { action: 'admin.read' },
-  'GET /api/sensors/stats': { action: 'admin.read' },
-  'POST /api/sensors/devices': { action: 'admin.manage' },
-  'POST /api/sensors/devices/import': { action: 'admin.manage' },
-  'POST /api/sensors/push': { signed: true, why: 'vendors push with an HMAC signature of the body (X-Sensor-Vendor/-Timestamp/-Signature), not a session' },
 }

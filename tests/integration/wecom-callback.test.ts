@@ -215,7 +215,7 @@ describe('messages', () => {
     const photos = await t.database.db.select().from(schema.hazardAttachments).where(eq(schema.hazardAttachments.hazardId, h.id))
     expect(photos).toHaveLength(1)
     const [file] = await t.database.db.select().from(schema.attachments).where(eq(schema.attachments.sha256, photos[0].sha256))
-    expect(Buffer.compare(file.bytes, png)).toBe(0)
+    expect(Buffer.compare(file.bytes!, png)).toBe(0)
   })
 
   it('a single chat: plain text needs no @, and a plain picture after 隐患 is attached', async () => {

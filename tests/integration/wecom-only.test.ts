@@ -136,7 +136,7 @@ describe('intelligent bot over the long connection', () => {
     const photos = await database.db.select().from(schema.hazardAttachments).where(eq(schema.hazardAttachments.hazardId, h.id))
     expect(photos).toHaveLength(1)
     const [file] = await database.db.select().from(schema.attachments).where(eq(schema.attachments.sha256, photos[0].sha256))
-    expect(Buffer.compare(file.bytes, png)).toBe(0)
+    expect(Buffer.compare(file.bytes!, png)).toBe(0)
     const reply = await ws.next((f) => f.cmd === 'aibot_respond_msg' && f.headers.req_id === 'req-lc-3')
     expect(reply.body?.stream?.content).toContain('已登记隐患 Y')
     // a message takes one stream reply: the second answer (the photo's) is a new message mentioning the sender

@@ -15,10 +15,10 @@ import type { Clock } from '../../core/clock.js'
 import type { Channel, InboundMessage, OutboundMessage, Pacer } from '../types.js'
 import { SendError } from '../send-error.js'
 import { markdownText } from './bot-common.js'
+import { ROBOT_ACCOUNT, ROBOT_CHANNEL } from '../../core/messages.js'
 import { createRobotSender, keyFingerprint, robotPacer, robotPayloads, type RobotMessage, type RobotPacer, type RobotSender } from './robot.js'
 
-export const ROBOT_CHANNEL = 'wecom-robot'
-export const ROBOT_ACCOUNT = 'robot'
+export { ROBOT_ACCOUNT, ROBOT_CHANNEL }
 const KEY_TTL_MS = 30_000
 
 export interface RobotPushOptions {
