@@ -10,8 +10,10 @@ import { TtlCache } from '../chat/concurrency.js'
 
 export type IngestOutcome = EventOutcome | 'heartbeat' | 'bad_payload' | 'unknown_device'
 
-const LAST_SEEN = `update devices d set last_seen_at = greatest(d.last_seen_at, v.at)
-  from unnest($1::text[], $2::text[], $3::timestamptz[]) as v(vendor, device, at)
+// times go as text[] (drizzle's postgres.js client passes timestamptz values through unserialised, so a
+// timestamptz[] parameter fails to bind there) and are cast in SQL
+const LAST_SEEN = `update devices d set last_seen_at = greatest(d.last_seen_at, v.at::timestamptz)
+  from unnest($1::text[], $2::text[], $3::text[]) as v(vendor, device, at)
   where d.vendor = v.vendor and d.vendor_device_id = v.device`
 
 /**

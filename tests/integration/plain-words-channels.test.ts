@@ -79,6 +79,8 @@ describe('WeCom intelligent bot', () => {
 describe('the simulator API', () => {
   const sim = async (method: 'GET' | 'POST', url: string, payload?: object) => {
     const r = await t.app.http.inject({ method, url, payload: payload as never })
+    // the API answers 202 before the router has the message: wait for its outcome, then for the replies
+    if (url === '/sim/api/messages' && r.statusCode === 202) await t.app.handled(r.json().messageId)
     await t.settle()
     return r
   }
