@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { schema, type Db } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
-import type { Clock } from '../core/clock.js'
+import { formatDate, type Clock } from '../core/clock.js'
 import { AppError } from '../core/errors.js'
 import { ACTIONS, authorize, ROLE_LABELS, type Action } from '../core/permissions.js'
 import { hazardHome, tellHome, voidedText } from '../services/hazard-home.js'
@@ -246,6 +246,7 @@ export function consoleRoutes(deps: {
         townshipName: t?.name ?? null,
         industries: a.industries,
         csrfToken: s?.csrfToken ?? null,
+        today: formatDate(clock.now()),
         can,
       }
     })

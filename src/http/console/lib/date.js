@@ -1,6 +1,6 @@
 // A date field with Chinese labels: the browser's date input (its calendar follows the page's zh-CN locale),
 // quick choices (今天, 明天, 一周后, 月底) and the chosen day written out as 2026年12月3日 星期四.
-import { h } from './dom.js'
+import { h, today } from './dom.js'
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六']
 
@@ -15,7 +15,7 @@ export function chineseDate(iso) {
 const iso = (d) => d.toISOString().slice(0, 10)
 /** today in Asia/Shanghai as a UTC-midnight Date, so adding days never crosses a time-zone edge */
 function todayDate() {
-  const [y, m, d] = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).split('-').map(Number)
+  const [y, m, d] = today().split('-').map(Number)
   return new Date(Date.UTC(y, m - 1, d))
 }
 const plusDays = (n) => {

@@ -1,5 +1,6 @@
 // DOM helpers every page uses. Nodes are built one by one, never from HTML strings: user text always becomes a
 // text node, so hostile input shows as typed.
+import { session } from './session.js'
 
 /** h('a', { href, class, onclick, 'data-testid': … }, child, …): children are nodes or text. */
 export function h(tag, attrs, ...children) {
@@ -53,5 +54,5 @@ export const select = (name, items, value, empty) =>
   )
 export const field = (text, input) => h('label', {}, text, input)
 export const formData = (form) => Object.fromEntries(new FormData(form).entries())
-/** today in the business time zone, YYYY-MM-DD */
-export const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+/** today in the business time zone, YYYY-MM-DD: the server's date (what it checks forms against), else the browser's */
+export const today = () => session.me?.today || new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })

@@ -1,6 +1,6 @@
 // Who is signed in and the words of the filters, loaded once by main.js before any page renders.
 export const session = {
-  /** GET /console/api/me: name, role, township, can[action], csrfToken */
+  /** GET /console/api/me: name, role, township, can[action], csrfToken, today (the server's date) */
   me: null,
   /** GET /console/api/options plus the businesses in reach */
   opts: null,

@@ -1,5 +1,5 @@
 // 报告: the Word documents.  API: GET /api/reports, /api/documents/*.docx, /api/stats/table.*
-import { h, show, fmtTime, field } from '../lib/dom.js'
+import { h, show, fmtTime, field, today } from '../lib/dom.js'
 import { api } from '../lib/api.js'
 import { tableOf } from '../lib/table.js'
 
@@ -7,8 +7,8 @@ async function reportsPage() {
   const r = await api('GET', '/api/plan/targets')
   const list = await api('GET', '/api/reports')
   const doc = (href, text, testid) => h('a', { class: 'button secondary', href, download: '', 'data-testid': testid }, text)
-  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
-  const [y, m] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))]
+  const now = today()
+  const [y, m] = [Number(now.slice(0, 4)), Number(now.slice(5, 7))]
   const lastMonth = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`
   const quarter = m <= 3 ? `${y - 1}Q4` : `${y}Q${Math.floor((m - 1) / 3)}`
   const period = h('input', { name: 'period', value: quarter, size: 8, 'data-testid': 'stats-period' })
