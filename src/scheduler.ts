@@ -39,9 +39,14 @@ export class Scheduler {
 
   constructor(private readonly d: SchedulerDeps) {}
 
-  /** Schedules the jobs (unless SCHEDULES_ENABLED is off) and catches up the latest missed period of each. */
-  async start(): Promise<void> {
-    if (!this.d.config.SCHEDULES_ENABLED) return
+  /**
+   * Schedules the jobs (unless SCHEDULES_ENABLED is off) and starts catching up the latest missed period of
+   * each in the background: start-up (and /health) does not wait for a month's Word report to be written.
+   * A database where no job ever ran is a first start: nothing was missed, nothing is caught up.
+   * Resolves with the catch-up's promise, for callers that want to wait for it (stop() waits for it too).
+   */
+  async start(): Promise<{ caughtUp: Promise<string[]> }> {
+    if (!this.d.config.SCHEDULES_ENABLED) return { caughtUp: Promise.resolve([]) }
     this.stopped = false
     for (const job of this.d.jobs) {
       const task = schedule(cronOf(job, this.d.config), () => this.track(this.fire(job, this.d.clock.now(), 'cron')), {
@@ -51,13 +56,25 @@ export class Scheduler {
       })
       this.tasks.push(task)
     }
-    await this.catchUp(this.d.clock.now())
+    const [ever] = await this.d.db.select({ job: schema.jobRuns.job }).from(schema.jobRuns).limit(1)
+    if (!ever) {
+      this.d.logger.info('first start on this database: no missed periods to catch up')
+      return { caughtUp: Promise.resolve([]) }
+    }
+    const caughtUp = this.track(
+      this.catchUp(this.d.clock.now()).catch((err: unknown) => {
+        this.d.logger.error({ err }, 'catching up missed periods failed; the next fires run as usual')
+        return [] as string[]
+      }),
+    )
+    return { caughtUp }
   }
 
   /** Runs, once, the latest missed period of each job whose `catchUp` says it is still relevant. */
   async catchUp(now: Date): Promise<string[]> {
     const ran: string[] = []
     for (const job of this.d.jobs) {
+      if (this.stopped) break
       if (!job.catchUp) continue
       const last = previousFire(cronOf(job, this.d.config), now)
       if (!last) continue

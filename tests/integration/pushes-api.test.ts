@@ -11,6 +11,7 @@ import { pushJobs as jobs } from '../../schedules/index.js'
 import type { Channel } from '../../src/channels/types.js'
 import { Scheduler } from '../../src/scheduler.js'
 import { systemClock } from '../../src/core/clock.js'
+import { testDatabase } from '../helpers/db.js'
 
 const ADMIN = { authorization: 'Bearer admin-token-0123456789' }
 const VIEWER = { authorization: 'Bearer viewer-token-0123456789' }
@@ -177,6 +178,32 @@ describe('pushes: content API, weather alerts, job claims and delivery rules', (
       expect(n).toBeGreaterThanOrEqual(2)
       await new Promise((r) => setTimeout(r, 1200))
       expect(periods.length).toBe(n)
+    })
+
+    it('when the app starts, then missed periods are caught up after start returns; on a database where nothing ever ran, nothing is', async () => {
+      const fresh = await testDatabase()
+      try {
+        const ran: string[] = []
+        const daily = { name: 'daily', cron: '0 0 9 * * *', period: (d: Date) => d.toISOString().slice(0, 10), catchUp: () => true, async run() {
+          ran.push('daily')
+        } }
+        const runner = (instanceId: string) =>
+          new Scheduler({ db: fresh.db, config: { ...t.config, SCHEDULES_ENABLED: true }, clock: t.clock, logger: pino({ level: 'silent' }), jobs: [daily], instanceId, kick: () => {} })
+        const first = runner('first')
+        expect(await (await first.start()).caughtUp).toEqual([])
+        await first.stop()
+        expect(ran).toEqual([])
+        expect(await fresh.db.select().from(schema.jobRuns)).toEqual([])
+        // once anything has run on the database, a restart catches up what it missed
+        await fresh.db.insert(schema.jobRuns).values({ job: 'other', period: 'p', instanceId: 'first', reason: 'manual', startedAt: t.clock.now() })
+        const again = runner('again')
+        const started = await again.start()
+        expect(await started.caughtUp).toEqual(['daily'])
+        await again.stop()
+        expect(ran).toEqual(['daily'])
+      } finally {
+        await fresh.close()
+      }
     })
 
     it('when a job fails, then its claim is rolled back and a later fire runs it', async () => {
