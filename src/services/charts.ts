@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { createRequire } from 'node:module'
-import * as echarts from 'echarts'
+import type * as echarts from 'echarts'
+import { echarts as echartsLib } from './lazy-libs.js'
 import { Resvg } from '@resvg/resvg-js'
 import { sql } from 'drizzle-orm'
 import { rows, type Tx } from '../../db/client.js'
@@ -32,7 +33,7 @@ export interface ChartImage {
 export function renderChart(option: echarts.EChartsOption, size: { width?: number; height?: number } = {}): ChartImage {
   const width = size.width ?? 800
   const height = size.height ?? 500
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height })
+  const chart = echartsLib().init(null, null, { renderer: 'svg', ssr: true, width, height })
   let svg: string
   try {
     chart.setOption({ animation: false, backgroundColor: '#ffffff', textStyle: { fontFamily: FONT_FAMILY }, ...option })

@@ -1,6 +1,7 @@
 import { PassThrough, Readable, type Writable } from 'node:stream'
 import { once } from 'node:events'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
+import { exceljs } from './lazy-libs.js'
 import { sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '../../db/client.js'
 import type { Actor } from '../core/permissions.js'
@@ -224,7 +225,7 @@ async function drained(s: Writable, out: Readable): Promise<void> {
  */
 export function ledgerXlsx(tx: Tx, actor: Actor, filter: LedgerFilter, now: Date, opts: ExportOptions & { title?: string; sheetRows?: number }): Readable {
   const out = new PassThrough({ highWaterMark: 256 * 1024 })
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
+  const wb = new (exceljs().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false })
   wb.creator = '商务安全生产群助手'
   wb.created = now
   const title = opts.title ?? '隐患台账'
@@ -287,7 +288,7 @@ const FIGURE_COLUMNS: [keyof Figures, string][] = [
 
 /** The statistics table as a small .xlsx: two header rows (本期 / 本年累计), one row per township or industry, a total. */
 export async function statsTableXlsx(t: StatsTable, now: Date): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook()
+  const wb = new (exceljs().Workbook)()
   wb.creator = '商务安全生产群助手'
   wb.created = now
   const ws = wb.addWorksheet('隐患统计表')

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
+import { exceljs } from './lazy-libs.js'
 import { eq, inArray, or } from 'drizzle-orm'
 import { schema, type Db } from '../../db/client.js'
 import { AppError } from '../core/errors.js'
@@ -61,7 +62,7 @@ function decode(buf: Buffer): string {
 
 /** The rows of the first sheet (xlsx) or the CSV, as text, header first. */
 export async function readTable(file: Buffer, filename: string): Promise<string[][]> {
-  const wb = new ExcelJS.Workbook()
+  const wb = new (exceljs().Workbook)()
   let ws: ExcelJS.Worksheet | undefined
   if (/\.csv$/i.test(filename)) {
     ws = await wb.csv.read(Readable.from([decode(file)]), { map: (v: unknown) => v } as never)

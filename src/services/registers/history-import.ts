@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
+import { exceljs } from '../lazy-libs.js'
 import { eq, sql } from 'drizzle-orm'
 import { schema, rows, type Db } from '../../../db/client.js'
 import { AppError } from '../../core/errors.js'
@@ -34,7 +35,7 @@ function cellOf(v: ExcelJS.CellValue): Cell {
 
 /** The first sheet (xlsx, dates kept as instants) or the CSV, header first. */
 export async function readHistoryTable(file: Buffer, filename: string): Promise<Cell[][]> {
-  const wb = new ExcelJS.Workbook()
+  const wb = new (exceljs().Workbook)()
   let ws: ExcelJS.Worksheet | undefined
   if (/\.csv$/i.test(filename)) {
     let s: string
@@ -234,7 +235,7 @@ export async function importHazardHistory(
 
 /** The template: the columns with one example row, to download from the console. */
 export async function hazardTemplateXlsx(): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook()
+  const wb = new (exceljs().Workbook)()
   const ws = wb.addWorksheet('隐患台账')
   ws.columns = HISTORY_HEADERS.map((h) => ({ header: h, width: ['隐患描述', '整改措施', '移交结果'].includes(h) ? 36 : 14 }))
   ws.getRow(1).font = { bold: true }

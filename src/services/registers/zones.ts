@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm'
-import ExcelJS from 'exceljs'
+import { exceljs } from '../lazy-libs.js'
 import { schema, rows, type Tx } from '../../../db/client.js'
 import { AppError } from '../../core/errors.js'
 import { endOfShanghaiDay, formatDate } from '../../core/clock.js'
@@ -187,7 +187,7 @@ const pct = (v: number | null) => (v === null ? '—' : `${v}%`)
 
 /** The zone's record as a workbook for the assessment: a summary sheet and one row per member business. */
 export async function zoneRecordXlsx(r: ZoneRecord, now: Date): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook()
+  const wb = new (exceljs().Workbook)()
   wb.created = now
   const s = wb.addWorksheet('汇总')
   s.columns = [{ width: 28 }, { width: 40 }]
