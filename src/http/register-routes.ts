@@ -19,7 +19,8 @@ import { createZone, listZones, updateZone, zoneRecord, zoneRecordXlsx } from '.
 import { attachment } from './ledger-routes.js'
 import type { Channel } from '../channels/types.js'
 import multipart from '@fastify/multipart'
-import { hazardTemplateXlsx, importHazardHistory, readHistoryTable } from '../services/registers/history-import.js'
+import { hazardTemplateXlsx, importHazardHistory, readHistoryTable, type HistoryImportResult } from '../services/registers/history-import.js'
+import { HISTORY_KINDS, historyKindOf, historyLabel, historyTemplateXlsx, historyUnit, importHistory } from '../services/registers/history-records.js'
 import { editRegulation, listRegulations, pushRegulation } from '../services/registers/regulations.js'
 import { approvalRequired, decide, issue, listIssues, setApprovalRequired } from '../services/registers/associations.js'
 import type { Sender } from '../services/notices.js'
@@ -68,6 +69,14 @@ const zoneBody = z.object({
   businessIds: z.array(z.number().int().positive()).max(2000).default([]),
 })
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+/** What an import (or its dry run) says, short: how many come in, how many were there already, or which rows to fix. */
+function importMessage(r: HistoryImportResult, checkedUnit: string, doneUnit: string): string {
+  const there = r.skipped ? `，${r.skipped} 行系统里已有（跳过）` : ''
+  if (!r.ok) return `有 ${r.errors.length} 行需要修改（第 ${r.errors.slice(0, 5).map((e) => e.row).join('、')}${r.errors.length > 5 ? '…' : ''} 行），整批未导入`
+  if (r.dryRun) return `校验通过：${r.valid} ${checkedUnit}可以导入${there}`
+  return r.created ? `已导入 ${r.created} ${doneUnit}${there}` : `没有新的记录：${r.skipped} 行系统里都已有`
+}
 
 const instant = z.iso.datetime({ offset: true, error: '时间格式应为 2026-12-10T09:00:00+08:00' }).transform((v) => new Date(v))
 const issueBody = z.object({
@@ -154,12 +163,40 @@ export function registerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
         const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true'
         const w = who(req)
         const r = await importHazardHistory(db, table, { dryRun, now: clock.now(), audit: { ...w, fileName: part.filename } })
-        const message = r.ok
-          ? dryRun
-            ? `校验通过：${r.valid} 条隐患可以导入`
-            : `已导入 ${r.created} 条历史隐患`
-          : `有 ${r.errors.length} 行需要修改（第 ${r.errors.slice(0, 5).map((e) => e.row).join('、')}${r.errors.length > 5 ? '…' : ''} 行），整批未导入`
-        return reply.code(r.ok ? 200 : 422).send({ ...r, message })
+        return reply.code(r.ok ? 200 : 422).send({ ...r, message: importMessage(r, '条隐患', '条历史隐患') })
+      },
+    )
+    const kindParam = z.object({ kind: z.enum(HISTORY_KINDS, { error: `可导入：${HISTORY_KINDS.join('、')}` }) })
+    app.get(
+      '/api/import/history/:kind/template.xlsx',
+      { preValidation: can('admin.read'), schema: { ...secured, tags: ['registers'], summary: '历史记录导入模板（.xlsx）：inspections 专项检查、trainings 培训签到、selfchecks 自查记录、responsibility 全员安全生产责任制', params: kindParam } },
+      async (req, reply) => {
+        const kind = historyKindOf(req.params.kind)
+        return reply.type(XLSX).header('content-disposition', attachment(`历史${historyLabel(kind)}导入模板.xlsx`)).send(await historyTemplateXlsx(kind))
+      },
+    )
+    app.post(
+      '/api/import/history/:kind',
+      {
+        preValidation: can('admin.manage'),
+        schema: {
+          ...secured,
+          tags: ['registers'],
+          summary: '导入2024–2026年的历史专项检查、培训签到、自查记录或责任制（multipart 字段 file；?dryRun=1 只校验）。全部通过才导入，否则逐行报告；已有的记录跳过',
+          params: kindParam,
+          querystring: z.object({ dryRun: z.enum(['1', '0', 'true', 'false']).optional() }),
+        },
+      },
+      async (req, reply) => {
+        const kind = historyKindOf(req.params.kind)
+        if (!req.isMultipart()) throw new AppError('usage', '请用 multipart/form-data 上传，文件放在 file 字段')
+        const part = await req.file()
+        if (!part || part.fieldname !== 'file') throw new AppError('usage', '没有收到文件：请把 .xlsx 或 .csv 文件放在 file 字段上传')
+        const table = await readHistoryTable(await part.toBuffer(), part.filename)
+        const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true'
+        const r = await importHistory(db, kind, table, { dryRun, now: clock.now(), audit: { ...who(req), fileName: part.filename } })
+        const unit = `${historyUnit(kind)}${historyLabel(kind)}`
+        return reply.code(r.ok ? 200 : 422).send({ ...r, message: importMessage(r, unit, unit) })
       },
     )
 

@@ -225,4 +225,6 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/regulations/{id}/push': { action: 'content.manage' },
   'GET /api/import/templates/hazards.xlsx': { action: 'admin.read' },
   'POST /api/import/hazards': { action: 'admin.manage' },
+  'GET /api/import/history/{kind}/template.xlsx': { action: 'admin.read', params: () => ({ kind: 'inspections' }) },
+  'POST /api/import/history/{kind}': { action: 'admin.manage', params: () => ({ kind: 'trainings' }) },
 }
