@@ -20,7 +20,7 @@ import { attachment } from './ledger-routes.js'
 import type { Channel } from '../channels/types.js'
 import multipart from '@fastify/multipart'
 import { hazardTemplateXlsx, importHazardHistory, readHistoryTable, type HistoryImportResult } from '../services/registers/history-import.js'
-import { HISTORY_KINDS, historyKindOf, historyLabel, historyTemplateXlsx, historyUnit, importHistory } from '../services/registers/history-records.js'
+import { HISTORY_KINDS, historyExportXlsx, historyKindOf, historyLabel, historyTemplateXlsx, historyUnit, importHistory } from '../services/registers/history-records.js'
 import { editRegulation, listRegulations, pushRegulation } from '../services/registers/regulations.js'
 import { approvalRequired, decide, issue, listIssues, setApprovalRequired } from '../services/registers/associations.js'
 import type { Sender } from '../services/notices.js'
@@ -204,6 +204,19 @@ export function registerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
       async (req, reply) => {
         const kind = historyKindOf(req.params.kind)
         return reply.type(XLSX).header('content-disposition', attachment(`历史${historyLabel(kind)}导入模板.xlsx`)).send(await historyTemplateXlsx(kind))
+      },
+    )
+    app.get(
+      '/api/import/history/:kind/export.xlsx',
+      {
+        preValidation: can('admin.manage'),
+        schema: { ...secured, tags: ['registers'], summary: '把系统里的专项检查、培训签到、自查记录或责任制按导入模板导出（.xlsx，可导入另一套系统）', params: kindParam },
+      },
+      async (req, reply) => {
+        const kind = historyKindOf(req.params.kind)
+        const { xlsx, rows } = await historyExportXlsx(db, kind)
+        await db.transaction((tx) => audit(tx, req, `history.export.${kind}`, kind, null, { rows }))
+        return reply.type(XLSX).header('content-disposition', attachment(`${historyLabel(kind)}-导出.xlsx`)).send(xlsx)
       },
     )
     app.post(

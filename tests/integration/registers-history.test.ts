@@ -1,6 +1,8 @@
-import { describe, it, expect } from 'vitest'
+import { describe, it, expect, afterAll } from 'vitest'
 import { schema } from '../../db/client.js'
 import { useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
+import { testDatabase, type TestDatabase } from '../helpers/db.js'
+import { historyExportXlsx, importHistory, type HistoryKind } from '../../src/services/registers/history-records.js'
 import { readHistoryTable } from '../../src/services/registers/history-import.js'
 import { bundledPlans, planTargets } from '../../src/services/plans.js'
 import { trainingCoverage } from '../../src/services/programmes/trainings.js'
@@ -157,6 +159,44 @@ describe('importing the history of inspections, trainings, self-checks and respo
     const clash = await post('responsibility', '责任制2.csv', csv(['单位,状态,报送日期', '红山羊汤馆,已修订,2025-04-01']))
     expect(clash.statusCode).toBe(422)
     expect(clash.json().errors[0].message).toBe('系统里这家单位已有责任制记录（已修订待核验），与表中不同：请在“责任制”页核对')
+  })
+
+  let empty: TestDatabase | undefined
+  afterAll(async () => empty?.close())
+
+  it('when each kind is exported in its template and imported into an empty database, then the records there are the same', async () => {
+    const db = t.database.db
+    // records the system made itself, beside the imported ones
+    const [tr] = await db
+      .insert(schema.trainings)
+      .values({ topic: '成品油行业安全培训', startsAt: new Date('2025-04-08T01:00:00Z'), endsAt: new Date('2025-04-08T03:00:00Z'), link: 'https://meeting.example/123', audience: 'principals', targetIndustries: ['refined_oil', 'scrap_vehicle'], checkinCode: '1234', createdBy: '李明' })
+      .returning()
+    await db.insert(schema.trainingAttendance).values({ trainingId: tr.id, personId: s.otherOwner.id, at: new Date('2025-04-08T01:05:00Z') })
+    await db.insert(schema.selfChecks).values({ businessId: s.shop.id, checklistKey: 'catering-gas', title: '燃气自查', items: ['燃气阀门是否关闭', '软管是否老化，有无裂纹', '报警器是否通电'], answers: { 1: true, 2: false, 3: true }, status: 'done', startedAt: new Date('2025-09-01T02:00:00Z'), completedAt: new Date('2025-09-01T02:10:00Z') })
+    await db.insert(schema.specialInspections).values({ plannedOn: '2025-10-01', doneOn: '2025-10-09', theme: '国庆节前联合检查', departments: ['消防救援', '市场监管'], businessIds: [s.shop.id, s.other.id], note: '发现隐患2处', createdBy: '李明' })
+
+    empty = await testDatabase()
+    await empty.db.insert(schema.jurisdictions).values(await db.select().from(schema.jurisdictions))
+    await empty.db.insert(schema.businesses).values(await db.select().from(schema.businesses))
+    await empty.db.insert(schema.people).values(await db.select().from(schema.people))
+    await empty.db.insert(schema.memberships).values(await db.select().from(schema.memberships))
+    const tables = { inspections: schema.specialInspections, trainings: schema.trainingAttendance, selfchecks: schema.selfChecks, responsibility: schema.responsibilitySystems }
+    for (const kind of ['inspections', 'trainings', 'selfchecks', 'responsibility'] as HistoryKind[]) {
+      const out = await t.app.http.inject({ url: `/api/import/history/${kind}/export.xlsx`, headers: ADMIN })
+      expect(out.statusCode).toBe(200)
+      const table = await readHistoryTable(out.rawPayload, `${kind}.xlsx`)
+      const r = await importHistory(empty.db, kind, table, { dryRun: false, now: t.clock.now(), audit: { actorKind: 'token', actorName: '管理员', fileName: `${kind}.xlsx` } })
+      expect(r.errors, kind).toEqual([])
+      // the same records: the export of the new database is the export of the old one, row for row
+      const back = await readHistoryTable((await historyExportXlsx(empty.db, kind)).xlsx, 'back.xlsx')
+      expect(back, kind).toEqual(table)
+      expect((await empty.db.select().from(tables[kind])).length, kind).toBe((await db.select().from(tables[kind])).length)
+    }
+    expect(await empty.db.select().from(schema.trainings)).toHaveLength(3)
+    // and the plan's figures read the same from both
+    const plan = bundledPlans()[0]
+    const judge = async (d: typeof db) => (await planTargets(d, plan, new Date('2025-12-31T12:00:00+08:00'))).filter((x) => x.metric !== 'milestone').map((x) => [x.key, x.done])
+    expect(await judge(empty.db)).toEqual(await judge(db))
   })
 
   it('when an officer (not an admin) uploads a history file, then it is refused', async () => {

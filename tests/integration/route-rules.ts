@@ -234,5 +234,6 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/publicity': { action: 'programme.manage' },
   'PUT /api/publicity/{id}': { action: 'programme.manage' },
   'GET /api/import/history/{kind}/template.xlsx': { action: 'admin.read', params: () => ({ kind: 'inspections' }) },
+  'GET /api/import/history/{kind}/export.xlsx': { action: 'admin.manage', params: () => ({ kind: 'responsibility' }) },
   'POST /api/import/history/{kind}': { action: 'admin.manage', params: () => ({ kind: 'trainings' }) },
 }

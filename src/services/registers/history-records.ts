@@ -3,8 +3,8 @@ import ExcelJS from 'exceljs'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { schema, rows, type Db, type Tx } from '../../../db/client.js'
 import { AppError } from '../../core/errors.js'
-import { formatDate } from '../../core/clock.js'
-import { DEPARTMENTS, INDUSTRIES, INDUSTRY_WORDS, type Industry } from '../../core/domain.js'
+import { formatDate, formatDateTime } from '../../core/clock.js'
+import { DEPARTMENTS, INDUSTRIES, INDUSTRY_WORDS, industryLabel, type Industry } from '../../core/domain.js'
 import { recordAudit, type AuditEntry } from '../audit.js'
 import type { ImportError } from '../import.js'
 import { EARLIEST, cellText, instantOf, sheetBody, type Cell, type HistoryImportResult } from './history-import.js'
@@ -50,6 +50,8 @@ interface Sheet<R> {
   existing(db: Db, dir: Directory): Promise<Set<string>>
   /** writes the new records, returns the ids made */
   write(tx: Tx, records: R[], now: Date): Promise<(number | string)[]>
+  /** the records in the system, as rows of the template (an export imports back as it was) */
+  rows(db: Db, dir: Directory): Promise<string[][]>
 }
 
 const t = (get: Get, h: string) => cellText(get(h))
@@ -159,6 +161,11 @@ const inspections: Sheet<InspectionRecord> = {
       .returning({ id: schema.specialInspections.id })
     return made.map((m) => m.id)
   },
+  async rows(db, dir) {
+    const r = await db.select().from(schema.specialInspections).orderBy(schema.specialInspections.doneOn, schema.specialInspections.id)
+    const name = (id: number) => dir.businesses.find((b) => b.id === id)?.name ?? ''
+    return r.filter((x) => x.doneOn).map((x) => [x.theme, x.plannedOn, x.doneOn!, x.departments.join('、'), x.businessIds.map(name).join('、'), x.note ?? ''])
+  },
 }
 
 /* ---------- 培训及签到 ---------- */
@@ -183,6 +190,7 @@ const AUDIENCES: Record<string, TrainingRecord['audience']> = {
   全部: 'all',
   '': 'all',
 }
+const AUDIENCE_LABELS: Record<TrainingRecord['audience'], string> = { officials: '乡镇街安全管理人员', principals: '企业主要负责人', all: '全部' }
 const trainingKey = (topic: string, startsAt: Date) => `${topic}|${startsAt.getTime()}`
 
 const trainings: Sheet<TrainingRecord> = {
@@ -281,6 +289,24 @@ const trainings: Sheet<TrainingRecord> = {
     }
     return ids
   },
+  async rows(db, dir) {
+    const list = await db.select().from(schema.trainings).orderBy(schema.trainings.startsAt, schema.trainings.id)
+    const att = await db.select().from(schema.trainingAttendance)
+    const out: string[][] = []
+    for (const tr of list) {
+      const base = [tr.topic, formatDateTime(tr.startsAt), formatDateTime(tr.endsAt), tr.place ?? tr.link ?? '', AUDIENCE_LABELS[tr.audience], tr.targetIndustries.map(industryLabel).join('、')]
+      const mine = att.filter((a) => a.trainingId === tr.id).sort((a, b) => a.personId - b.personId)
+      if (!mine.length) out.push([...base, '', ''])
+      for (const a of mine) {
+        const p = dir.people.find((x) => x.id === a.personId)
+        const namesakes = dir.people.filter((x) => x.name === p?.name).length
+        const m = dir.memberships.find((x) => x.personId === a.personId)
+        // the unit only when a namesake makes it needed (and the person has one)
+        out.push([...base, p?.name ?? '', namesakes > 1 && m ? (dir.businesses.find((b) => b.id === m.businessId)?.name ?? '') : ''])
+      }
+    }
+    return out
+  },
 }
 
 /* ---------- 自查自改 ---------- */
@@ -302,7 +328,7 @@ const selfchecks: Sheet<SelfCheckRecord> = {
   example: ['（单位名称）', '2025-05-20', '餐饮场所燃气安全自查表', '12', '燃气软管老化；报警器未通电'],
   notes: [
     '必填：单位、自查日期（2024-01-01 以后）。单位须是系统里已有的经营主体。',
-    '检查项数：这次自查一共查了几项（不填按不合格项数计）；不合格项：每项一句，用分号隔开，全部合格不填。',
+    '检查项数：这次自查一共查了几项（不填按不合格项数计）；不合格项：每项一句，用分号（；）隔开，全部合格不填。',
     '不合格项只作记录；要进隐患台账的，请用隐患台账模板导入。',
   ],
   check(get, dir, now) {
@@ -311,7 +337,7 @@ const selfchecks: Sheet<SelfCheckRecord> = {
     const at = dateOf(get, '自查日期', p, now, true)
     const title = t(get, '自查表') || '自查自改（历史记录）'
     tooLong(get, p, { 自查表: 60, 不合格项: 1000 })
-    const failed = list(t(get, '不合格项').replace(/[、,，]/g, '；'))
+    const failed = t(get, '不合格项').split(/[；;\n]+/).map((x) => x.trim()).filter(Boolean)
     const nWord = t(get, '检查项数')
     const n = nWord === '' ? failed.length : Number(nWord)
     if (nWord !== '' && (!Number.isInteger(n) || n < 1 || n > 200)) p.push(`检查项数“${nWord}”应为 1 到 200 的整数`)
@@ -336,6 +362,18 @@ const selfchecks: Sheet<SelfCheckRecord> = {
       .values(records.map((r) => ({ businessId: r.businessId, checklistKey: 'history', title: r.title, items: r.items, answers: r.answers, status: 'done' as const, startedAt: r.at, completedAt: r.at })))
       .returning({ id: schema.selfChecks.id })
     return made.map((m) => m.id)
+  },
+  async rows(db, dir) {
+    const list = await db.select().from(schema.selfChecks).where(eq(schema.selfChecks.status, 'done')).orderBy(schema.selfChecks.completedAt, schema.selfChecks.id)
+    return list.map((c) => {
+      const failed = c.items.filter((_, i) => c.answers[String(i + 1)] === false)
+      // an imported check keeps its passed items as one line (其余 N 项合格)
+      const n = c.items.reduce((sum, item, i) => {
+        const m = /^其余 (\d+) 项合格$/.exec(item)
+        return sum + (m && c.answers[String(i + 1)] !== false ? Number(m[1]) : 1)
+      }, 0)
+      return [dir.businesses.find((b) => b.id === c.businessId)?.name ?? '', formatDate(c.completedAt!), c.title, String(n), failed.join('；')]
+    })
   },
 }
 
@@ -399,6 +437,19 @@ const responsibility: Sheet<ResponsibilityRecord> = {
           setWhere: sql`${schema.responsibilitySystems.status} = 'not_started'`,
         })
     return records.map((r) => r.businessId)
+  },
+  async rows(db, dir) {
+    const list = await db.select().from(schema.responsibilitySystems).orderBy(schema.responsibilitySystems.businessId)
+    return list
+      .filter((r) => r.status !== 'not_started' && r.submittedAt)
+      .map((r) => [
+        dir.businesses.find((b) => b.id === r.businessId)?.name ?? '',
+        r.status === 'verified' ? '已核验' : '已修订',
+        formatDate(r.submittedAt!),
+        r.verifiedAt ? formatDate(r.verifiedAt) : '',
+        r.status === 'verified' ? (r.verifiedByName ?? '') : '',
+        r.note ?? '',
+      ])
   },
 }
 
@@ -485,19 +536,26 @@ export async function importHistory(
   return { ok: true, dryRun: false, created: out.length, skipped, valid: out.length, errors }
 }
 
-/** A kind's template: its columns, one example row and a sheet of notes. */
-export async function historyTemplateXlsx(kind: HistoryKind): Promise<Buffer> {
+/** The records of a kind in the system, in its template's layout: imported into an empty system, they come back the same. */
+export async function historyExportXlsx(db: Db, kind: HistoryKind): Promise<{ xlsx: Buffer; rows: number }> {
+  const rows = await SHEETS[kind].rows(db, await directory(db))
+  return { xlsx: await historyTemplateXlsx(kind, rows), rows: rows.length }
+}
+
+/** A kind's template: its columns, one example row (or the rows given) and a sheet of notes. */
+export async function historyTemplateXlsx(kind: HistoryKind, rows?: string[][]): Promise<Buffer> {
   const sheet = SHEETS[kind]
   const wb = new ExcelJS.Workbook()
   const ws = wb.addWorksheet(sheet.sheetName)
   ws.columns = sheet.headers.map((h) => ({ header: h, width: 18 }))
   ws.getRow(1).font = { bold: true }
-  ws.addRow(sheet.example)
+  if (rows) ws.addRows(rows)
+  else ws.addRow(sheet.example)
   const notes = wb.addWorksheet('填写说明')
   notes.addRows([
     ...sheet.notes.map((n) => [n]),
     ['整批导入：任何一行有误，整批不导入，并逐行列出问题；先点“只校验”看问题。重复导入同一文件，已有的记录跳过。'],
-    ['示例行请删除后再导入。'],
+    [rows ? '这是系统导出的记录，可直接导入另一套系统。' : '示例行请删除后再导入。'],
   ])
   return Buffer.from(await wb.xlsx.writeBuffer())
 }

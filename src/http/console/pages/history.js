@@ -1,7 +1,7 @@
 // 历史数据导入: the bureau's 2024–2026 Excel ledgers (hazards, special inspections, training sign-in sheets,
 // self-checks, responsibility systems), each from its template, checked first, all-or-nothing, every bad row
 // listed, rows already in the system skipped.  API: GET /api/import/templates/hazards.xlsx,
-// GET /api/import/history/{kind}/template.xlsx, POST /api/import/hazards, POST /api/import/history/{kind}
+// GET /api/import/history/{kind}/template.xlsx and export.xlsx, POST /api/import/hazards, POST /api/import/history/{kind}
 import { h, show, noticeBox, errorBox, select, field } from '../lib/dom.js'
 import { upload, fileInput } from '../lib/upload.js'
 import { dataTable } from '../lib/table.js'
@@ -20,10 +20,14 @@ export default function render() {
   const kind = select('kind', KINDS, 'hazards')
   kind.setAttribute('data-testid', 'history-kind')
   const template = h('a', { href: KINDS[0].template, 'data-testid': 'history-template' }, `下载${KINDS[0].label}模板`)
+  // the system's own records in the template's layout (hazards: the ledger export has that layout)
+  const exportLink = h('a', { href: '/api/ledger/export.xlsx', 'data-testid': 'history-export' }, `导出系统里的${KINDS[0].label}`)
   const current = () => KINDS.find((k) => k.value === kind.value) || KINDS[0]
   kind.addEventListener('change', () => {
     template.setAttribute('href', current().template)
     template.textContent = `下载${current().label}模板`
+    exportLink.setAttribute('href', current().value === 'hazards' ? '/api/ledger/export.xlsx' : `/api/import/history/${current().value}/export.xlsx`)
+    exportLink.textContent = `导出系统里的${current().label}`
     result.replaceChildren()
   })
   const send = async (dryRun) => {
@@ -43,7 +47,7 @@ export default function render() {
   show(
     h('h1', {}, '历史数据导入'),
     h('p', {}, '导入系统上线前（2024–2026年）的台账：隐患、专项检查、培训签到、自查记录、责任制。先选种类、下载模板按列填写（隐患也可直接上传本系统导出的台账）。先点“只校验”看问题；整个文件全部通过才导入，有错时一条也不导入，并逐行列出问题。同一文件再导入，已有的记录跳过。导入的记录和系统里的记录一样计入统计和规划目标。'),
-    h('div', { class: 'row' }, field('种类', kind), template),
+    h('div', { class: 'row' }, field('种类', kind), template, exportLink),
     h('div', { class: 'row' }, input, h('button', { type: 'button', class: 'secondary', 'data-testid': 'history-check', onclick: () => send(true) }, '只校验'), h('button', { type: 'button', 'data-testid': 'history-import', onclick: () => send(false) }, '导入')),
     result,
   )
