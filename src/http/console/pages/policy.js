@@ -26,7 +26,7 @@ const fields = (p = {}) => [
   { name: 'businessId', label: '单位', type: 'select', required: true, options: (session.opts.businesses || []).map((b) => ({ value: b.id, label: b.name })), value: p.businessId, testid: 'policy-business' },
   { name: 'safetyRequirement', label: '其中的安全生产要求', type: 'textarea', required: true, min: 4, max: 500, value: p.safetyRequirement, testid: 'policy-requirement' },
   { name: 'document', label: '文件编号', max: 100, value: p.document },
-  { name: 'decidedOn', label: '决定日期', type: 'date', required: true, value: p.decidedOn || today() },
+  { name: 'decidedOn', label: '决定日期', type: 'date', required: true, value: p.decidedOn || today(), testid: 'policy-date' },
   { name: 'outcome', label: '结果', type: 'select', required: true, options: OUTCOMES, value: p.outcome || 'supported', testid: 'policy-outcome' },
   { name: 'reason', label: '不予支持的原因', max: 500, value: p.reason, testid: 'policy-reason' },
 ]

@@ -20,7 +20,7 @@ const FORMS = ['进企业', '进农村', '进社区', '进学校', '进家庭', 
 const fields = (a = {}) => [
   { name: 'kind', label: '类型', type: 'select', required: true, options: KINDS, value: a.kind, testid: 'publicity-kind' },
   { name: 'title', label: '活动名称', required: true, min: 2, max: 60, value: a.title, testid: 'publicity-title' },
-  { name: 'heldOn', label: '日期', type: 'date', required: true, value: a.heldOn || today() },
+  { name: 'heldOn', label: '日期', type: 'date', required: true, value: a.heldOn || today(), testid: 'publicity-date' },
   { name: 'townshipId', label: '乡镇街（不选为全市）', type: 'select', options: [{ value: '', label: '全市' }, ...townshipOptions()], value: a.townshipId ?? '', testid: 'publicity-township' },
   { name: 'businessId', label: '承办单位（可不选）', type: 'select', options: [{ value: '', label: '—' }, ...(session.opts.businesses || []).map((b) => ({ value: b.id, label: b.name }))], value: a.businessId ?? '' },
   { name: 'organiser', label: '主办', required: true, min: 2, max: 60, value: a.organiser || '市商务局', testid: 'publicity-organiser' },
