@@ -12,7 +12,7 @@ import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
 /**
  * 产业政策 (方案 3), 宣传活动 (方案 12) and the history import of the other kinds in a real browser: a measure for
  * an excluded business refused, a publicity activity recorded and summed up, a training sign-in sheet with a bad
- * row listed and a good one imported; the 红山 officer sees only the city-wide and 红山's activities.
+ * row listed and a good one imported, a drill corrected; the 红山 officer sees only the city-wide and 红山's activities.
  */
 describe('产业政策, 宣传活动 and 历史数据 pages in Chromium', () => {
   let t: TestApp
@@ -94,6 +94,22 @@ describe('产业政策, 宣传活动 and 历史数据 pages in Chromium', () => 
     await byTestId('history-import').click()
     await expect.poll(() => byTestId('history-result').textContent(), WAIT).toContain('已导入 1 行培训签到')
     expect(await t.database.db.select().from(schema.trainingAttendance)).toHaveLength(1)
+  })
+
+  it('when the clerk records a drill and corrects its number of people, then the record shows the correction', async () => {
+    await page.goto(`${base}/console#/drills?year=2026`)
+    await byTestId('drill-new').click()
+    await byTestId('drill-business').selectOption({ label: '城关老街饭店' })
+    await byTestId('drill-kind').fill('疏散演练')
+    await byTestId('drill-date').fill('2026-11-18')
+    await byTestId('drill-people').fill('12')
+    await byTestId('drill-form-submit').click()
+    await expect.poll(() => byTestId('drills-table').textContent(), WAIT).toContain('疏散演练')
+    await byTestId('drill-edit').first().click()
+    await byTestId('drill-people').fill('15')
+    await byTestId('drill-form-submit').click()
+    await expect.poll(async () => (await t.database.db.select().from(schema.drills))[0]?.participants, WAIT).toBe(15)
+    await expect.poll(() => byTestId('drills-table').textContent(), WAIT).toContain('疏散演练15')
   })
 
   it('when the 红山 officer opens 宣传活动, then the city-wide activity is listed and 城关’s is not', async () => {
