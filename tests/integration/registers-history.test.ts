@@ -1,5 +1,6 @@
 import { describe, it, expect, afterAll } from 'vitest'
 import { schema } from '../../db/client.js'
+import { fileUpload } from '../helpers/multipart.js'
 import { useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
 import { testDatabase, type TestDatabase } from '../helpers/db.js'
 import { historyExportXlsx, importHistory, type HistoryKind } from '../../src/services/registers/history-records.js'
@@ -9,11 +10,7 @@ import { trainingCoverage } from '../../src/services/programmes/trainings.js'
 
 const ADMIN = { authorization: 'Bearer admin-token-0123456789' }
 
-function upload(name: string, bytes: Buffer) {
-  const boundary = '----hist' + Math.random().toString(16).slice(2)
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${encodeURIComponent(name)}"\r\nContent-Type: application/octet-stream\r\n\r\n`)
-  return { payload: Buffer.concat([head, bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]), headers: { ...ADMIN, 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
+const upload = (name: string, bytes: Buffer) => fileUpload(name, bytes, ADMIN)
 const csv = (lines: string[]) => Buffer.from(lines.join('\n'))
 
 /** 2024–2025 records other than hazards, from the bureau's Excel: inspections, trainings with attendance, self-checks, responsibility systems. */

@@ -1,6 +1,7 @@
 import { describe, it, expect, afterAll } from 'vitest'
 import { like } from 'drizzle-orm'
 import { schema } from '../../db/client.js'
+import { fileUpload } from '../helpers/multipart.js'
 import { useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
 import { testDatabase, type TestDatabase } from '../helpers/db.js'
 import { seedLedger } from '../helpers/ledger-data.js'
@@ -11,12 +12,7 @@ import type { Actor } from '../../src/core/permissions.js'
 const ADMIN = { authorization: 'Bearer admin-token-0123456789' }
 const admin: Actor = { role: 'admin', personId: null, identityId: null, businessIds: [], townshipId: null, industries: [] }
 
-/** A multipart body with one file field. */
-function upload(name: string, bytes: Buffer) {
-  const boundary = '----reg' + Math.random().toString(16).slice(2)
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${encodeURIComponent(name)}"\r\nContent-Type: application/octet-stream\r\n\r\n`)
-  return { payload: Buffer.concat([head, bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]), headers: { ...ADMIN, 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
+const upload = (name: string, bytes: Buffer) => fileUpload(name, bytes, ADMIN)
 
 /** What two ledgers must agree on: everything but ids, codes and photos, times to the minute. */
 const comparable = (items: LedgerItem[]) =>

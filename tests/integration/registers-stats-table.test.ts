@@ -1,15 +1,12 @@
 import { describe, it, expect, beforeAll } from 'vitest'
 import ExcelJS from 'exceljs'
+import { fileUpload } from '../helpers/multipart.js'
 import { useSeededApp, type Seed, type TestApp } from '../helpers/app.js'
 import { consoleUser, signInAs, type Session } from '../helpers/console.js'
 
 const ADMIN = { authorization: 'Bearer admin-token-0123456789' }
 
-function upload(name: string, bytes: Buffer) {
-  const boundary = '----st' + Math.random().toString(16).slice(2)
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`)
-  return { payload: Buffer.concat([head, bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]), headers: { ...ADMIN, 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
+const upload = (name: string, bytes: Buffer) => fileUpload(name, bytes, ADMIN)
 
 /** The quarterly/yearly hazard statistics table (安监总局令第16号) limited to a campaign or a zone. */
 describe('the statistics table by campaign and by zone', () => {
