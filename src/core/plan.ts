@@ -62,6 +62,8 @@ export const REPORT_BLOCKS = {
   licences: '成品油流通、报废机动车回收拆解许可',
   drills: '应急演练',
   accidents: '安全生产事故',
+  policy_supports: '产业政策中的安全生产要求（餐饮业高质量发展、老字号、县域商业）',
+  publicity: '安全生产月、安全宣传“五进”等宣传活动',
 } as const
 export type ReportBlock = keyof typeof REPORT_BLOCKS
 

@@ -76,8 +76,8 @@ export function documentRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
       async (req, reply) => {
         const q = parseQuery(statsTableSchema, req.query, '统计条件')
         const doc = await statsTableDocx(db, actorOf(req), q, clock.now(), base(req))
-        await audit(req, 'stats.export', { format: 'docx', period: q.period, by: q.by })
-        return reply.type(DOCX).header('content-disposition', attachment(`隐患统计表-${doc.label}-${q.by === 'township' ? '按乡镇街' : '按行业'}.docx`)).send(doc.docx)
+        await audit(req, 'stats.export', { format: 'docx', period: q.period, by: q.by, campaign: q.campaign ?? null, zoneId: q.zoneId ?? null })
+        return reply.type(DOCX).header('content-disposition', attachment(`隐患统计表-${doc.label}${doc.table.slice ? `-${doc.table.slice.name}` : ""}-${q.by === 'township' ? '按乡镇街' : '按行业'}.docx`)).send(doc.docx)
       },
     )
 

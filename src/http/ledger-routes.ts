@@ -100,7 +100,7 @@ export function ledgerRoutes(deps: {
 
     app.get(
       '/api/stats/table',
-      { preValidation: can('admin.read'), schema: { ...secured, tags: ['stats'], summary: '季度/年度隐患统计表（period=2026Q3|2026，by=township|industry）' } },
+      { preValidation: can('admin.read'), schema: { ...secured, tags: ['stats'], summary: '季度/年度隐患统计表（period=2026Q3|2026，by=township|industry；campaign 专项行动名称、zoneId 园区基地：只算其隐患）' } },
       async (req) => statsTable(db, actorOf(req), parseQuery(statsTableSchema, req.query, '统计条件'), clock.now()),
     )
 
@@ -111,8 +111,8 @@ export function ledgerRoutes(deps: {
         const q = parseQuery(statsTableSchema, req.query, '统计条件')
         const now = clock.now()
         const t = await statsTable(db, actorOf(req), q, now)
-        await audit(req, 'stats.export', { format: 'xlsx', period: q.period, by: q.by })
-        const name = `隐患统计表-${t.label}-${q.by === 'township' ? '按乡镇街' : '按行业'}.xlsx`
+        await audit(req, 'stats.export', { format: 'xlsx', period: q.period, by: q.by, campaign: q.campaign ?? null, zoneId: q.zoneId ?? null })
+        const name = `隐患统计表-${t.label}${t.slice ? `-${t.slice.name}` : ''}-${q.by === 'township' ? '按乡镇街' : '按行业'}.xlsx`
         return reply.type(XLSX).header('content-disposition', attachment(name)).send(await statsTableXlsx(t, now))
       },
     )

@@ -19,12 +19,15 @@ import { createZone, listZones, updateZone, zoneRecord, zoneRecordXlsx } from '.
 import { attachment } from './ledger-routes.js'
 import type { Channel } from '../channels/types.js'
 import multipart from '@fastify/multipart'
-import { hazardTemplateXlsx, importHazardHistory, readHistoryTable } from '../services/registers/history-import.js'
+import { hazardTemplateXlsx, importHazardHistory, readHistoryTable, type HistoryImportResult } from '../services/registers/history-import.js'
+import { HISTORY_KINDS, historyExportXlsx, historyKindOf, historyLabel, historyTemplateXlsx, historyUnit, importHistory } from '../services/registers/history-records.js'
 import { editRegulation, listRegulations, pushRegulation } from '../services/registers/regulations.js'
 import { approvalRequired, decide, issue, listIssues, setApprovalRequired } from '../services/registers/associations.js'
 import type { Sender } from '../services/notices.js'
 import { drillCoverage, listDrills, recordDrillFor, updateDrill } from '../services/registers/drills.js'
 import { requireAction, actorOf } from './auth.js'
+import { POLICY_PROGRAMMES, listPolicySupports, policySupportFigures, recordPolicySupport, updatePolicySupport, type PolicyProgramme } from '../services/registers/policy-supports.js'
+import { PUBLICITY_KINDS, listPublicity, publicitySummary, recordPublicity, updatePublicity, type PublicityKind } from '../services/registers/publicity.js'
 
 const secured = { security: [{ bearer: [] }] }
 const industry = z.enum(Object.keys(INDUSTRIES) as [Industry, ...Industry[]], { error: '行业不对，可选：' + Object.keys(INDUSTRIES).join('、') })
@@ -68,6 +71,43 @@ const zoneBody = z.object({
   businessIds: z.array(z.number().int().positive()).max(2000).default([]),
 })
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+const programme = z.enum(Object.keys(POLICY_PROGRAMMES) as [PolicyProgramme, ...PolicyProgramme[]], {
+  error: '政策应为：' + Object.entries(POLICY_PROGRAMMES).map(([k, v]) => `${k}（${v}）`).join('、'),
+})
+const policySupportBody = z.object({
+  programme,
+  title: z.string({ error: '请填写政策或项目名称' }).trim().min(2, '名称太短').max(60, '名称太长'),
+  businessId: z.number({ error: '请填写单位编号 businessId' }).int().positive(),
+  safetyRequirement: z.string({ error: '请填写其中的安全生产要求' }).trim().min(4, '安全生产要求太短').max(500, '安全生产要求最多500字'),
+  document: z.string().trim().max(100).nullable().optional(),
+  decidedOn: day,
+  outcome: z.enum(['supported', 'refused'], { error: '结果应为 supported（支持）或 refused（不予支持）' }),
+  reason: z.string().trim().max(500).nullable().optional(),
+})
+const publicityKind = z.enum(Object.keys(PUBLICITY_KINDS) as [PublicityKind, ...PublicityKind[]], {
+  error: '类型应为：' + Object.entries(PUBLICITY_KINDS).map(([k, v]) => `${k}（${v}）`).join('、'),
+})
+const publicityBody = z.object({
+  kind: publicityKind,
+  title: z.string({ error: '请填写活动名称' }).trim().min(2, '活动名称太短').max(60, '活动名称太长'),
+  heldOn: day,
+  townshipId: z.number().int().positive().nullable().optional(),
+  businessId: z.number().int().positive().nullable().optional(),
+  organiser: z.string({ error: '请填写主办单位' }).trim().min(2, '主办单位太短').max(60, '主办单位太长'),
+  place: z.string().trim().max(100).nullable().optional(),
+  forms: z.array(z.string().trim().max(10)).max(12).default([]),
+  reach: z.number().int().min(0, '覆盖人数不对').max(10_000_000).nullable().optional(),
+  note: z.string().trim().max(500).nullable().optional(),
+})
+
+/** What an import (or its dry run) says, short: how many come in, how many were there already, or which rows to fix. */
+function importMessage(r: HistoryImportResult, checkedUnit: string, doneUnit: string): string {
+  const there = r.skipped ? `，${r.skipped} 行系统里已有（跳过）` : ''
+  if (!r.ok) return `有 ${r.errors.length} 行需要修改（第 ${r.errors.slice(0, 5).map((e) => e.row).join('、')}${r.errors.length > 5 ? '…' : ''} 行），整批未导入`
+  if (r.dryRun) return `校验通过：${r.valid} ${checkedUnit}可以导入${there}`
+  return r.created ? `已导入 ${r.created} ${doneUnit}${there}` : `没有新的记录：${r.skipped} 行系统里都已有`
+}
 
 const instant = z.iso.datetime({ offset: true, error: '时间格式应为 2026-12-10T09:00:00+08:00' }).transform((v) => new Date(v))
 const issueBody = z.object({
@@ -154,12 +194,53 @@ export function registerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
         const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true'
         const w = who(req)
         const r = await importHazardHistory(db, table, { dryRun, now: clock.now(), audit: { ...w, fileName: part.filename } })
-        const message = r.ok
-          ? dryRun
-            ? `校验通过：${r.valid} 条隐患可以导入`
-            : `已导入 ${r.created} 条历史隐患`
-          : `有 ${r.errors.length} 行需要修改（第 ${r.errors.slice(0, 5).map((e) => e.row).join('、')}${r.errors.length > 5 ? '…' : ''} 行），整批未导入`
-        return reply.code(r.ok ? 200 : 422).send({ ...r, message })
+        return reply.code(r.ok ? 200 : 422).send({ ...r, message: importMessage(r, '条隐患', '条历史隐患') })
+      },
+    )
+    const kindParam = z.object({ kind: z.enum(HISTORY_KINDS, { error: `可导入：${HISTORY_KINDS.join('、')}` }) })
+    app.get(
+      '/api/import/history/:kind/template.xlsx',
+      { preValidation: can('admin.read'), schema: { ...secured, tags: ['registers'], summary: '历史记录导入模板（.xlsx）：inspections 专项检查、trainings 培训签到、selfchecks 自查记录、responsibility 全员安全生产责任制', params: kindParam } },
+      async (req, reply) => {
+        const kind = historyKindOf(req.params.kind)
+        return reply.type(XLSX).header('content-disposition', attachment(`历史${historyLabel(kind)}导入模板.xlsx`)).send(await historyTemplateXlsx(kind))
+      },
+    )
+    app.get(
+      '/api/import/history/:kind/export.xlsx',
+      {
+        preValidation: can('admin.manage'),
+        schema: { ...secured, tags: ['registers'], summary: '把系统里的专项检查、培训签到、自查记录或责任制按导入模板导出（.xlsx，可导入另一套系统）', params: kindParam },
+      },
+      async (req, reply) => {
+        const kind = historyKindOf(req.params.kind)
+        const { xlsx, rows } = await historyExportXlsx(db, kind)
+        await db.transaction((tx) => audit(tx, req, `history.export.${kind}`, kind, null, { rows }))
+        return reply.type(XLSX).header('content-disposition', attachment(`${historyLabel(kind)}-导出.xlsx`)).send(xlsx)
+      },
+    )
+    app.post(
+      '/api/import/history/:kind',
+      {
+        preValidation: can('admin.manage'),
+        schema: {
+          ...secured,
+          tags: ['registers'],
+          summary: '导入2024–2026年的历史专项检查、培训签到、自查记录或责任制（multipart 字段 file；?dryRun=1 只校验）。全部通过才导入，否则逐行报告；已有的记录跳过',
+          params: kindParam,
+          querystring: z.object({ dryRun: z.enum(['1', '0', 'true', 'false']).optional() }),
+        },
+      },
+      async (req, reply) => {
+        const kind = historyKindOf(req.params.kind)
+        if (!req.isMultipart()) throw new AppError('usage', '请用 multipart/form-data 上传，文件放在 file 字段')
+        const part = await req.file()
+        if (!part || part.fieldname !== 'file') throw new AppError('usage', '没有收到文件：请把 .xlsx 或 .csv 文件放在 file 字段上传')
+        const table = await readHistoryTable(await part.toBuffer(), part.filename)
+        const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true'
+        const r = await importHistory(db, kind, table, { dryRun, now: clock.now(), audit: { ...who(req), fileName: part.filename } })
+        const unit = `${historyUnit(kind)}${historyLabel(kind)}`
+        return reply.code(r.ok ? 200 : 422).send({ ...r, message: importMessage(r, unit, unit) })
       },
     )
 
@@ -332,6 +413,77 @@ export function registerRoutes(deps: { db: Db; config: AppConfig; clock: Clock; 
         db.transaction(async (tx) => {
           const { before, after } = await updateDrill(tx, req.params.id, req.body, actorOf(req), clock.now())
           await audit(tx, req, 'drill.update', 'drill', after.id, { before: { kind: before.kind, heldOn: before.heldOn, participants: before.participants }, after: { kind: after.kind, heldOn: after.heldOn, participants: after.participants } })
+          return after
+        }),
+    )
+
+    /* policy measures with their safety requirements (方案 3: 餐饮业高质量发展、老字号示范创建、县域商业体系建设) */
+    app.get(
+      '/api/policy-supports',
+      {
+        preValidation: can('programme.read'),
+        schema: { ...secured, tags: ['registers'], summary: '产业政策支持记录及其中的安全生产要求（本范围单位的）', querystring: z.object({ programme: programme.optional(), year: year.optional() }) },
+      },
+      async (req) => listPolicySupports(db, clock.now(), businessReach(actorOf(req), 'programme.read'), req.query),
+    )
+    app.get(
+      '/api/policy-supports/figures',
+      { preValidation: can('programme.read'), schema: { ...secured, tags: ['registers'], summary: '产业政策支持：按政策、年度的支持与不予支持数' } },
+      async (req) => policySupportFigures(db, businessReach(actorOf(req), 'programme.read')),
+    )
+    app.post(
+      '/api/policy-supports',
+      { preValidation: can('programme.manage'), schema: { ...secured, tags: ['registers'], summary: '登记产业政策支持（在不予政策支持名单上的单位不能登记为支持）', body: policySupportBody } },
+      async (req, reply) => {
+        const row = await db.transaction(async (tx) => {
+          const r = await recordPolicySupport(tx, req.body, actorOf(req), clock.now())
+          await audit(tx, req, 'policy_support.record', 'policy_support', r.id, { businessId: r.businessId, programme: r.programme, outcome: r.outcome })
+          return r
+        })
+        return reply.code(201).send(row)
+      },
+    )
+    app.put(
+      '/api/policy-supports/:id',
+      { preValidation: can('programme.manage'), schema: { ...secured, tags: ['registers'], summary: '更正产业政策支持记录', params: id, body: policySupportBody } },
+      async (req) =>
+        db.transaction(async (tx) => {
+          const { before, after } = await updatePolicySupport(tx, req.params.id, req.body, actorOf(req), clock.now())
+          await audit(tx, req, 'policy_support.update', 'policy_support', after.id, { before: { outcome: before.outcome, decidedOn: before.decidedOn, businessId: before.businessId }, after: { outcome: after.outcome, decidedOn: after.decidedOn, businessId: after.businessId } })
+          return after
+        }),
+    )
+
+    /* publicity (方案 12: 安全生产月、安全宣传“五进”、媒体、商业街区大屏标语; 13: 警示教育) */
+    app.get(
+      '/api/publicity',
+      { preValidation: can('programme.read'), schema: { ...secured, tags: ['registers'], summary: '安全生产宣传活动（全市的和本乡镇街的）', querystring: z.object({ kind: publicityKind.optional(), year: year.optional() }) } },
+      async (req) => listPublicity(db, actorOf(req), req.query),
+    )
+    app.get(
+      '/api/publicity/summary',
+      { preValidation: can('programme.read'), schema: { ...secured, tags: ['registers'], summary: '宣传活动年度汇总：按类型的场次和覆盖人数、“五进”、安全生产月', querystring: z.object({ year: year.optional() }) } },
+      async (req) => publicitySummary(db, actorOf(req), req.query.year ?? Number(formatDate(clock.now()).slice(0, 4))),
+    )
+    app.post(
+      '/api/publicity',
+      { preValidation: can('programme.manage'), schema: { ...secured, tags: ['registers'], summary: '登记宣传活动（不选乡镇街为全市的活动）', body: publicityBody } },
+      async (req, reply) => {
+        const row = await db.transaction(async (tx) => {
+          const r = await recordPublicity(tx, req.body, actorOf(req), clock.now())
+          await audit(tx, req, 'publicity.record', 'publicity', r.id, { kind: r.kind, heldOn: r.heldOn, townshipId: r.townshipId })
+          return r
+        })
+        return reply.code(201).send(row)
+      },
+    )
+    app.put(
+      '/api/publicity/:id',
+      { preValidation: can('programme.manage'), schema: { ...secured, tags: ['registers'], summary: '更正宣传活动记录', params: id, body: publicityBody } },
+      async (req) =>
+        db.transaction(async (tx) => {
+          const { before, after } = await updatePublicity(tx, req.params.id, req.body, actorOf(req), clock.now())
+          await audit(tx, req, 'publicity.update', 'publicity', after.id, { before: { kind: before.kind, heldOn: before.heldOn, reach: before.reach }, after: { kind: after.kind, heldOn: after.heldOn, reach: after.reach } })
           return after
         }),
     )

@@ -293,7 +293,7 @@ export async function statsTableXlsx(t: StatsTable, now: Date): Promise<Buffer> 
   wb.created = now
   const ws = wb.addWorksheet('隐患统计表')
   const n = FIGURE_COLUMNS.length
-  ws.addRow([`商务领域安全生产隐患排查治理统计表（${t.label}）`])
+  ws.addRow([`商务领域安全生产隐患排查治理统计表（${t.label}${t.slice ? `·${t.slice.name}` : ''}）`])
   ws.mergeCells(1, 1, 1, 1 + 2 * n)
   ws.getRow(1).font = { bold: true, size: 14 }
   ws.getRow(1).alignment = { horizontal: 'center' }

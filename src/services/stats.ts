@@ -128,7 +128,11 @@ export async function overview(tx: Tx, actor: Actor, now: Date): Promise<Overvie
 export const statsTableSchema = z.object({
   period: z.string({ error: '请写统计期，如 2026Q3 或 2026' }).regex(/^\d{4}(-?[Qq][1-4]|-?[Hh][12])?$/, '应为 2026Q3（季度）、2026H2（半年）或 2026（全年）'),
   by: z.enum(['township', 'industry'], { error: '只能是 township（按乡镇街）或 industry（按行业）' }).default('township'),
+  /** only the hazards of a campaign (专项行动 name) or of a zone's member businesses (园区基地) */
+  campaign: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(60, '专项行动名称太长').optional()),
+  zoneId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ error: '应为园区基地编号（数字）' }).int('应为整数').positive('应为正整数').optional()),
 })
+export type StatsTableQuery = z.infer<typeof statsTableSchema>
 
 export interface Period {
   label: string
@@ -187,6 +191,8 @@ export interface StatsTable {
   period: string
   label: string
   by: 'township' | 'industry'
+  /** the campaign or zone the table is limited to, in words (null: every hazard) */
+  slice: { campaign?: string; zoneId?: number; name: string } | null
   rows: StatsTableRow[]
   total: StatsTableRow
 }
@@ -207,7 +213,7 @@ const empty = (): Figures => ({
  * (一般/重大), how many of them are rectified (closed) by now, the rate, how many are overdue now, transferred and
  * under listed supervision (挂牌督办); the same for the year to date.
  */
-export async function statsTable(tx: Tx, actor: Actor, q: { period: string; by: 'township' | 'industry' }, now: Date): Promise<StatsTable> {
+export async function statsTable(tx: Tx, actor: Actor, q: { period: string; by: 'township' | 'industry'; campaign?: string; zoneId?: number }, now: Date): Promise<StatsTable> {
   const p = parsePeriod(q.period)
   await foldCounts(tx)
   const group = q.by === 'township' ? sql`township_id::text` : sql`industry`
@@ -219,20 +225,47 @@ export async function statsTable(tx: Tx, actor: Actor, q: { period: string; by: 
     if (actor.townshipId !== null) scopeSql.push(sql`hazards.township_id = ${actor.townshipId}`)
     if (actor.industries.length) scopeSql.push(sql`(hazards.industry is null or hazards.industry in ${actor.industries})`)
   }
+  // a campaign or a zone: the summary counters do not keep them, so its rows are counted on the hazards
+  const sliceSql: SQL[] = []
+  let slice: StatsTable['slice'] = null
+  if (q.campaign) sliceSql.push(sql`hazards.campaign = ${q.campaign}`)
+  if (q.zoneId) {
+    sliceSql.push(sql`hazards.business_id in (select business_id from zone_members where zone_id = ${q.zoneId})`)
+    const [z] = await rows<{ name: string }>(tx, sql`select name from zones where id = ${q.zoneId}`)
+    if (!z) throw new AppError('not_found', `没有园区基地 ${q.zoneId}`)
+    slice = { zoneId: q.zoneId, name: z.name }
+  }
+  if (q.campaign) slice = { ...slice, campaign: q.campaign, name: slice ? `${slice.name}·${q.campaign}` : q.campaign }
+  const sliceWhere = sliceSql.length ? sql` and ${and(...sliceSql)}` : sql``
+  const scopeWhere = scopeSql.length ? sql` and ${and(...scopeSql)}` : sql``
   const [counts, overdue, names] = await Promise.all([
-    rows<{ g: string; kind: string; grade: string; in_period: boolean | string; n: string }>(
-      tx,
-      sql`select ${group} as g, kind, grade, month >= ${p.from}::date as in_period, sum(n) as n
-          from ${counters(actor, sql`kind in ('found', 'found_closed', 'found_transferred', 'found_listed') and month between ${p.ytdFrom}::date and ${p.to}::date`)} c
-          group by 1, 2, 3, 4`,
-    ),
+    sliceSql.length
+      ? rows<{ g: string; kind: string; grade: string; in_period: boolean | string; n: string }>(
+          tx,
+          sql`select g, k.kind, grade, in_period, sum(k.n) as n from (
+                select ${hazardGroup} as g, hazards.grade, hazards.created_at >= ${p.fromAt.toISOString()}::timestamptz as in_period,
+                  count(*) filter (where hazards.status <> 'voided') as found,
+                  count(*) filter (where hazards.status = 'closed') as found_closed,
+                  count(*) filter (where hazards.status <> 'voided' and hazards.transfer_department is not null) as found_transferred,
+                  count(*) filter (where hazards.status <> 'voided' and hazards.listed_supervision is not null) as found_listed
+                from hazards
+                where hazards.created_at between ${p.ytdFromAt.toISOString()}::timestamptz and ${p.toAt.toISOString()}::timestamptz${sliceWhere}${scopeWhere}
+                group by 1, 2, 3) h
+              cross join lateral (values ('found', h.found), ('found_closed', h.found_closed), ('found_transferred', h.found_transferred), ('found_listed', h.found_listed)) as k(kind, n)
+              group by 1, 2, 3, 4`,
+        )
+      : rows<{ g: string; kind: string; grade: string; in_period: boolean | string; n: string }>(
+          tx,
+          sql`select ${group} as g, kind, grade, month >= ${p.from}::date as in_period, sum(n) as n
+              from ${counters(actor, sql`kind in ('found', 'found_closed', 'found_transferred', 'found_listed') and month between ${p.ytdFrom}::date and ${p.to}::date`)} c
+              group by 1, 2, 3, 4`,
+        ),
     rows<{ g: string; in_period: boolean; n: string }>(
       tx,
       sql`select ${hazardGroup} as g, hazards.created_at >= ${p.fromAt.toISOString()}::timestamptz as in_period, count(*) as n
           from hazards
           where hazards.status in ('reported', 'rectifying') and hazards.deadline < ${now.toISOString()}::timestamptz
-            and hazards.created_at between ${p.ytdFromAt.toISOString()}::timestamptz and ${p.toAt.toISOString()}::timestamptz
-            ${scopeSql.length ? sql` and ${and(...scopeSql)}` : sql``}
+            and hazards.created_at between ${p.ytdFromAt.toISOString()}::timestamptz and ${p.toAt.toISOString()}::timestamptz${sliceWhere}${scopeWhere}
           group by 1, 2`,
     ),
     rows<{ id: number; name: string }>(tx, sql`select id, name from jurisdictions where kind = 'township' order by id`),
@@ -286,5 +319,5 @@ export async function statsTable(tx: Tx, actor: Actor, q: { period: string; by: 
   rate(total.period)
   rate(total.ytd)
   out.sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : q.by === 'township' ? Number(a.key) - Number(b.key) : 0))
-  return { period: q.period, label: p.label, by: q.by, rows: out, total }
+  return { period: q.period, label: p.label, by: q.by, slice, rows: out, total }
 }

@@ -68,6 +68,8 @@ describe('登记 pages in Chromium', () => {
     await byTestId('accident-description').fill('后厨燃气爆燃，3人受伤')
     await byTestId('accident-department').fill('市应急管理局')
     await byTestId('accident-document').fill('凌应急罚〔2026〕9号')
+    // the browser's today is the machine's, not the app's test clock (after 16:00 UTC it is already tomorrow in Shanghai)
+    await byTestId('accident-date').fill('2026-11-20')
     await byTestId('accident-form-submit').click()
     await expect.poll(() => byTestId('accidents-table').textContent(), WAIT).toContain('已自动列入')
     await phone('console-accidents-phone.png')

@@ -247,12 +247,20 @@ describe('documents written from the records', () => {
     await db.insert(schema.zoneMembers).values([{ zoneId: zone.id, businessId: shop.id }])
     await db.insert(schema.associationIssues).values({ kind: 'initiative', title: '倡议', body: '内容', industries: ['catering'], status: 'issued', issuedByName: '市餐饮行业协会', createdAt: new Date('2026-05-10T02:00:00Z') })
     await db.update(schema.regulationItems).set({ status: 'confirmed', lastSentAt: now }).where(eq(schema.regulationItems.key, 'catering-1'))
+    await db.insert(schema.policySupports).values([
+      { programme: 'time_honoured_brand', title: '老字号示范创建', businessId: oil.id, safetyRequirement: '近三年未发生事故', decidedOn: '2025-09-01', outcome: 'supported', recordedBy: '管理员' },
+      { programme: 'time_honoured_brand', title: '老字号示范创建', businessId: shop.id, safetyRequirement: '近三年未发生事故', decidedOn: '2025-09-01', outcome: 'refused', reason: '较大事故', recordedBy: '管理员' },
+    ])
+    await db.insert(schema.publicityActivities).values([
+      { kind: 'safety_month', title: '安全生产月', heldOn: '2024-06-15', organiser: '市商务局', reach: 200, recordedBy: '管理员' },
+      { kind: 'five_into', title: '进社区', heldOn: '2026-06-20', organiser: '市商务局', forms: ['进社区'], reach: 80, recordedBy: '管理员' },
+    ])
 
     const r = await get('/api/documents/summary.docx?plan=lingyuan-2024-2026')
     expect(r.statusCode).toBe(200)
     const doc = readDocx(r.rawPayload)
     const text = doc.paragraphs.join('\n')
-    for (const what of ['经济开发区、外贸基地、电商基地考核', '行业协会自律倡议、风险提醒、公益培训', '法规标准宣贯', '成品油流通、报废机动车回收拆解许可', '应急演练', '安全生产事故']) {
+    for (const what of ['经济开发区、外贸基地、电商基地考核', '行业协会自律倡议、风险提醒、公益培训', '法规标准宣贯', '成品油流通、报废机动车回收拆解许可', '应急演练', '安全生产事故', '产业政策中的安全生产要求', '安全生产宣传活动']) {
       expect(text, what).not.toContain(`${what}：本系统未记录`)
     }
     expect(text).toContain('登记安全生产事故2024年0起、2025年1起、2026年1起，其中较大及以上2024年0起、2025年1起、2026年0起')
@@ -260,6 +268,8 @@ describe('documents written from the records', () => {
     expect(text).toContain('成品油零售经营批准证书2件')
     expect(text).toMatch(/在有效期内1件、已过期1件/)
     expect(text).toContain('登记演练2024年1次、2025年0次、2026年2次')
+    expect(text).toContain('在老字号示范创建等工作中明确安全生产要求：支持经营主体2024年0家次、2025年1家次、2026年0家次；因安全生产问题不予支持2024年0家次、2025年1家次')
+    expect(text).toContain('开展宣传活动2024年1场、2025年0场、2026年1场，其中“安全生产月”活动2024年1场、2025年0场、2026年0场，“五进”活动2024年0场、2025年0场、2026年1场，覆盖280人次')
     expect(text).toContain('参加26人次')
     expect(text).toContain('凌源经济开发区（成员单位1家）')
     expect(text).toContain('发布自律倡议2024年0次、2025年0次、2026年1次')

@@ -6,7 +6,7 @@ import { ledgerPage, type LedgerFilter } from '../ledger.js'
 import { linkRun, table, type Inline } from './gongwen.js'
 
 /** The ledger filters a figure may name: the ones the console's ledger page takes. */
-export type LedgerQuery = Partial<Pick<LedgerFilter, 'status' | 'grade' | 'category' | 'industry' | 'townshipId' | 'campaign' | 'from' | 'to'>>
+export type LedgerQuery = Partial<Pick<LedgerFilter, 'status' | 'grade' | 'category' | 'industry' | 'townshipId' | 'campaign' | 'zoneId' | 'from' | 'to'>>
 
 export type FigureSource =
   /** hazards: a count of the ledger with these filters, as of the document's time */
@@ -35,6 +35,7 @@ const FILTER_WORDS: Record<keyof LedgerQuery, string> = {
   industry: '行业',
   townshipId: '乡镇街编号',
   campaign: '专项行动',
+  zoneId: '园区基地编号',
 }
 const STATUS_WORDS: Record<string, string> = { ...STATUS_LABELS, open: '未销号', overdue: '逾期' }
 

@@ -162,3 +162,55 @@ export async function regulationsBlock(c: RegisterCtx): Promise<Piece[]> {
     ),
   ]
 }
+
+export async function policySupportsBlock(c: RegisterCtx): Promise<Piece[]> {
+  const path = '/console#/policy'
+  const supported = await perYearCount(c, '产业政策支持（写明安全生产要求）', '产业政策登记：支持', path, (from, to) =>
+    sql`select count(*) as n from policy_supports where outcome = 'supported' and decided_on between ${from} and ${to}`,
+  )
+  const refused = await perYearCount(c, '因安全生产不予政策支持', '产业政策登记：不予支持', path, (from, to) =>
+    sql`select count(*) as n from policy_supports where outcome = 'refused' and decided_on between ${from} and ${to}`,
+  )
+  if (!total(supported) && !total(refused)) return unrecorded('产业政策中的安全生产要求')
+  const programmes = await rows<{ programme: string; n: string }>(
+    c.tx,
+    sql`select programme, count(*) as n from policy_supports where decided_on between ${c.plan.from} and ${c.plan.to} group by 1 order by 2 desc`,
+  )
+  const names: Record<string, string> = { catering_quality: '餐饮业高质量发展', time_honoured_brand: '老字号示范创建', county_commerce: '县域商业体系建设', demonstration: '商务领域示范评选', other: '其他产业政策' }
+  return [
+    para(
+      `在${programmes.map((p) => names[p.programme] ?? p.programme).join('、')}等工作中明确安全生产要求：支持经营主体`,
+      ...perYear(c, supported, '家次'),
+      '；因安全生产问题不予支持',
+      ...perYear(c, refused, '家次'),
+      '，列入不再给予政策支持名单的企业均未获支持。',
+    ),
+  ]
+}
+
+export async function publicityBlock(c: RegisterCtx): Promise<Piece[]> {
+  const path = '/console#/publicity'
+  const held = await perYearCount(c, '开展安全生产宣传活动', '宣传活动登记', path, (from, to) => sql`select count(*) as n from publicity_activities where held_on between ${from} and ${to}`)
+  if (!total(held)) return unrecorded('安全生产宣传活动')
+  const month = await perYearCount(c, '“安全生产月”宣传活动', '宣传活动登记：安全生产月', path, (from, to) =>
+    sql`select count(*) as n from publicity_activities where kind = 'safety_month' and held_on between ${from} and ${to}`,
+  )
+  const five = await perYearCount(c, '安全宣传“五进”活动', '宣传活动登记：安全宣传“五进”', path, (from, to) =>
+    sql`select count(*) as n from publicity_activities where kind = 'five_into' and held_on between ${from} and ${to}`,
+  )
+  const [r] = await rows<{ n: string }>(c.tx, sql`select coalesce(sum(reach), 0) as n from publicity_activities where held_on between ${c.plan.from} and ${c.plan.to}`)
+  const reach = c.book.register('宣传活动覆盖人数', Number(r.n), '宣传活动登记：覆盖人数合计', path)
+  return [
+    para(
+      '持续开展“安全生产月”、安全宣传“五进”等活动，在商业街区通过大屏滚动、标语横幅等扩大宣传：开展宣传活动',
+      ...perYear(c, held, '场'),
+      '，其中“安全生产月”活动',
+      ...perYear(c, month, '场'),
+      '，“五进”活动',
+      ...perYear(c, five, '场'),
+      '，覆盖',
+      c.book.run(reach),
+      '人次。',
+    ),
+  ]
+}

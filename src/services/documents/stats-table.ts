@@ -1,7 +1,7 @@
 import type { Tx } from '../../../db/client.js'
 import { formatDateTime } from '../../core/clock.js'
 import type { Actor } from '../../core/permissions.js'
-import { parsePeriod, statsTable, type Figures, type StatsTableRow } from '../stats.js'
+import { parsePeriod, statsTable, type Figures, type StatsTableQuery, type StatsTableRow } from '../stats.js'
 import { FigureBook, type LedgerQuery } from './figures.js'
 import { gongwen, note, table, title, type CellSpec } from './gongwen.js'
 
@@ -21,11 +21,12 @@ const COLUMNS: [keyof Figures, string, LedgerQuery | null][] = [
  * The quarterly or yearly hazard statistics table (安监总局令第16号) as a Word table, landscape: the same figures as
  * /api/stats/table, each count that a ledger filter gives exactly linked to that filter (row × column × period).
  */
-export async function statsTableDocx(tx: Tx, actor: Actor, q: { period: string; by: 'township' | 'industry' }, now: Date, base: string) {
+export async function statsTableDocx(tx: Tx, actor: Actor, q: StatsTableQuery, now: Date, base: string) {
   const t = await statsTable(tx, actor, q, now)
   const p = parsePeriod(q.period)
   const book = new FigureBook(tx, actor, now, base)
-  const ranges = { period: { from: p.from, to: lastDay(p.to) }, ytd: { from: p.ytdFrom, to: lastDay(p.to) } }
+  const sliceFilter: LedgerQuery = { ...(q.campaign ? { campaign: q.campaign } : {}), ...(q.zoneId ? { zoneId: q.zoneId } : {}) }
+  const ranges = { period: { from: p.from, to: lastDay(p.to), ...sliceFilter }, ytd: { from: p.ytdFrom, to: lastDay(p.to), ...sliceFilter } }
   const cells = (r: StatsTableRow, part: 'period' | 'ytd'): (CellSpec | string)[] =>
     COLUMNS.map(([k, label, filter]) => {
       const v = r[part][k]
@@ -42,7 +43,7 @@ export async function statsTableDocx(tx: Tx, actor: Actor, q: { period: string; 
     [...COLUMNS.map((c) => c[1]), ...COLUMNS.map((c) => c[1])],
   ]
   const body = [...t.rows, t.total].map((r) => [{ content: [r.name], bold: r === t.total }, ...cells(r, 'period'), ...cells(r, 'ytd')])
-  const docTitle = `商务领域安全生产隐患排查治理统计表（${t.label}）`
+  const docTitle = `商务领域安全生产隐患排查治理统计表（${t.label}${t.slice ? `·${t.slice.name}` : ''}）`
   const docx = await gongwen({
     title: docTitle,
     landscape: true,

@@ -12,7 +12,7 @@ import { responsibilityCoverage } from '../programmes/responsibility.js'
 import { allExclusions, gasConversionProgress, inspectionsOfYear, listExhibitions } from '../programmes/oversight.js'
 import { FigureBook, cnDate, percent, type Figure, type LedgerQuery } from './figures.js'
 import { attachment, attachmentList, gongwen, heading, note, para, signature, table, title, type Inline } from './gongwen.js'
-import { accidentsBlock, associationsBlock, drillsBlock, licencesBlock, regulationsBlock, zonesBlock } from './register-blocks.js'
+import { accidentsBlock, associationsBlock, drillsBlock, licencesBlock, policySupportsBlock, publicityBlock, regulationsBlock, zonesBlock } from './register-blocks.js'
 import { barsOption, chartPicture, lineOption } from './charts.js'
 
 type Piece = Paragraph | Table
@@ -322,6 +322,8 @@ const BLOCKS: Record<ReportBlock, (c: Ctx) => Promise<Piece[]>> = {
   licences: licencesBlock,
   drills: drillsBlock,
   accidents: accidentsBlock,
+  policy_supports: policySupportsBlock,
+  publicity: publicityBlock,
 }
 
 async function report(c: Ctx, blocks: PlanFile['outline']['measures'][number]['report']): Promise<Piece[]> {

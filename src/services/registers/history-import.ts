@@ -17,9 +17,9 @@ export const HISTORY_HEADERS = ['状态', '等级', '类别', '行业', '乡镇�
 type Header = (typeof HISTORY_HEADERS)[number]
 const REQUIRED: Header[] = ['状态', '隐患描述', '上报时间']
 const SHANGHAI_OFFSET_MS = 8 * 3600_000
-const EARLIEST = new Date('2024-01-01T00:00:00+08:00')
+export const EARLIEST = new Date('2024-01-01T00:00:00+08:00')
 
-type Cell = string | Date
+export type Cell = string | Date
 
 function cellOf(v: ExcelJS.CellValue): Cell {
   if (v === null || v === undefined) return ''
@@ -76,6 +76,31 @@ export function instantOf(c: Cell): Date | null {
   return Number.isNaN(t.getTime()) || new Date(`${y}-${pad(mo)}-${pad(d)}T00:00:00Z`).getUTCDate() !== Number(d) ? null : t
 }
 
+
+export const cellText = (c: Cell | undefined) => (c instanceof Date ? '' : (c ?? '').trim())
+
+/**
+ * The header row (the first non-empty one) and the data rows under it, or the one error that stops a file
+ * before its rows are looked at (empty, a required column missing, no rows, too many rows).
+ */
+export function sheetBody<H extends string>(
+  table: Cell[][],
+  headers: readonly H[],
+  required: readonly H[],
+  what: string,
+): { col: Record<H, number>; data: { row: number; cells: Cell[] }[] } | { error: ImportError } {
+  const headerAt = table.findIndex((r) => r.some((c) => c !== ''))
+  if (headerAt < 0) return { error: { row: 1, message: `文件是空的：第一行写表头（${headers.join('、')}），下面每行一条${what}` } }
+  const header = table[headerAt].map((h) => cellText(h).replace(/\s/g, ''))
+  const col = Object.fromEntries(headers.map((h) => [h, header.indexOf(h)])) as Record<H, number>
+  const missing = required.filter((h) => col[h] < 0)
+  if (missing.length) return { error: { row: headerAt + 1, message: `表头缺少“${missing.join('”“')}”列；模板的列：${headers.join('、')}` } }
+  const data = table.map((cells, i) => ({ row: i + 1, cells })).slice(headerAt + 1).filter((r) => r.cells.some((c) => c !== ''))
+  if (!data.length) return { error: { row: headerAt + 2, message: '表头下面没有数据行' } }
+  if (data.length > IMPORT_MAX_ROWS) return { error: { row: headerAt + 1, message: `一次最多导入 ${IMPORT_MAX_ROWS} 行，这个文件有 ${data.length} 行，请分开导入` } }
+  return { col, data }
+}
+
 const keyBy = <K extends string>(labels: Record<K, string>, extra: Record<string, K> = {}) => (w: string): K | null => {
   if (w in labels) return w as K
   const hit = (Object.entries(labels) as [K, string][]).find(([, l]) => l === w)
@@ -94,6 +119,8 @@ export interface HistoryImportResult {
   ok: boolean
   dryRun: boolean
   created: number
+  /** rows already in the system (an earlier import of the same file): left as they are */
+  skipped: number
   valid: number
   errors: ImportError[]
 }
@@ -111,29 +138,14 @@ export async function importHazardHistory(
   opts: { dryRun: boolean; now: Date; audit: Omit<AuditEntry, 'action'> & { fileName: string } },
 ): Promise<HistoryImportResult> {
   const errors: ImportError[] = []
-  const fail = (valid = 0): HistoryImportResult => ({ ok: false, dryRun: opts.dryRun, created: 0, valid, errors })
-  const text = (c: Cell | undefined) => (c instanceof Date ? '' : (c ?? '').trim())
-  const headerAt = table.findIndex((r) => r.some((c) => c !== ''))
-  if (headerAt < 0) {
-    errors.push({ row: 1, message: `文件是空的：第一行写表头（${HISTORY_HEADERS.join('、')}），下面每行一条隐患` })
+  const fail = (valid = 0): HistoryImportResult => ({ ok: false, dryRun: opts.dryRun, created: 0, skipped: 0, valid, errors })
+  const text = cellText
+  const body = sheetBody(table, HISTORY_HEADERS, REQUIRED, '隐患')
+  if ('error' in body) {
+    errors.push(body.error)
     return fail()
   }
-  const header = table[headerAt].map((h) => text(h).replace(/\s/g, ''))
-  const col = Object.fromEntries(HISTORY_HEADERS.map((h) => [h, header.indexOf(h)])) as Record<Header, number>
-  const missing = REQUIRED.filter((h) => col[h] < 0)
-  if (missing.length) {
-    errors.push({ row: headerAt + 1, message: `表头缺少“${missing.join('”“')}”列；模板的列：${HISTORY_HEADERS.join('、')}` })
-    return fail()
-  }
-  const data = table.map((cells, i) => ({ row: i + 1, cells })).slice(headerAt + 1).filter((r) => r.cells.some((c) => c !== ''))
-  if (!data.length) {
-    errors.push({ row: headerAt + 2, message: '表头下面没有数据行' })
-    return fail()
-  }
-  if (data.length > IMPORT_MAX_ROWS) {
-    errors.push({ row: headerAt + 1, message: `一次最多导入 ${IMPORT_MAX_ROWS} 行，这个文件有 ${data.length} 行，请分开导入` })
-    return fail()
-  }
+  const { col, data } = body as { col: Record<Header, number>; data: { row: number; cells: Cell[] }[] }
   const townships = await db.select({ id: schema.jurisdictions.id, name: schema.jurisdictions.name }).from(schema.jurisdictions).where(eq(schema.jurisdictions.kind, 'township'))
   const businesses = await db.select({ id: schema.businesses.id, name: schema.businesses.name, townshipId: schema.businesses.townshipId, industry: schema.businesses.industry }).from(schema.businesses)
   const already = new Set(
@@ -141,6 +153,7 @@ export async function importHazardHistory(
   )
   const seen = new Map<string, number>()
   const out: { row: number; h: NewHazard }[] = []
+  let skipped = 0
   for (const { row, cells } of data) {
     const p: string[] = []
     const get = (h: Header) => (col[h] >= 0 ? cells[col[h]] ?? '' : '')
@@ -177,13 +190,21 @@ export async function importHazardHistory(
     if (long.length) p.push(`${long.join('、')}最多60字`)
     if (t('移交结果').length > 500 || t('整改措施').length > 500) p.push('移交结果、整改措施最多500字')
     const key = `${business?.id ?? ''}|${description}|${createdAt ? Math.floor(createdAt.getTime() / 1000) : ''}`
+    let present = false
     if (createdAt && description) {
       if (seen.has(key)) p.push(`与第 ${seen.get(key)} 行重复（同一单位、同一时间、同样描述）`)
-      else if (already.has(key)) p.push('系统里已有这条隐患（同一单位、同一时间、同样描述）')
-      else seen.set(key, row)
+      else {
+        seen.set(key, row)
+        present = already.has(key)
+      }
     }
     if (p.length) {
       errors.push({ row, message: p.join('；') })
+      continue
+    }
+    // imported before (same business, time and description): importing the file again changes nothing
+    if (present) {
+      skipped++
       continue
     }
     out.push({
@@ -213,7 +234,8 @@ export async function importHazardHistory(
     })
   }
   if (errors.length) return fail(out.length)
-  if (opts.dryRun) return { ok: true, dryRun: true, created: 0, valid: out.length, errors }
+  if (opts.dryRun) return { ok: true, dryRun: true, created: 0, skipped, valid: out.length, errors }
+  if (!out.length) return { ok: true, dryRun: false, created: 0, skipped, valid: 0, errors }
   const { fileName, ...who } = opts.audit
   await db.transaction(async (tx) => {
     for (let i = 0; i < out.length; i += 200) {
@@ -228,9 +250,9 @@ export async function importHazardHistory(
       })
       await tx.insert(schema.hazardEvents).values(events)
     }
-    await recordAudit(tx, { ...who, action: 'hazard.import', targetType: 'hazard', detail: { fileName, created: out.length, imported: true } }, opts.now)
+    await recordAudit(tx, { ...who, action: 'hazard.import', targetType: 'hazard', detail: { fileName, created: out.length, skipped, imported: true } }, opts.now)
   })
-  return { ok: true, dryRun: false, created: out.length, valid: out.length, errors }
+  return { ok: true, dryRun: false, created: out.length, skipped, valid: out.length, errors }
 }
 
 /** The template: the columns with one example row, to download from the console. */
@@ -246,7 +268,7 @@ export async function hazardTemplateXlsx(): Promise<Buffer> {
     [`状态：${Object.values(STATUS_LABELS).join('、')}；已销号的须填销号时间。`],
     ['等级：一般隐患、重大隐患（不填为一般）；类别不填按描述判断。'],
     ['单位须是系统里已有的经营主体（先导入经营主体），群众举报等无单位的写“待认定”。'],
-    ['整批导入：任何一行有误，整批不导入，并逐行列出问题。台账导出的 .xlsx 可直接导入。'],
+    ['整批导入：任何一行有误，整批不导入，并逐行列出问题。台账导出的 .xlsx 可直接导入；重复导入同一文件，已有的隐患跳过。'],
   ])
   return Buffer.from(await wb.xlsx.writeBuffer())
 }

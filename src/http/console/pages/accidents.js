@@ -14,7 +14,7 @@ const LEVELS = [
 ]
 const fields = (a = {}) => [
   { name: 'businessId', label: '单位', type: 'select', required: true, options: (session.opts.businesses || []).map((b) => ({ value: b.id, label: b.name })), value: a.businessId, testid: 'accident-business' },
-  { name: 'occurredOn', label: '发生日期', type: 'date', required: true, value: a.occurredOn || today() },
+  { name: 'occurredOn', label: '发生日期', type: 'date', required: true, value: a.occurredOn || today(), testid: 'accident-date' },
   { name: 'level', label: '等级', type: 'select', required: true, options: LEVELS, value: a.level, testid: 'accident-level' },
   { name: 'description', label: '事故情况', type: 'textarea', required: true, min: 2, max: 500, value: a.description, testid: 'accident-description' },
   { name: 'sourceDepartment', label: '来源部门', required: true, min: 2, max: 60, value: a.sourceDepartment, testid: 'accident-department' },

@@ -1,7 +1,7 @@
 // 应急演练: drills businesses recorded (in chat with #演练, or here), yearly coverage by industry and who has none.
-// API: GET/POST /api/drills, PUT /api/drills/:id, GET /api/drills/coverage
+// Create and correct within the signed-in person's reach.  API: GET/POST /api/drills, PUT /api/drills/:id, GET /api/drills/coverage
 import { h, show, noticeBox, today } from '../lib/dom.js'
-import { get, post } from '../lib/api.js'
+import { get, post, put } from '../lib/api.js'
 import { session, can } from '../lib/session.js'
 import { dataTable } from '../lib/table.js'
 import { formOf } from '../lib/form.js'
@@ -11,20 +11,22 @@ async function page(query = {}, notice) {
   const [items, cov] = await Promise.all([get('/api/drills', { year }), get('/api/drills/coverage', { year })])
   const slot = h('div')
   const manage = can('programme.manage')
-  const add = () =>
+  const edit = (d) =>
     slot.replaceChildren(
       formOf({
-        title: '登记应急演练',
+        title: d ? `更正：${d.businessName} ${d.kind}` : '登记应急演练',
         testid: 'drill-form',
         fields: [
-          { name: 'businessId', label: '单位', type: 'select', required: true, options: (session.opts.businesses || []).map((b) => ({ value: b.id, label: b.name })), testid: 'drill-business' },
-          { name: 'kind', label: '演练名称', required: true, min: 2, max: 40, placeholder: '疏散演练', testid: 'drill-kind' },
-          { name: 'heldOn', label: '日期', type: 'date', required: true, value: today() },
-          { name: 'participants', label: '参加人数', type: 'number', min: 1, max: 100000, testid: 'drill-people' },
+          { name: 'businessId', label: '单位', type: 'select', required: true, options: (session.opts.businesses || []).map((b) => ({ value: b.id, label: b.name })), value: d?.businessId, testid: 'drill-business' },
+          { name: 'kind', label: '演练名称', required: true, min: 2, max: 40, placeholder: '疏散演练', value: d?.kind, testid: 'drill-kind' },
+          { name: 'heldOn', label: '日期', type: 'date', required: true, value: d?.heldOn || today(), testid: 'drill-date' },
+          { name: 'participants', label: '参加人数', type: 'number', min: 1, max: 100000, value: d?.participants ?? '', testid: 'drill-people' },
         ],
         onSubmit: async (v) => {
-          await post('/api/drills', { businessId: Number(v.businessId), kind: v.kind, heldOn: v.heldOn, participants: v.participants ? Number(v.participants) : null })
-          await page(query, '已登记')
+          const body = { businessId: Number(v.businessId), kind: v.kind, heldOn: v.heldOn, participants: v.participants ? Number(v.participants) : null, note: d?.note ?? null }
+          if (d) await put(`/api/drills/${d.id}`, body)
+          else await post('/api/drills', body)
+          await page(query, d ? '已更正' : '已登记')
         },
       }),
     )
@@ -32,7 +34,7 @@ async function page(query = {}, notice) {
     h('h1', {}, `应急演练（${year}年）`),
     h('p', { class: 'hint' }, '单位负责人在群里发“#演练 疏散演练 参加12人”，再发现场照片，即登记在这里。'),
     notice ? noticeBox(notice) : null,
-    manage ? h('div', { class: 'row' }, h('button', { type: 'button', 'data-testid': 'drill-new', onclick: add }, '登记')) : null,
+    manage ? h('div', { class: 'row' }, h('button', { type: 'button', 'data-testid': 'drill-new', onclick: () => edit(null) }, '登记')) : null,
     slot,
     h('h2', {}, `覆盖：${cov.total.drilled}/${cov.total.businesses} 家（${cov.total.rate ?? '—'}%）`),
     dataTable(
@@ -55,6 +57,7 @@ async function page(query = {}, notice) {
         { title: '人数', cell: (d) => (d.participants ? String(d.participants) : '') },
         { title: '照片', cell: (d) => d.photos.map((sha, i) => h('a', { href: `/api/attachments/${sha}`, target: '_blank', rel: 'noopener' }, `照片${i + 1} `)) },
         { title: '登记人', cell: (d) => d.recordedBy },
+        { title: '', cell: (d) => (manage ? h('button', { type: 'button', class: 'secondary', 'data-testid': 'drill-edit', onclick: () => edit(d) }, '更正') : '') },
       ],
       items,
       { testid: 'drills-table', rowTestid: 'drill-row', stack: true, empty: '今年还没有演练记录' },

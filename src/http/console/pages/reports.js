@@ -1,17 +1,25 @@
 // 报告: the Word documents.  API: GET /api/reports, /api/documents/*.docx, /api/stats/table.*
-import { h, show, fmtTime, field, today } from '../lib/dom.js'
+import { h, show, fmtTime, field, select, today } from '../lib/dom.js'
 import { api } from '../lib/api.js'
 import { tableOf } from '../lib/table.js'
 
 async function reportsPage() {
   const r = await api('GET', '/api/plan/targets')
   const list = await api('GET', '/api/reports')
+  // the campaigns and zones a table can be limited to (a caller without those registers gets none)
+  const [campaigns, zones] = await Promise.all([api('GET', '/api/campaigns').catch(() => []), api('GET', '/api/zones').catch(() => [])])
   const doc = (href, text, testid) => h('a', { class: 'button secondary', href, download: '', 'data-testid': testid }, text)
   const now = today()
   const [y, m] = [Number(now.slice(0, 4)), Number(now.slice(5, 7))]
   const lastMonth = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`
   const quarter = m <= 3 ? `${y - 1}Q4` : `${y}Q${Math.floor((m - 1) / 3)}`
   const period = h('input', { name: 'period', value: quarter, size: 8, 'data-testid': 'stats-period' })
+  const campaign = select('campaign', (campaigns.items || campaigns).map((c) => ({ value: c.name, label: c.name })), '', '全部专项行动')
+  campaign.setAttribute('data-testid', 'stats-campaign')
+  const zone = select('zoneId', (zones.items || zones).map((z) => ({ value: z.id, label: z.name })), '', '全部园区基地')
+  zone.setAttribute('data-testid', 'stats-zone')
+  const by = select('by', [{ value: 'township', label: '按乡镇街' }, { value: 'industry', label: '按行业' }], 'township')
+  const statsQuery = () => new URLSearchParams(Object.entries({ period: period.value, by: by.value, campaign: campaign.value, zoneId: zone.value }).filter(([, v]) => v)).toString()
   const month = h('input', { type: 'month', name: 'month', value: lastMonth, 'data-testid': 'monthly-month' })
   show(
     h('h1', {}, '报告'),
@@ -28,8 +36,11 @@ async function reportsPage() {
         'div',
         { class: 'row' },
         field('统计期', period),
-        h('button', { type: 'button', class: 'secondary', 'data-testid': 'stats-docx', onclick: () => (location.href = `/api/stats/table.docx?period=${encodeURIComponent(period.value)}&by=township`) }, 'Word'),
-        h('button', { type: 'button', class: 'secondary', onclick: () => (location.href = `/api/stats/table.xlsx?period=${encodeURIComponent(period.value)}&by=township`) }, 'Excel'),
+        field('分组', by),
+        field('专项行动', campaign),
+        field('园区基地', zone),
+        h('button', { type: 'button', class: 'secondary', 'data-testid': 'stats-docx', onclick: () => (location.href = `/api/stats/table.docx?${statsQuery()}`) }, 'Word'),
+        h('button', { type: 'button', class: 'secondary', 'data-testid': 'stats-xlsx', onclick: () => (location.href = `/api/stats/table.xlsx?${statsQuery()}`) }, 'Excel'),
       ),
     ),
     h('h2', {}, '每月1日报送局领导的进展报告'),
