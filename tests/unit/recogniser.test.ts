@@ -74,6 +74,34 @@ describe('hazard recogniser', () => {
     expect(recognise('有人在仓库门口乱放孔明灯', parseLexicon({}))).toMatchObject({ hazard: false })
   })
 
+  it('when 不准 ends a clause, then it says “inaccurate”; 不准 before a verb stays a notice', () => {
+    expect(recognise('扶梯平层不准 老差一截', lex)).toMatchObject({ hazard: true, category: 'special_equipment', chatter: null })
+    expect(recognise('后厨不准私拉电线，请各商户自查', lex)).toMatchObject({ hazard: false, chatter: 'notice' })
+    const own = parseLexicon({ 'special-equipment': '电梯 3\n', problems: '不准$\n', chatter: '[ignore]\n不准$\n[notice]\n不准\n' })
+    expect(recognise('电梯平层不准。', own)).toMatchObject({ hazard: true })
+    expect(recognise('电梯里不准抽烟', own)).toMatchObject({ hazard: false, chatter: 'notice' })
+  })
+
+  it('when a problem phrase holds a thing\'s word, then the thing\'s category still counts', () => {
+    const own = parseLexicon({ electrical: '充电 2\n电瓶车 1\n', problems: '楼道里充电\n' })
+    expect(recognise('电瓶车推楼道里充电', own)).toMatchObject({ hazard: true, category: 'electrical' })
+  })
+
+  it.each([
+    ['烟感让人用袋子罩着', 'fire'],
+    ['消防水带不见了', 'fire'],
+    ['配电箱里空开熏黑了', 'electrical'],
+    ['油罐液位仪啥也不显示', 'hazardous'],
+    ['消控室值班的在睡觉', 'fire'],
+  ] as const)('when a state is told without a defect word (%j), then it is still a %s hazard', (text, category) => {
+    expect(recognise(text, lex)).toMatchObject({ hazard: true, category, urgent: null })
+  })
+
+  it('when a fire is only supposed (要是着火), then no urgent guidance goes out', () => {
+    expect(recognise('员工没培训过 要是着火了都不知道往哪跑', lex)).toMatchObject({ urgent: null, category: 'other' })
+    expect(recognise('后厨着火了', lex).urgent).toBe('fire')
+  })
+
   it('when the same text comes twice, then the answer is the same (deterministic)', () => {
     expect(recognise('后厨燃气软管老化开裂', lex)).toEqual(recognise('后厨燃气软管老化开裂', lex))
   })
