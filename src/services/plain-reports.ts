@@ -123,8 +123,9 @@ export async function expireDrafts(db: Db, now: Date): Promise<number> {
 
 /**
  * An urgent danger heard in a chat: the safety guidance there at once, and the township's officers told (directly
- * where they have a chat identity on this channel, else in the bureau's group, by its robot if need be). The same
- * danger in the same chat within URGENT_REPEAT_MINUTES is not repeated. Returns whether guidance went out.
+ * where they have a chat identity on this channel and the channel can start a direct chat, else in the bureau's
+ * group, by its robot if need be). The same danger in the same chat within URGENT_REPEAT_MINUTES is not repeated.
+ * Returns whether guidance went out.
  */
 export async function raiseUrgent(
   tx: Tx,
@@ -133,7 +134,7 @@ export async function raiseUrgent(
   text: string,
   townshipId: number | null,
   now: Date,
-  opts: { bureauGroup: string; robotsOn: boolean },
+  opts: { bureauGroup: string; robotsOn: boolean; /** false: this channel only answers (WeCom's bot in callback mode) */ directChats: boolean },
 ): Promise<boolean> {
   const [recent] = await tx
     .select({ id: urgentAlerts.id })
@@ -145,14 +146,16 @@ export async function raiseUrgent(
   await enqueue(tx, { channel: m.channel, account: m.account, chatId: m.chatId, isGroup: m.isGroup, priority: 'reply', text: await guidanceFor(tx, kind), causeMessageId: m.messageId }, now)
   const where = m.isGroup ? `“${m.chatName}”群里` : '私聊中'
   const notice = [`【紧急·未确认】${DANGER_LABELS[kind]}`, `${where}${m.senderName}说：“${truncate(text, 60)}”`, '已自动发出安全提示。请马上电话核实。'].join('\n')
-  const officers = townshipId
-    ? await tx
-        .select({ name: people.name, externalId: identities.externalId })
-        .from(people)
-        .innerJoin(identities, eq(identities.personId, people.id))
-        .where(and(eq(people.role, 'officer'), eq(people.townshipId, townshipId), eq(identities.channel, m.channel)))
-        .orderBy(desc(identities.id))
-    : []
+  // an officer this channel cannot start a chat with is not reached directly: the bureau's group is told instead
+  const officers =
+    townshipId && opts.directChats
+      ? await tx
+          .select({ name: people.name, externalId: identities.externalId })
+          .from(people)
+          .innerJoin(identities, eq(identities.personId, people.id))
+          .where(and(eq(people.role, 'officer'), eq(people.townshipId, townshipId), eq(identities.channel, m.channel)))
+          .orderBy(desc(identities.id))
+      : []
   let notified: string | null = null
   const reached = officers.filter((o, i) => officers.findIndex((x) => x.externalId === o.externalId) === i)
   if (reached.length) {

@@ -7,6 +7,7 @@ import type { DangerKind } from '../../core/urgent-guidance.js'
 import { saysSomething, type ReportArgs } from '../../core/parse.js'
 import { PUBLIC_REPORTER, UNIDENTIFIED_BUSINESS } from '../../core/domain.js'
 import { truncate } from '../../core/text.js'
+import { startsDirectChats } from '../../core/messages.js'
 import { addDraftPhoto, describeDraft, openDraft, openDraftById, promptedLately, raiseUrgent, type PlainDraft } from '../../services/plain-reports.js'
 import { categoryLabel } from '../format.js'
 import type { ChatContext, CommandDef } from '../command.js'
@@ -64,7 +65,11 @@ export function draftText(d: PlainDraft, business: string, minutes: number): str
 }
 
 async function guide(ctx: ChatContext, kind: DangerKind, text: string): Promise<boolean> {
-  return raiseUrgent(ctx.tx, ctx.msg, kind, text, townshipOf(ctx), ctx.now, { bureauGroup: ctx.config.BUREAU_GROUP, robotsOn: ctx.config.WECOM_ROBOT_ENABLED })
+  return raiseUrgent(ctx.tx, ctx.msg, kind, text, townshipOf(ctx), ctx.now, {
+    bureauGroup: ctx.config.BUREAU_GROUP,
+    robotsOn: ctx.config.WECOM_ROBOT_ENABLED,
+    directChats: startsDirectChats(ctx.msg.channel, ctx.config.WECOM_BOT_MODE),
+  })
 }
 
 /**
