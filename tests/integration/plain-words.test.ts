@@ -121,6 +121,56 @@ describe('plain words: drafts, prompts and urgent guidance through the real Wech
     expect(texts('dm:owner')[0]).toContain('要上报隐患，请说清在哪、什么问题')
   })
 
+  it('when an owner answers a draft as people do (好的, 上报, 确认, 不报了), then it is filed or dropped; an overheard 好的 in a group files nothing', async () => {
+    await t.say('owner', undefined, '我们店后厨的灭火器过期了')
+    expect(texts('dm:owner')[0]).toContain('要上报这条隐患吗？')
+    await t.say('owner', undefined, '好的')
+    expect(texts('dm:owner')[0]).toMatch(/^已登记隐患 Y\d+（消防）/)
+    await t.say('owner', undefined, '后厨燃气灶那块软管老化了')
+    expect(texts('dm:owner')[0]).toContain('类别：燃气')
+    // 上报 and 确认 are command words too: with a draft open they answer it
+    await t.say('owner', undefined, '上报')
+    expect(texts('dm:owner')[0]).toMatch(/^已登记隐患 Y\d+（燃气）/)
+    await t.say('owner', undefined, '前厅插座烧黑了')
+    expect(texts('dm:owner')[0]).toContain('类别：电气')
+    await t.say('owner', undefined, '确认。')
+    expect(texts('dm:owner')[0]).toMatch(/^已登记隐患 Y\d+（电气）/)
+    await t.say('owner', undefined, '冷库那边电线都露铜了')
+    expect(texts('dm:owner')[0]).toContain('类别：电气')
+    await t.say('owner', undefined, '不报了')
+    expect(texts('dm:owner')).toEqual(['好的，不上报。'])
+    // in the group the prompt's sender says 好的 to someone else: not an answer; told to the bot it is
+    await t.say('owner', s.group, '后门安全出口让纸箱子堵死了')
+    expect(texts(s.group)).toEqual(['像是安全隐患（消防），要上报吗？回复 1 上报，回复 2 不报'])
+    const before = (await t.database.db.select().from(schema.hazards)).length
+    expect(await t.say('owner', s.group, '好的')).toBe('ignored')
+    expect((await t.database.db.select().from(schema.hazards)).length).toBe(before)
+    await t.say('owner', s.group, '@安全助手 好的', { mentionBot: true })
+    expect(texts(s.group)[0]).toMatch(/^已登记隐患 Y\d+（消防）/)
+    // with no draft open, 确认 is still the command it always was
+    await t.say('owner', undefined, '确认')
+    expect(texts('dm:owner')[0]).not.toContain('已登记隐患')
+  })
+
+  it('when an owner says hello, thanks, asks how to report or how the reports are doing, or says it is fixed, then a short useful answer comes back', async () => {
+    await t.say('owner', undefined, '你好')
+    expect(texts('dm:owner')[0]).toContain('直接说什么问题、在哪就行')
+    await t.say('owner', undefined, '谢谢！')
+    expect(texts('dm:owner')).toEqual(['不客气。'])
+    await t.say('owner', undefined, '隐患怎么报啊？')
+    expect(texts('dm:owner')[0]).toContain('回复 1 上报')
+    await t.say('owner', undefined, '#隐患 后厨灭火器过期了')
+    const code = codeIn(texts('dm:owner')[0])
+    await t.say('owner', undefined, '我报的隐患咋样了')
+    const [mine] = texts('dm:owner')
+    expect(mine).toContain('本单位未销号隐患')
+    expect(mine).toContain(code)
+    await t.say('owner', undefined, '灭火器已经换好了')
+    expect(texts('dm:owner')[0]).toContain('#整改 编号')
+    // words alone do not close it: the rectification goes through #整改 with its photos
+    expect((await hazardByCode(code)).status).toBe('reported')
+  })
+
   it('when someone asks for #帮助, then it says plain words work, with an example', async () => {
     await t.say('owner', s.group, '#帮助')
     expect(texts(s.group)[0]).toContain('也可以直接说：@安全助手 楼梯口堆满了装修垃圾')

@@ -4,6 +4,7 @@ import { checklistByWord } from '../../db/checklists/index.js'
 import { recognise, categoryOf, parseLexicon, namesSomething } from '../../src/core/recogniser.js'
 import { readChecklistAnswer, looksLikeChecklistAnswer } from '../../src/core/checklist-answers.js'
 import { parseReport } from '../../src/core/parse.js'
+import { plainIntent } from '../../src/core/plain-intents.js'
 
 const lex = defaultLexicon()
 
@@ -140,5 +141,26 @@ describe('free answers to a self-check', () => {
   it('when chatter passes by, then only answer-shaped texts are tried', () => {
     for (const t of ['行', '都正常，一切都好', '2号不行 别的都行', '电梯年检过期了其他都好']) expect(looksLikeChecklistAnswer(t), t).toBe(true)
     for (const t of ['好的', '收到', '今天几点开会']) expect(looksLikeChecklistAnswer(t), t).toBe(false)
+  })
+})
+
+describe('what owners say besides hazards (plainIntent)', () => {
+  it.each([
+    ['你好', 'greeting'],
+    ['在吗？', 'greeting'],
+    ['谢谢您！', 'thanks'],
+    ['辛苦了', 'thanks'],
+    ['隐患怎么报啊', 'howto'],
+    ['请问咋上报', 'howto'],
+    ['我报的隐患咋样了', 'mine'],
+    ['我们店的隐患处理了吗', 'mine'],
+    ['灭火器已经换好了', 'done'],
+    ['烟道清理好了', 'done'],
+  ] as const)('when %j is said, then it reads as %s', (text, intent) => {
+    expect(plainIntent(text)).toBe(intent)
+  })
+
+  it.each(['后厨燃气软管老化了', '明天开会吗', '1 4 不合格', '好的'])('when %j is said, then it is none of them', (text) => {
+    expect(plainIntent(text)).toBeNull()
   })
 })
