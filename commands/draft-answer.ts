@@ -1,6 +1,8 @@
 import type { AwaitedImage, AwaitedReply } from '../src/chat/command.js'
 import { normalize } from '../src/core/text.js'
-import { closeDraft, openDraftById } from '../src/services/plain-reports.js'
+import { closeDraft, openDraftById, otherOpenDraft } from '../src/services/plain-reports.js'
+import { truncate } from '../src/core/text.js'
+import { categoryLabel } from '../src/chat/format.js'
 import { confirmDraft, draftPhoto, DRAFT_SLOT } from '../src/chat/steps/plain.js'
 
 // 回复 1 上报，回复 2 不报 — and what owners answer instead (好的、是的、不报了、算了吧)
@@ -31,9 +33,13 @@ async function answerDraft(ctx: Parameters<AwaitedReply['onText']>[0], text: str
   if (NO.test(clean(text))) {
     await closeDraft(ctx.tx, d.id, 'dropped', ctx.now)
     await ctx.reply('好的，不上报。')
-    return true
+  } else await confirmDraft(ctx, d)
+  // two hazards told in a row: the earlier one is asked about next, not left to expire unanswered
+  const next = await otherOpenDraft(ctx.tx, ctx.msg, d.id, ctx.now)
+  if (next) {
+    await ctx.awaitReply(DRAFT_SLOT, { draftId: next.id }, Math.max(1, Math.ceil((next.expiresAt.getTime() - ctx.now.getTime()) / 60_000)))
+    await ctx.reply(`还有一条没回复：“${truncate(next.text ?? '', 20)}”（${categoryLabel(next.category)}）\n回复 1 上报，回复 2 不报`)
   }
-  await confirmDraft(ctx, d)
   return true
 }
 

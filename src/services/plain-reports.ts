@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, desc } from 'drizzle-orm'
+import { and, eq, gt, lt, desc, ne, isNotNull } from 'drizzle-orm'
 import { schema, type Db, type Tx } from '../../db/client.js'
 import type { InboundMessage } from '../channels/types.js'
 import type { Recognition } from '../core/recogniser.js'
@@ -49,6 +49,27 @@ export async function openDraft(
     })
     .returning()
   return row
+}
+
+/** Another draft of the same sender in the same chat still waiting for 1 or 2 (told two hazards in a row). */
+export async function otherOpenDraft(tx: Tx, m: Pick<InboundMessage, 'channel' | 'chatId' | 'senderId'>, exceptId: number, now: Date): Promise<PlainDraft | null> {
+  const [d] = await tx
+    .select()
+    .from(plainDrafts)
+    .where(
+      and(
+        eq(plainDrafts.channel, m.channel),
+        eq(plainDrafts.chatId, m.chatId),
+        eq(plainDrafts.senderId, m.senderId),
+        eq(plainDrafts.status, 'open'),
+        ne(plainDrafts.id, exceptId),
+        isNotNull(plainDrafts.text),
+        gt(plainDrafts.expiresAt, now),
+      ),
+    )
+    .orderBy(desc(plainDrafts.id))
+    .limit(1)
+  return d ?? null
 }
 
 export async function openDraftById(tx: Tx, id: number): Promise<PlainDraft | null> {

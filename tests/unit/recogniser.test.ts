@@ -156,6 +156,9 @@ describe('what owners say besides hazards (plainIntent)', () => {
     ['我们店的隐患处理了吗', 'mine'],
     ['灭火器已经换好了', 'done'],
     ['烟道清理好了', 'done'],
+    ['我要报个隐患', 'howto'],
+    ['Y12怎么样了', 'query'],
+    ['1', 'nothingOpen'],
   ] as const)('when %j is said, then it reads as %s', (text, intent) => {
     expect(plainIntent(text)).toBe(intent)
   })

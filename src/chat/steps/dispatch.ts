@@ -17,7 +17,7 @@ import { countSlotPhoto, openSlot } from './slots.js'
 import { Writes } from './write.js'
 import { CHECKLIST_USAGE } from '../../core/checklist-answers.js'
 import { describesHazard, plainAddressed, plainlyNotHazard, plainPhoto } from './plain.js'
-import { INTENT_REPLIES, plainIntent } from '../../core/plain-intents.js'
+import { INTENT_REPLIES, intentCommand, plainIntent } from '../../core/plain-intents.js'
 
 /** An AppError from a handler becomes a refusal: the transaction rolls back and the reason is answered. */
 function asRefusal(e: unknown, usage?: string): never {
@@ -72,9 +72,10 @@ export async function dispatchText(env: StepEnv, tx: Tx, m: InboundMessage, body
     const waiting = body ? await openSlot(tx, m, now, false) : null
     // what owners say besides hazards: hello, thanks, how to report, how are my reports, it is fixed
     const intent = waiting?.kind === 'selfcheck' ? null : plainIntent(body)
-    if (intent === 'mine') matched = matchCommand('我的')
+    const runs = intent ? intentCommand(intent, body) : null
+    if (intent && runs) matched = matchCommand(runs)
     else {
-      await ctx.reply(waiting?.kind === 'selfcheck' ? `没看懂这个回答，请写哪几项不合格。\n${CHECKLIST_USAGE}` : intent ? INTENT_REPLIES[intent] : unknownReply(body))
+      await ctx.reply(waiting?.kind === 'selfcheck' ? `没看懂这个回答，请写哪几项不合格。\n${CHECKLIST_USAGE}` : intent && intent !== 'mine' && intent !== 'query' ? INTENT_REPLIES[intent] : unknownReply(body))
       return intent ? 'handled' : 'usage'
     }
     if (!matched) return 'usage'

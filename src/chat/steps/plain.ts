@@ -101,7 +101,9 @@ export async function plainAddressed(ctx: ChatContext, text: string, opts: { for
     await ctx.reply(refusal)
     return true
   }
-  const d = await openDraft(ctx.tx, ctx.msg, r, text, 'addressed', ctx.now, config.PLAIN_DRAFT_MINUTES, waiting?.photos ?? [])
+  // a second hazard while one waits: its own draft (the photos stay with the one they were sent for; the
+  // earlier draft is asked about again once this one is answered)
+  const d = await openDraft(ctx.tx, ctx.msg, r, text, 'addressed', ctx.now, config.PLAIN_DRAFT_MINUTES)
   await ctx.awaitReply(DRAFT_SLOT, { draftId: d.id }, config.PLAIN_DRAFT_MINUTES)
   await ctx.reply(draftText(d, businessOf(ctx), config.PLAIN_DRAFT_MINUTES))
   return true
