@@ -3,7 +3,7 @@ import { normalize } from '../src/core/text.js'
 import { closeDraft, openDraftById, otherOpenDraft } from '../src/services/plain-reports.js'
 import { truncate } from '../src/core/text.js'
 import { categoryLabel } from '../src/chat/format.js'
-import { confirmDraft, draftPhoto, DRAFT_SLOT } from '../src/chat/steps/plain.js'
+import { confirmDraft, correctDraftPlace, draftPhoto, DRAFT_SLOT, placeCorrection } from '../src/chat/steps/plain.js'
 
 // 回复 1 上报，回复 2 不报 — and what owners answer instead (好的、是的、不报了、算了吧)
 const YES = /^(?:1|1?(?:上报|报|确认|确认上报|要报|报吧|上报吧|报上去|帮我报|帮我上报))$/
@@ -50,6 +50,15 @@ export const draftCasualYes: AwaitedReply = {
   addressedOnly: true,
   matches: (text) => CASUAL_YES.test(clean(text)),
   onText: answerDraft,
+}
+
+/** 地点：前厅 / 不是后厨，是前厅吧台, told to the bot while a draft waits: the draft's place, shown again. */
+export const draftPlace: AwaitedReply = {
+  name: 'draft_place',
+  slotKind: DRAFT_SLOT,
+  addressedOnly: true,
+  matches: (text) => placeCorrection(text) !== null,
+  onText: (ctx, text, slot) => correctDraftPlace(ctx, Number(slot?.data?.draftId), placeCorrection(text)!),
 }
 
 /** A photo sent while a draft is open joins the draft. */

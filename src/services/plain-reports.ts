@@ -72,6 +72,12 @@ export async function otherOpenDraft(tx: Tx, m: Pick<InboundMessage, 'channel' |
   return d ?? null
 }
 
+/** The place an owner corrects on an open draft (地点：前厅). */
+export async function setDraftPlace(tx: Tx, id: number, place: string): Promise<PlainDraft> {
+  const [d] = await tx.update(plainDrafts).set({ place }).where(eq(plainDrafts.id, id)).returning()
+  return d
+}
+
 export async function openDraftById(tx: Tx, id: number): Promise<PlainDraft | null> {
   const [d] = await tx.select().from(plainDrafts).where(and(eq(plainDrafts.id, id), eq(plainDrafts.status, 'open'))).for('update')
   return d ?? null

@@ -207,6 +207,26 @@ describe('plain words: drafts, prompts and urgent guidance through the real Wech
     expect(texts('dm:owner')[0]).toContain('直接说什么问题、在哪就行')
   })
 
+  it('when the owner corrects the place of a draft (不是后厨 是前厅吧台那), then the draft takes it and files with it', async () => {
+    freshStart()
+    await t.say('owner', undefined, '后厨燃气软管老化了')
+    expect(texts('dm:owner')[0]).toContain('地点：后厨')
+    await t.say('owner', undefined, '不是后厨 是前厅吧台那')
+    const [again] = texts('dm:owner')
+    expect(again).toContain('类别：燃气　地点：前厅吧台')
+    expect(again).toContain('回复 1 上报，回复 2 不报')
+    await t.say('owner', undefined, '地点：二楼包间')
+    expect(texts('dm:owner')[0]).toContain('地点：二楼包间')
+    // a second hazard that starts with 在 is not taken for a place
+    await t.say('owner', undefined, '在仓库门口堆了好多纸箱 消防栓都挡住了')
+    expect(texts('dm:owner')[0]).toContain('情况：在仓库门口堆了好多纸箱')
+    await t.say('owner', undefined, '2')
+    texts('dm:owner')
+    await t.say('owner', undefined, '1')
+    const h = await hazardByCode(codeIn(texts('dm:owner')[0]))
+    expect(h).toMatchObject({ category: 'gas', place: '二楼包间', description: '后厨燃气软管老化了' })
+  })
+
   it('when someone asks for #帮助, then it says plain words work, with an example', async () => {
     await t.say('owner', s.group, '#帮助')
     expect(texts(s.group)[0]).toContain('也可以直接说：@安全助手 楼梯口堆满了装修垃圾')
