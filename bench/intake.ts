@@ -60,3 +60,10 @@ export async function plainBurst(deps: BurstDeps, opts: { smoke: boolean }) {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
   return { n, all: median(rates.all), off: median(rates.off), ratio: median(rates.all) / median(rates.off), runs: rates }
 }
+
+// alone: `npx tsx bench/intake.ts` prints only the recogniser's CPU per message (section 3c's first line)
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const cpu = recogniserCpu({ smoke: process.argv.includes('--smoke') })
+  const ok = cpu.msPerMessage <= TARGET_RECOGNISER_MS
+  console.log(`plain words: recogniser CPU ${(cpu.msPerMessage * 1000).toFixed(1)} µs per message (mean over ${cpu.messages} corpus messages after a warm-up), target ≤ ${TARGET_RECOGNISER_MS * 1000} µs ${ok ? 'ok' : 'MISSED'}`)
+}

@@ -8,7 +8,8 @@
  *   npm run bench -- --burst-only      only section 2b, one line (to alternate two builds: median of 5 runs each)
  *   npm run bench -- --profile         also samples the CPU during the burst (node:inspector) and prints it by package
  *   npm run bench -- --waits            also samples pg_stat_activity every 10 ms (what backends wait on; costs CPU)
- *   section 3c: plain words (bench/intake.ts): recogniser CPU per message, burst PLAIN_REPORTS=all vs off (median of 5)
+ *   section 3c: plain words (bench/intake.ts): recogniser CPU per message, burst PLAIN_REPORTS=all vs off (median of 5;
+ *   the CPU line alone: npx tsx bench/intake.ts)
  *   then the console bench (bench/console.ts: overview, ledger page, CSV vs COPY, xlsx memory; alone: npx tsx bench/console.ts)
  *   then the sensor bench (bench/sensors.ts: heartbeats' CPU, alarm burst latency, real Mosquitto; alone: npx tsx bench/sensors.ts)
  *   and sign-in timing (bench/sign-in.ts: unknown name / wrong password / must wait, p50s; alone: npx tsx bench/sign-in.ts)

@@ -25,7 +25,7 @@ import checkin from './checkin.js'
 import responsibility from './responsibility.js'
 import responsibilityFile from './responsibility-file.js'
 import commend from './commend.js'
-import { draftAnswer, draftPhotos } from './draft-answer.js'
+import { draftAnswer, draftCasualYes, draftPhotos, draftPlace } from './draft-answer.js'
 import drill from './drill.js'
 import drillPhoto from './drill-photo.js'
 import alarmAnswer from './alarm-answer.js'
@@ -59,7 +59,7 @@ export const commands: CommandDef<never>[] = [
 ] as CommandDef<never>[]
 
 /** Texts taken without a command word because the bot waits for them (checklist answers, 收到 …). */
-export const awaitedReplies: AwaitedReply[] = [ackReply, selfcheckAnswer, draftAnswer, alarmAnswer]
+export const awaitedReplies: AwaitedReply[] = [ackReply, selfcheckAnswer, draftAnswer, draftCasualYes, draftPlace, alarmAnswer]
 
 /** Photos and files taken for an open slot other than a hazard's photos. */
 export const awaitedImages: AwaitedImage[] = [taskFiles, responsibilityFile, draftPhotos, drillPhoto]

@@ -91,6 +91,8 @@ export interface AwaitedReply {
   slotKind?: string
   /** a cheap test on the normalised text, before any database work: be specific, chatter passes through here */
   matches(text: string): boolean
+  /** only for text told to the bot (a direct chat, an @-mention): overheard group chatter never reaches it */
+  addressedOnly?: boolean
   /** runs in the message's transaction; false = not an answer after all (nothing it wrote is kept) */
   onText(ctx: ChatContext, text: string, slot: AwaitSlot | null): Promise<boolean>
 }

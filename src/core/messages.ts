@@ -13,6 +13,19 @@ export type RichMessage =
 export const ROBOT_CHANNEL = 'wecom-robot'
 export const ROBOT_ACCOUNT = 'robot'
 
+/** WeCom's intelligent bot (callback or long connection): one channel name for both modes. */
+export const WECOM_BOT_CHANNEL = 'wecom'
+
+/**
+ * Whether a channel can start a direct chat with a person (tell an officer of an urgent danger). The intelligent
+ * bot in callback mode cannot: it only answers a message, within its callback or once by the message's
+ * response_url. The group robots are push-only to groups. The others (Wechaty, WeCom's long connection) can.
+ */
+export function startsDirectChats(channel: string, wecomBotMode: string): boolean {
+  if (channel === ROBOT_CHANNEL) return false
+  return !(channel === WECOM_BOT_CHANNEL && wecomBotMode === 'callback')
+}
+
 export interface GroupEndpoint {
   channel: string
   account: string

@@ -23,6 +23,8 @@ export interface Lexicon {
   /** phrases taken out before the urgent rules are tried (开着火 is not 着火) */
   notUrgent: string[]
   chatter: Record<ChatterKind, Rule[]>
+  /** phrases taken out before the chatter rules are tried (平层不准 at a clause's end is not the notice 不准…) */
+  notChatter: string[]
   places: string[]
   major: Rule[]
 }
@@ -74,9 +76,14 @@ function sections(text: string): Map<string, string[]> {
 
 const rule = (l: string): Rule => l.split(/\s\+\s/).map((g) => g.split(/\s+/).filter(Boolean).map(fold))
 
-/** Full-width to half-width, lower case: how both the lexicon and the text are compared. */
+/** Where a clause ends in the compared text: `$` after a word in the data files (`不准$`) means “at a clause's end”. */
+const END = '|'
+
+/** Full-width to half-width, lower case: how both the lexicon and the text are compared; a trailing `$` → END. */
 function fold(s: string): string {
-  return normalize(s).toLowerCase()
+  return normalize(s)
+    .toLowerCase()
+    .replace(/\$$/, END)
 }
 
 /**
@@ -97,6 +104,14 @@ export function parseLexicon(files: Record<string, string>): Lexicon {
     }
   }
   for (const l of lines(files.problems ?? '')) add(l.split(/\s+/)[0], { weight: 1, problem: true })
+  // a problem phrase that holds a thing's word (屋里充电 holds 充电) also names the thing: the longer phrase wins
+  // the match, so without this the thing's category would be lost
+  const named = [...terms.entries()].filter(([, es]) => es.some((e) => e.category))
+  for (const [term, es] of terms) {
+    if (es.some((e) => e.category)) continue
+    const inner = named.filter(([t]) => t.length < term.length && term.includes(t)).sort((a, b) => b[0].length - a[0].length)[0]
+    if (inner) for (const e of inner[1]) if (e.category) es.push({ category: e.category, weight: e.weight, problem: false })
+  }
   const urgentSections = sections(files.urgent ?? '')
   const chatterSections = sections(files.chatter ?? '')
   const urgent = Object.fromEntries(DANGER_KINDS.map((k) => [k, (urgentSections.get(k) ?? []).map(rule)])) as Record<DangerKind, Rule[]>
@@ -107,7 +122,8 @@ export function parseLexicon(files: Record<string, string>): Lexicon {
   const major = lines(files.major ?? '').map(rule)
   const ordered = [...terms.keys()].sort((a, b) => b.length - a.length)
   const notUrgent = (urgentSections.get('ignore') ?? []).map(fold).sort((a, b) => b.length - a.length)
-  return { terms, ordered, urgent, notUrgent, chatter, places, major }
+  const notChatter = (chatterSections.get('ignore') ?? []).map(fold).sort((a, b) => b.length - a.length)
+  return { terms, ordered, urgent, notUrgent, chatter, notChatter, places, major }
 }
 
 /** The text as compared: normalised, lower case, @-mentions and bracketed emoji codes ([强]) taken out. */
@@ -117,6 +133,12 @@ export function cleanText(raw: string): string {
     .replace(/\[[^\]]{1,4}\]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
+}
+
+/** Clause ends (spaces, punctuation, the end) marked END, so that `不准$` matches only where a clause ends. */
+const CLAUSE_END = /[\s,.;:!?~，。；：！？、…～]+/g
+function marked(text: string): string {
+  return text.replace(CLAUSE_END, END) + END
 }
 
 /** `没修好` `未整改` `还没换好`: a done word right after a negation does not say it was done. */
@@ -199,7 +221,7 @@ export function namesSomething(raw: string, lex: Lexicon): boolean {
 
 /** The category a description points to (used by `#隐患` too); 其他 when nothing points anywhere. */
 export function categoryOf(raw: string, lex: Lexicon): Category {
-  const text = cleanText(raw)
+  const text = marked(cleanText(raw))
   const urgent = urgentKind(text, lex)
   return urgent ? URGENT_CATEGORY[urgent] : scores(hits(text, lex), lex).category
 }
@@ -234,13 +256,16 @@ function placeOf(text: string, lex: Lexicon): string | null {
 export const HAZARD_SCORE = 3
 
 export function recognise(raw: string, lex: Lexicon): Recognition {
-  const text = cleanText(raw)
+  const clean = cleanText(raw)
   const none = (chatter: ChatterKind | null, words: string[] = []): Recognition => ({ hazard: false, score: 0, category: 'other', place: null, major: false, urgent: null, chatter, words })
-  if (!text) return none(null)
+  if (!clean) return none(null)
+  const text = marked(clean)
+  let said = text
+  for (const p of lex.notChatter) said = said.split(p).join(END)
   let chatter: ChatterKind | null = null
   let marker: string | null = null
   for (const k of CHATTER_KINDS) {
-    marker = matches(text, lex.chatter[k], k === 'done')
+    marker = matches(said, lex.chatter[k], k === 'done')
     if (marker) {
       chatter = k
       break

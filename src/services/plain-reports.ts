@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, desc } from 'drizzle-orm'
+import { and, eq, gt, lt, desc, ne, isNotNull } from 'drizzle-orm'
 import { schema, type Db, type Tx } from '../../db/client.js'
 import type { InboundMessage } from '../channels/types.js'
 import type { Recognition } from '../core/recogniser.js'
@@ -49,6 +49,33 @@ export async function openDraft(
     })
     .returning()
   return row
+}
+
+/** Another draft of the same sender in the same chat still waiting for 1 or 2 (told two hazards in a row). */
+export async function otherOpenDraft(tx: Tx, m: Pick<InboundMessage, 'channel' | 'chatId' | 'senderId'>, exceptId: number, now: Date): Promise<PlainDraft | null> {
+  const [d] = await tx
+    .select()
+    .from(plainDrafts)
+    .where(
+      and(
+        eq(plainDrafts.channel, m.channel),
+        eq(plainDrafts.chatId, m.chatId),
+        eq(plainDrafts.senderId, m.senderId),
+        eq(plainDrafts.status, 'open'),
+        ne(plainDrafts.id, exceptId),
+        isNotNull(plainDrafts.text),
+        gt(plainDrafts.expiresAt, now),
+      ),
+    )
+    .orderBy(desc(plainDrafts.id))
+    .limit(1)
+  return d ?? null
+}
+
+/** The place an owner corrects on an open draft (地点：前厅). */
+export async function setDraftPlace(tx: Tx, id: number, place: string): Promise<PlainDraft> {
+  const [d] = await tx.update(plainDrafts).set({ place }).where(eq(plainDrafts.id, id)).returning()
+  return d
 }
 
 export async function openDraftById(tx: Tx, id: number): Promise<PlainDraft | null> {
@@ -123,8 +150,9 @@ export async function expireDrafts(db: Db, now: Date): Promise<number> {
 
 /**
  * An urgent danger heard in a chat: the safety guidance there at once, and the township's officers told (directly
- * where they have a chat identity on this channel, else in the bureau's group, by its robot if need be). The same
- * danger in the same chat within URGENT_REPEAT_MINUTES is not repeated. Returns whether guidance went out.
+ * where they have a chat identity on this channel and the channel can start a direct chat, else in the bureau's
+ * group, by its robot if need be). The same danger in the same chat within URGENT_REPEAT_MINUTES is not repeated.
+ * Returns whether guidance went out.
  */
 export async function raiseUrgent(
   tx: Tx,
@@ -133,7 +161,7 @@ export async function raiseUrgent(
   text: string,
   townshipId: number | null,
   now: Date,
-  opts: { bureauGroup: string; robotsOn: boolean },
+  opts: { bureauGroup: string; robotsOn: boolean; /** false: this channel only answers (WeCom's bot in callback mode) */ directChats: boolean },
 ): Promise<boolean> {
   const [recent] = await tx
     .select({ id: urgentAlerts.id })
@@ -145,14 +173,16 @@ export async function raiseUrgent(
   await enqueue(tx, { channel: m.channel, account: m.account, chatId: m.chatId, isGroup: m.isGroup, priority: 'reply', text: await guidanceFor(tx, kind), causeMessageId: m.messageId }, now)
   const where = m.isGroup ? `“${m.chatName}”群里` : '私聊中'
   const notice = [`【紧急·未确认】${DANGER_LABELS[kind]}`, `${where}${m.senderName}说：“${truncate(text, 60)}”`, '已自动发出安全提示。请马上电话核实。'].join('\n')
-  const officers = townshipId
-    ? await tx
-        .select({ name: people.name, externalId: identities.externalId })
-        .from(people)
-        .innerJoin(identities, eq(identities.personId, people.id))
-        .where(and(eq(people.role, 'officer'), eq(people.townshipId, townshipId), eq(identities.channel, m.channel)))
-        .orderBy(desc(identities.id))
-    : []
+  // an officer this channel cannot start a chat with is not reached directly: the bureau's group is told instead
+  const officers =
+    townshipId && opts.directChats
+      ? await tx
+          .select({ name: people.name, externalId: identities.externalId })
+          .from(people)
+          .innerJoin(identities, eq(identities.personId, people.id))
+          .where(and(eq(people.role, 'officer'), eq(people.townshipId, townshipId), eq(identities.channel, m.channel)))
+          .orderBy(desc(identities.id))
+      : []
   let notified: string | null = null
   const reached = officers.filter((o, i) => officers.findIndex((x) => x.externalId === o.externalId) === i)
   if (reached.length) {

@@ -69,7 +69,11 @@ export function evaluate(part: Part) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const part of ['test', 'dev'] as Part[]) {
+  // `npm run eval:intake -- --part dev`: only the development part (what the word lists are tuned on)
+  const only = process.argv.indexOf('--part')
+  const parts: Part[] = only >= 0 ? [process.argv[only + 1] as Part] : ['test', 'dev']
+  for (const part of parts) {
+    if (part !== 'test' && part !== 'dev') throw new Error(`--part test|dev, not ${part}`)
     const e = evaluate(part)
     console.log(`\n== ${part === 'test' ? '测试集 test part (never tuned to)' : '开发集 dev part'} ==`)
     console.log(`hazard recall           ${e.figures.hazardRecall}`)

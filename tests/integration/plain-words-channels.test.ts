@@ -76,6 +76,40 @@ describe('WeCom intelligent bot', () => {
   })
 })
 
+describe('WeCom intelligent bot in callback mode: the officer told of an urgent danger', () => {
+  const BUREAU = 'wrkSFfCgAAbureau'
+  const BUREAU_KEY = '0a1b2c3d-aaaa-4bbb-8ccc-00000000b0e1'
+
+  async function settleAll() {
+    for (let i = 0; i < 3; i++) {
+      for (const sender of t.app.senders) sender.kick()
+      await Promise.all(t.app.senders.map((x) => x.whenIdle()))
+      await new Promise((r) => setImmediate(r))
+    }
+  }
+
+  it('when the officer has only a WeCom userid (the bot cannot start a chat with him), then the notice goes to BUREAU_GROUP by its robot', async () => {
+    const db = t.database.db
+    // the township's officer 李明 on WeCom: a userid, but the bot in callback mode only answers messages
+    await db.insert(schema.identities).values({ channel: 'wecom', externalId: 'liming', displayName: '李明', personId: s.officer.id })
+    await db.insert(schema.groups).values({ channel: 'wecom', externalId: BUREAU, name: '局机关工作群', registered: false, webhookKey: BUREAU_KEY })
+
+    const reply = await post(message({ content: '@安全助手 配电箱冒烟了 一股焦糊味', msgid: 'urgent-cb-1' }))
+    expect(reply).toContain('要上报这条隐患吗？')
+    await settleAll()
+
+    const notices = fake.ofKey(BUREAU_KEY).map((h) => JSON.stringify(h.body))
+    expect(notices).toHaveLength(1)
+    expect(notices[0]).toContain('【紧急·未确认】')
+    expect(notices[0]).toContain('配电箱冒烟了 一股焦糊味')
+    expect(notices[0]).toContain('城关商户企微群')
+    const [alert] = await db.select().from(schema.urgentAlerts).where(eq(schema.urgentAlerts.sourceMessageId, 'urgent-cb-1'))
+    expect(alert.notified).toBe('局机关工作群')
+    // nothing was written to a chat the bot cannot open (it would only fail)
+    expect(await db.select().from(schema.outbox).where(eq(schema.outbox.chatId, 'liming'))).toEqual([])
+  })
+})
+
 describe('the simulator API', () => {
   const sim = async (method: 'GET' | 'POST', url: string, payload?: object) => {
     const r = await t.app.http.inject({ method, url, payload: payload as never })

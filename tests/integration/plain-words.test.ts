@@ -17,6 +17,12 @@ describe('plain words: drafts, prompts and urgent guidance through the real Wech
   const texts = (chat: string) => t.botSaid(chat).map((e) => withoutMentions(e.text))
   const hazardByCode = async (code: string) => (await t.database.db.select().from(schema.hazards).where(eq(schema.hazards.code, code)))[0]
   const codeIn = (text: string) => /已登记隐患 (Y\d+)/.exec(text)?.[1] ?? ''
+  /** the tests share one app: earlier drafts and prompt limits run out first */
+  const freshStart = () => {
+    t.clock.advance((Math.max(t.config.PLAIN_DRAFT_MINUTES, t.config.PLAIN_PROMPT_MINUTES) + 1) * 60_000)
+    texts('dm:owner')
+    texts(s.group)
+  }
   const runExpiry = async () => {
     const ctx: JobContext = { db: t.database.db, config: t.config, clock: t.clock, logger: pino({ level: 'silent' }), kick: () => t.app.sender.kick() }
     for (const j of intakeJobs) await j.run(ctx, t.clock.now())
@@ -119,6 +125,106 @@ describe('plain words: drafts, prompts and urgent guidance through the real Wech
     expect(await t.say('owner', s.group, '举报电话12345')).toBe('ignored')
     await t.say('owner', undefined, '举报电话12345')
     expect(texts('dm:owner')[0]).toContain('要上报隐患，请说清在哪、什么问题')
+  })
+
+  it('when an owner answers a draft as people do (好的, 上报, 确认, 不报了), then it is filed or dropped; an overheard 好的 in a group files nothing', async () => {
+    freshStart()
+    await t.say('owner', undefined, '我们店后厨的灭火器过期了')
+    expect(texts('dm:owner')[0]).toContain('要上报这条隐患吗？')
+    await t.say('owner', undefined, '好的')
+    expect(texts('dm:owner')[0]).toMatch(/^已登记隐患 Y\d+（消防）/)
+    await t.say('owner', undefined, '后厨燃气灶那块软管老化了')
+    expect(texts('dm:owner')[0]).toContain('类别：燃气')
+    // 上报 and 确认 are command words too: with a draft open they answer it
+    await t.say('owner', undefined, '上报')
+    expect(texts('dm:owner')[0]).toMatch(/^已登记隐患 Y\d+（燃气）/)
+    await t.say('owner', undefined, '前厅插座烧黑了')
+    expect(texts('dm:owner')[0]).toContain('类别：电气')
+    await t.say('owner', undefined, '确认。')
+    expect(texts('dm:owner')[0]).toMatch(/^已登记隐患 Y\d+（电气）/)
+    await t.say('owner', undefined, '冷库那边电线都露铜了')
+    expect(texts('dm:owner')[0]).toContain('类别：电气')
+    await t.say('owner', undefined, '不报了')
+    expect(texts('dm:owner')).toEqual(['好的，不上报。'])
+    // in the group the prompt's sender says 好的 to someone else: not an answer; told to the bot it is
+    await t.say('owner', s.group, '后门安全出口让纸箱子堵死了')
+    expect(texts(s.group)).toEqual(['像是安全隐患（消防），要上报吗？回复 1 上报，回复 2 不报'])
+    const before = (await t.database.db.select().from(schema.hazards)).length
+    expect(await t.say('owner', s.group, '好的')).toBe('ignored')
+    expect((await t.database.db.select().from(schema.hazards)).length).toBe(before)
+    await t.say('owner', s.group, '@安全助手 好的', { mentionBot: true })
+    expect(texts(s.group)[0]).toMatch(/^已登记隐患 Y\d+（消防）/)
+    // with no draft open, 确认 is still the command it always was
+    await t.say('owner', undefined, '确认')
+    expect(texts('dm:owner')[0]).not.toContain('已登记隐患')
+  })
+
+  it('when an owner says hello, thanks, asks how to report or how the reports are doing, or says it is fixed, then a short useful answer comes back', async () => {
+    freshStart()
+    await t.say('owner', undefined, '你好')
+    expect(texts('dm:owner')[0]).toContain('直接说什么问题、在哪就行')
+    await t.say('owner', undefined, '谢谢！')
+    expect(texts('dm:owner')).toEqual(['不客气。'])
+    await t.say('owner', undefined, '隐患怎么报啊？')
+    expect(texts('dm:owner')[0]).toContain('回复 1 上报')
+    await t.say('owner', undefined, '#隐患 后厨灭火器过期了')
+    const code = codeIn(texts('dm:owner')[0])
+    await t.say('owner', undefined, '我报的隐患咋样了')
+    const [mine] = texts('dm:owner')
+    expect(mine).toContain('本单位未销号隐患')
+    expect(mine).toContain(code)
+    await t.say('owner', undefined, '灭火器已经换好了')
+    expect(texts('dm:owner')[0]).toContain('#整改 编号')
+    // words alone do not close it: the rectification goes through #整改 with its photos
+    expect((await hazardByCode(code)).status).toBe('reported')
+  })
+
+  it('when two hazards are told in a row, then 1 files the second and the first is asked about next, not left to expire', async () => {
+    freshStart()
+    await t.say('owner', undefined, '后厨燃气软管老化了')
+    expect(texts('dm:owner')[0]).toContain('类别：燃气')
+    await t.say('owner', undefined, '还有仓库的灭火器也过期了')
+    expect(texts('dm:owner')[0]).toContain('类别：消防')
+    await t.say('owner', undefined, '1')
+    const [filed, next] = texts('dm:owner')
+    expect(filed).toMatch(/^已登记隐患 Y\d+（消防）/)
+    expect(next).toBe('还有一条没回复：“后厨燃气软管老化了”（燃气）\n回复 1 上报，回复 2 不报')
+    await t.say('owner', undefined, '1')
+    expect(texts('dm:owner')).toEqual([expect.stringMatching(/^已登记隐患 Y\d+（燃气）/)])
+    // nothing left open: a stray 1 says so instead of 没看懂
+    await t.say('owner', undefined, '1')
+    expect(texts('dm:owner')).toEqual(['现在没有等您回复的隐患（可能已过时）。\n要上报，直接说什么问题、在哪。'])
+  })
+
+  it('when an owner asks after one report by its code in words (Y2怎么样了), then it is looked up; 我要报个隐患 gets how to', async () => {
+    freshStart()
+    await t.say('owner', undefined, '#隐患 后厨灭火器过期了')
+    const code = codeIn(texts('dm:owner')[0])
+    await t.say('owner', undefined, `${code.toLowerCase()}怎么样了？`)
+    const [q] = texts('dm:owner')
+    expect(q).toMatch(new RegExp(`^${code}【一般隐患·消防】已上报待受理`))
+    await t.say('owner', undefined, '我要报个隐患')
+    expect(texts('dm:owner')[0]).toContain('直接说什么问题、在哪就行')
+  })
+
+  it('when the owner corrects the place of a draft (不是后厨 是前厅吧台那), then the draft takes it and files with it', async () => {
+    freshStart()
+    await t.say('owner', undefined, '后厨燃气软管老化了')
+    expect(texts('dm:owner')[0]).toContain('地点：后厨')
+    await t.say('owner', undefined, '不是后厨 是前厅吧台那')
+    const [again] = texts('dm:owner')
+    expect(again).toContain('类别：燃气　地点：前厅吧台')
+    expect(again).toContain('回复 1 上报，回复 2 不报')
+    await t.say('owner', undefined, '地点：二楼包间')
+    expect(texts('dm:owner')[0]).toContain('地点：二楼包间')
+    // a second hazard that starts with 在 is not taken for a place
+    await t.say('owner', undefined, '在仓库门口堆了好多纸箱 消防栓都挡住了')
+    expect(texts('dm:owner')[0]).toContain('情况：在仓库门口堆了好多纸箱')
+    await t.say('owner', undefined, '2')
+    texts('dm:owner')
+    await t.say('owner', undefined, '1')
+    const h = await hazardByCode(codeIn(texts('dm:owner')[0]))
+    expect(h).toMatchObject({ category: 'gas', place: '二楼包间', description: '后厨燃气软管老化了' })
   })
 
   it('when someone asks for #帮助, then it says plain words work, with an example', async () => {

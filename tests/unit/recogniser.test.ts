@@ -4,6 +4,7 @@ import { checklistByWord } from '../../db/checklists/index.js'
 import { recognise, categoryOf, parseLexicon, namesSomething } from '../../src/core/recogniser.js'
 import { readChecklistAnswer, looksLikeChecklistAnswer } from '../../src/core/checklist-answers.js'
 import { parseReport } from '../../src/core/parse.js'
+import { plainIntent } from '../../src/core/plain-intents.js'
 
 const lex = defaultLexicon()
 
@@ -74,6 +75,34 @@ describe('hazard recogniser', () => {
     expect(recognise('有人在仓库门口乱放孔明灯', parseLexicon({}))).toMatchObject({ hazard: false })
   })
 
+  it('when 不准 ends a clause, then it says “inaccurate”; 不准 before a verb stays a notice', () => {
+    expect(recognise('扶梯平层不准 老差一截', lex)).toMatchObject({ hazard: true, category: 'special_equipment', chatter: null })
+    expect(recognise('后厨不准私拉电线，请各商户自查', lex)).toMatchObject({ hazard: false, chatter: 'notice' })
+    const own = parseLexicon({ 'special-equipment': '电梯 3\n', problems: '不准$\n', chatter: '[ignore]\n不准$\n[notice]\n不准\n' })
+    expect(recognise('电梯平层不准。', own)).toMatchObject({ hazard: true })
+    expect(recognise('电梯里不准抽烟', own)).toMatchObject({ hazard: false, chatter: 'notice' })
+  })
+
+  it('when a problem phrase holds a thing\'s word, then the thing\'s category still counts', () => {
+    const own = parseLexicon({ electrical: '充电 2\n电瓶车 1\n', problems: '楼道里充电\n' })
+    expect(recognise('电瓶车推楼道里充电', own)).toMatchObject({ hazard: true, category: 'electrical' })
+  })
+
+  it.each([
+    ['烟感让人用袋子罩着', 'fire'],
+    ['消防水带不见了', 'fire'],
+    ['配电箱里空开熏黑了', 'electrical'],
+    ['油罐液位仪啥也不显示', 'hazardous'],
+    ['消控室值班的在睡觉', 'fire'],
+  ] as const)('when a state is told without a defect word (%j), then it is still a %s hazard', (text, category) => {
+    expect(recognise(text, lex)).toMatchObject({ hazard: true, category, urgent: null })
+  })
+
+  it('when a fire is only supposed (要是着火), then no urgent guidance goes out', () => {
+    expect(recognise('员工没培训过 要是着火了都不知道往哪跑', lex)).toMatchObject({ urgent: null, category: 'other' })
+    expect(recognise('后厨着火了', lex).urgent).toBe('fire')
+  })
+
   it('when the same text comes twice, then the answer is the same (deterministic)', () => {
     expect(recognise('后厨燃气软管老化开裂', lex)).toEqual(recognise('后厨燃气软管老化开裂', lex))
   })
@@ -112,5 +141,29 @@ describe('free answers to a self-check', () => {
   it('when chatter passes by, then only answer-shaped texts are tried', () => {
     for (const t of ['行', '都正常，一切都好', '2号不行 别的都行', '电梯年检过期了其他都好']) expect(looksLikeChecklistAnswer(t), t).toBe(true)
     for (const t of ['好的', '收到', '今天几点开会']) expect(looksLikeChecklistAnswer(t), t).toBe(false)
+  })
+})
+
+describe('what owners say besides hazards (plainIntent)', () => {
+  it.each([
+    ['你好', 'greeting'],
+    ['在吗？', 'greeting'],
+    ['谢谢您！', 'thanks'],
+    ['辛苦了', 'thanks'],
+    ['隐患怎么报啊', 'howto'],
+    ['请问咋上报', 'howto'],
+    ['我报的隐患咋样了', 'mine'],
+    ['我们店的隐患处理了吗', 'mine'],
+    ['灭火器已经换好了', 'done'],
+    ['烟道清理好了', 'done'],
+    ['我要报个隐患', 'howto'],
+    ['Y12怎么样了', 'query'],
+    ['1', 'nothingOpen'],
+  ] as const)('when %j is said, then it reads as %s', (text, intent) => {
+    expect(plainIntent(text)).toBe(intent)
+  })
+
+  it.each(['后厨燃气软管老化了', '明天开会吗', '1 4 不合格', '好的'])('when %j is said, then it is none of them', (text) => {
+    expect(plainIntent(text)).toBeNull()
   })
 })

@@ -7,8 +7,9 @@
  * per picture, so a `隐患 …` with a photo files the hazard and attaches the photo, in that order.
  */
 import type { InboundImage, InboundMessage } from '../types.js'
+import { WECOM_BOT_CHANNEL } from '../../core/messages.js'
 
-export const WECOM_CHANNEL = 'wecom'
+export const WECOM_CHANNEL = WECOM_BOT_CHANNEL
 
 export interface AibotImage {
   url: string

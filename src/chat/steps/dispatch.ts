@@ -17,6 +17,7 @@ import { countSlotPhoto, openSlot } from './slots.js'
 import { Writes } from './write.js'
 import { CHECKLIST_USAGE } from '../../core/checklist-answers.js'
 import { describesHazard, plainAddressed, plainlyNotHazard, plainPhoto } from './plain.js'
+import { INTENT_REPLIES, intentCommand, plainIntent } from '../../core/plain-intents.js'
 
 /** An AppError from a handler becomes a refusal: the transaction rolls back and the reason is answered. */
 function asRefusal(e: unknown, usage?: string): never {
@@ -27,7 +28,9 @@ function asRefusal(e: unknown, usage?: string): never {
 
 /** Tries the awaited-reply handlers whose text test passed; true when one took the text. */
 export async function tryAwaited(tx: Tx, ctx: ChatContext, text: string, now: Date, unit: Unit, writes: Writes): Promise<boolean> {
-  const candidates = awaitedReplies.filter((h) => h.matches(text))
+  // overheard group chatter (no @) is answered only by the replies that take it
+  const addressed = !ctx.msg.isGroup || ctx.msg.mentionsBot
+  const candidates = awaitedReplies.filter((h) => (addressed || !h.addressedOnly) && h.matches(text))
   if (!candidates.length) return false
   const slot = candidates.some((h) => h.slotKind) ? await openSlot(tx, ctx.msg, now, true) : null
   for (const h of candidates) {
@@ -53,9 +56,10 @@ export async function tryAwaited(tx: Tx, ctx: ChatContext, text: string, now: Da
  */
 export async function dispatchText(env: StepEnv, tx: Tx, m: InboundMessage, body: string, now: Date, unit: Unit, writes: Writes, bare = false): Promise<Outcome> {
   const { ctx, state, actor, group } = await chatContext(env, tx, m, now, unit, writes)
-  const matched = matchCommand(body)
+  let matched = matchCommand(body)
   unit.command = matched?.command.name ?? 'unknown'
-  if (!matched && body && (await tryAwaited(tx, ctx, body, now, unit, writes))) {
+  // an awaited answer first when no command was named, or a bare short command word (上报, 确认 to a draft)
+  if ((!matched || (bare && body.length <= 6)) && body && (await tryAwaited(tx, ctx, body, now, unit, writes))) {
     if (state.changed) unit.directoryChanged = true
     return 'handled'
   }
@@ -66,8 +70,16 @@ export async function dispatchText(env: StepEnv, tx: Tx, m: InboundMessage, body
   if (!matched) {
     // told to the bot while a self-check waits for its answers: a short question, not the command list
     const waiting = body ? await openSlot(tx, m, now, false) : null
-    await ctx.reply(waiting?.kind === 'selfcheck' ? `没看懂这个回答，请写哪几项不合格。\n${CHECKLIST_USAGE}` : unknownReply(body))
-    return 'usage'
+    // what owners say besides hazards: hello, thanks, how to report, how are my reports, it is fixed
+    const intent = waiting?.kind === 'selfcheck' ? null : plainIntent(body)
+    const runs = intent ? intentCommand(intent, body) : null
+    if (intent && runs) matched = matchCommand(runs)
+    else {
+      await ctx.reply(waiting?.kind === 'selfcheck' ? `没看懂这个回答，请写哪几项不合格。\n${CHECKLIST_USAGE}` : intent && intent !== 'mine' && intent !== 'query' ? INTENT_REPLIES[intent] : unknownReply(body))
+      return intent ? 'handled' : 'usage'
+    }
+    if (!matched) return 'usage'
+    unit.command = matched.command.name
   }
   const { command, rest } = matched
   // a report word without `#` files words that describe a hazard; unsure words get a draft; 举报电话12345 neither

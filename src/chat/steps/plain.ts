@@ -6,8 +6,9 @@ import { recognise, type Recognition } from '../../core/recogniser.js'
 import type { DangerKind } from '../../core/urgent-guidance.js'
 import { saysSomething, type ReportArgs } from '../../core/parse.js'
 import { PUBLIC_REPORTER, UNIDENTIFIED_BUSINESS } from '../../core/domain.js'
-import { truncate } from '../../core/text.js'
-import { addDraftPhoto, describeDraft, openDraft, openDraftById, promptedLately, raiseUrgent, type PlainDraft } from '../../services/plain-reports.js'
+import { normalize, truncate } from '../../core/text.js'
+import { startsDirectChats } from '../../core/messages.js'
+import { addDraftPhoto, describeDraft, openDraft, openDraftById, promptedLately, raiseUrgent, setDraftPlace, type PlainDraft } from '../../services/plain-reports.js'
 import { categoryLabel } from '../format.js'
 import type { ChatContext, CommandDef } from '../command.js'
 import { refusalFor } from './authorise.js'
@@ -64,7 +65,11 @@ export function draftText(d: PlainDraft, business: string, minutes: number): str
 }
 
 async function guide(ctx: ChatContext, kind: DangerKind, text: string): Promise<boolean> {
-  return raiseUrgent(ctx.tx, ctx.msg, kind, text, townshipOf(ctx), ctx.now, { bureauGroup: ctx.config.BUREAU_GROUP, robotsOn: ctx.config.WECOM_ROBOT_ENABLED })
+  return raiseUrgent(ctx.tx, ctx.msg, kind, text, townshipOf(ctx), ctx.now, {
+    bureauGroup: ctx.config.BUREAU_GROUP,
+    robotsOn: ctx.config.WECOM_ROBOT_ENABLED,
+    directChats: startsDirectChats(ctx.msg.channel, ctx.config.WECOM_BOT_MODE),
+  })
 }
 
 /**
@@ -96,7 +101,9 @@ export async function plainAddressed(ctx: ChatContext, text: string, opts: { for
     await ctx.reply(refusal)
     return true
   }
-  const d = await openDraft(ctx.tx, ctx.msg, r, text, 'addressed', ctx.now, config.PLAIN_DRAFT_MINUTES, waiting?.photos ?? [])
+  // a second hazard while one waits: its own draft (the photos stay with the one they were sent for; the
+  // earlier draft is asked about again once this one is answered)
+  const d = await openDraft(ctx.tx, ctx.msg, r, text, 'addressed', ctx.now, config.PLAIN_DRAFT_MINUTES)
   await ctx.awaitReply(DRAFT_SLOT, { draftId: d.id }, config.PLAIN_DRAFT_MINUTES)
   await ctx.reply(draftText(d, businessOf(ctx), config.PLAIN_DRAFT_MINUTES))
   return true
@@ -123,6 +130,33 @@ export async function plainPhoto(ctx: ChatContext, sha256: string): Promise<void
   const d = await openDraft(ctx.tx, ctx.msg, null, null, 'photo', ctx.now, ctx.config.PLAIN_DRAFT_MINUTES, [sha256])
   await ctx.awaitReply(DRAFT_SLOT, { draftId: d.id }, ctx.config.PLAIN_DRAFT_MINUTES)
   await ctx.reply('收到照片。请用一句话说说是什么问题、在哪，我帮您登记。')
+}
+
+/**
+ * A place said after the draft (`地点：前厅`, `在二楼仓库`, `不是后厨，是前厅吧台`): the draft takes it and is shown
+ * again. Null when the words name no place.
+ */
+const PLACE_END = /[楼层号室间厅库房门口边区台厨店棚场院道梯站罐处角]$/
+
+export function placeCorrection(text: string): string | null {
+  const t = normalize(text).replace(/[。.!！~～]+$/, '').trim()
+  const named = /^(?:地点|位置|地方)\s*[:：是在]?\s*(.{1,20})$/.exec(t)?.[1]
+  // without 地点: only words that end like a place (楼、层、厅、库、口 …): 在忙 and 在吗 are not places
+  const said = named ?? (/^(?:是)?在\s*(.{1,20}?)(?:那儿|那里|那边|那)?$/.exec(t) ?? /^不是.{1,12}?[,，、\s]*(?:是|在)\s*(.{1,20}?)(?:那儿|那里|那边|那)?$/.exec(t))?.[1]
+  if (!named && !(said && PLACE_END.test(said))) return null
+  const place = said?.replace(/^(?:在|是)/, '').trim()
+  // 在仓库门口堆了好多纸箱 is a second hazard, not a place
+  if (!place || place.length > 12 || describesHazard(t)) return null
+  return place
+}
+
+export async function correctDraftPlace(ctx: ChatContext, draftId: number, place: string): Promise<boolean> {
+  const open = await openDraftById(ctx.tx, draftId)
+  if (!open || open.text === null) return false
+  const d = await setDraftPlace(ctx.tx, open.id, place)
+  await ctx.awaitReply(DRAFT_SLOT, { draftId: d.id }, Math.max(1, Math.ceil((d.expiresAt.getTime() - ctx.now.getTime()) / 60_000)))
+  await ctx.reply(draftText(d, businessOf(ctx), Math.max(1, Math.ceil((d.expiresAt.getTime() - ctx.now.getTime()) / 60_000))))
+  return true
 }
 
 /** A photo sent while a draft is open joins it. */

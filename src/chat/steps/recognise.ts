@@ -6,5 +6,5 @@ import type { Limits } from '../limits.js'
  * awaits (收到, a checklist answer). A cheap test before any database work: everything else stays silent.
  */
 export function mayAnswerAwaited(text: string, limits: Limits): boolean {
-  return text.length <= limits.textChars && awaitedReplies.some((h) => h.matches(text))
+  return text.length <= limits.textChars && awaitedReplies.some((h) => !h.addressedOnly && h.matches(text))
 }
