@@ -338,7 +338,7 @@ export async function seedDemoHistory(tx: Tx, opts: { now: Date; channel: string
       .returning()
     for (const g of groups) {
       const expected = members.get(g.id) ?? []
-      const reminded = latest || n % 3 === 0
+      // the scheduler reminds a day after delivery: history has had its reminders, none are owed at start
       await tx.insert(schema.noticeDeliveries).values({
         noticeId: notice.id,
         groupId: g.id,
@@ -346,8 +346,8 @@ export async function seedDemoHistory(tx: Tx, opts: { now: Date; channel: string
         chatName: g.name,
         expected,
         deliveredAt: new Date(sendAt.getTime() + 60_000),
-        remindedAt: reminded ? new Date(sendAt.getTime() + DAY) : null,
-        remindedCount: reminded ? Math.max(1, Math.floor(expected.length / 3)) : null,
+        remindedAt: new Date(sendAt.getTime() + DAY),
+        remindedCount: Math.max(1, Math.floor(expected.length / 3)),
       })
       // the latest: about half have answered so far; older ones: all but now and then one
       const answered = expected.filter((_m, i) => (latest ? i % 2 === 0 : !(n % 4 === 1 && i === expected.length - 1)))

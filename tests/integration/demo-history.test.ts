@@ -73,6 +73,8 @@ describe('the demo city’s history', () => {
       return acks.length / expected
     }
     expect(await share(notices[0].id)).toBe(1)
+    // history has had its reminders: starting the demo sends none for notices of past years
+    expect((await db.select().from(schema.noticeDeliveries)).every((d) => d.remindedAt !== null)).toBe(true)
     const latest = await share(notices[notices.length - 1].id)
     expect(latest).toBeGreaterThan(0.3)
     expect(latest).toBeLessThan(0.8)

@@ -71,7 +71,7 @@ async function ledger(query) {
       h('a', { class: 'button secondary', href: `/api/ledger/export.xlsx?${exportQs}`, download: '', 'data-testid': 'export-xlsx' }, '导出 Excel'),
       h('a', { class: 'button secondary', href: `/api/ledger/export.csv?${exportQs}`, download: '', 'data-testid': 'export-csv' }, '导出 CSV'),
     ),
-    r.items.length ? tableOf(heads, t.rows, t.testid) : h('p', { class: 'hint', 'data-testid': 'ledger-empty' }, '没有符合条件的隐患'),
+    r.items.length ? tableOf(heads, t.rows, t.testid, 'stack') : h('p', { class: 'hint', 'data-testid': 'ledger-empty' }, '没有符合条件的隐患'),
     pager('ledger', q, r),
   )
 }
