@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { openConsoleBrowser, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
+import { openConsoleBrowser, DESKTOP, PHONE, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { schema } from '../../db/client.js'
 import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
@@ -57,6 +57,13 @@ describe('天气预警、群机器人、自查清单、规划文件、月度报�
     const queued = await t.database.db.select().from(schema.outbox).where(eq(schema.outbox.chatId, s.group))
     expect(queued.length).toBeGreaterThan(0)
     expect(await c.phone('console-alerts-phone.png')).toBeLessThanOrEqual(390)
+    // on a phone the clerk picks the next page from the list instead of scrolling the bar through every page
+    await c.page.setViewportSize(PHONE)
+    expect(await byTestId('nav-select').inputValue()).toBe('alerts')
+    await byTestId('nav-select').selectOption('groups')
+    await byTestId('group-table').waitFor(WAIT)
+    await c.page.setViewportSize(DESKTOP)
+    expect(await byTestId('nav-select').isVisible()).toBe(false)
   })
 
   it('when the clerk sets a group robot and registers a robot-only group, then both show on 群 (its name as typed) and the key is never shown', async () => {
