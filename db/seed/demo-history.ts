@@ -380,7 +380,7 @@ export async function seedDemoHistory(tx: Tx, opts: { now: Date; channel: string
     const last = n === dueTasks.length - 1
     await tx.insert(schema.taskAssignees).values(
       officers.map((o, i) => {
-        const finished = !last && before(new Date(deadline.getTime() - DAY)) && !(n % 5 === 2 && i === 1)
+        const finished = last ? i === 0 : before(new Date(deadline.getTime() - DAY)) && !(n % 5 === 2 && i === 1)
         return {
           taskId: task.id,
           personId: o.id,

@@ -10,6 +10,7 @@ import { schema } from '../../db/client.js'
 import { seedDemo } from '../../db/seed/demo.js'
 import fs from 'node:fs'
 import { planTargets } from '../../src/services/plans.js'
+import { noticeTiming } from '../../src/services/notices.js'
 import { parsePlanFile } from '../../src/core/plan.js'
 import { testDatabase, type TestDatabase } from '../helpers/db.js'
 
@@ -75,6 +76,10 @@ describe('the demo city’s history', () => {
     expect(await share(notices[0].id)).toBe(1)
     // history has had its reminders: starting the demo sends none for notices of past years
     expect((await db.select().from(schema.noticeDeliveries)).every((d) => d.remindedAt !== null)).toBe(true)
+    // a notice of the past is said as received back then, not estimated anew (its messages are not in the outbox)
+    const timing = await noticeTiming(db, notices[0], { intervalMs: 3000, robotPerMinute: 20, quiet: null }, NOW)
+    expect(timing.estimated).toBe(false)
+    expect(timing.lastAt!.getTime()).toBeLessThan(new Date('2024-02-01T00:00:00Z').getTime())
     const latest = await share(notices[notices.length - 1].id)
     expect(latest).toBeGreaterThan(0.3)
     expect(latest).toBeLessThan(0.8)
