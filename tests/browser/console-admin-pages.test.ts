@@ -153,7 +153,7 @@ describe('天气预警、群机器人、自查清单、规划文件、月度报�
     const download = c.page.waitForEvent('download')
     await row.getByTestId('report-download').click()
     expect((await download).suggestedFilename()).toMatch(/\.docx$/)
-    expect(await c.phone('console-reports-phone.png')).toBeLessThanOrEqual(390)
+    expect(await c.phone('console-reports-generate-phone.png')).toBeLessThanOrEqual(390)
   })
 
   it('when someone asks for their personal data and then its erasure, then the clerk shows it, hands it over as a file, and erases it', async () => {
