@@ -51,7 +51,7 @@ async function main() {
     throw e
   }
   if (config.DEMO_DATA || demoFlag) {
-    const r = await seedDemo(database.db)
+    const r = await seedDemo(database.db, 'wechaty', { history: new Date() })
     logger.info(r, r.created ? 'demo data loaded' : 'demo data already present')
   }
 

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { MIGRATION_LOCK, schema, type Db } from '../client.js'
 import type { Industry } from '../../src/core/domain.js'
+import { seedDemoHistory } from './demo-history.js'
 
 /**
  * A plausible city for trying the product: townships, businesses of every industry, officers, leaders,
@@ -43,9 +44,23 @@ const GROUPS: { id: string; name: string; township: string | null; industries: I
 
 const contactId = (name: string) => `demo-${Buffer.from(name).toString('hex')}`
 
-export async function seedDemo(db: Db, channel = 'wechaty'): Promise<{ created: boolean; businesses: number; people: number; groups: number }> {
+/**
+ * `history`: also the city's past from January 2024 to that time (db/seed/demo-history.ts), once — added to a demo
+ * city seeded before without it. The tests that build their own history leave it out.
+ */
+export async function seedDemo(db: Db, channel = 'wechaty', opts: { history?: Date } = {}): Promise<{ created: boolean; businesses: number; people: number; groups: number; hazards: number }> {
+  const history = (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => (opts.history ? seedDemoHistory(tx, { now: opts.history, channel, contactId }) : Promise.resolve({ created: false, hazards: 0 }))
   const [city] = await db.select().from(schema.jurisdictions).where(eq(schema.jurisdictions.name, DEMO_CITY))
-  if (city) return { created: false, businesses: 0, people: 0, groups: 0 }
+  if (city) {
+    const r = opts.history
+      ? await db.transaction(async (tx) => {
+          await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`)
+          return history(tx)
+        })
+      : { hazards: 0 }
+    return { created: false, businesses: 0, people: 0, groups: 0, hazards: r.hazards }
+  }
+  let hazards = 0
   const created = await db.transaction(async (tx) => {
     // two instances started together with --demo: the second waits here for the first's commit, then finds the city
     await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`)
@@ -98,8 +113,9 @@ export async function seedDemo(db: Db, channel = 'wechaty'): Promise<{ created: 
         demo: true,
       })
     }
+    hazards = (await history(tx)).hazards
     return true
   })
-  if (!created) return { created: false, businesses: 0, people: 0, groups: 0 }
-  return { created: true, businesses: BUSINESSES.length, people: BUSINESSES.length + OFFICERS.length, groups: GROUPS.length }
+  if (!created) return { created: false, businesses: 0, people: 0, groups: 0, hazards: 0 }
+  return { created: true, businesses: BUSINESSES.length, people: BUSINESSES.length + OFFICERS.length, groups: GROUPS.length, hazards }
 }

@@ -25,6 +25,7 @@ import { recordAudit } from '../services/audit.js'
 import { setCredentials, signIn, signOut } from '../services/console-auth.js'
 import { createFirstAdmin, setupTokenValid } from '../services/first-start.js'
 import { reaches } from '../services/scope.js'
+import { ALERT_NAMES } from '../services/alerts.js'
 import { auditActor, listAudit, listBusinesses, listGroups, listPeople, saveBusiness, savePerson, townships } from '../services/console-admin.js'
 import { actorOf, apiActor, requireAction } from './auth.js'
 import { SESSION_COOKIE, sessionCookieOptions } from './console-auth.js'
@@ -260,6 +261,7 @@ export function consoleRoutes(deps: {
       // the registered campaigns first, then the plan's names (hazards tagged before a campaign was registered)
       campaigns: [...new Set([...(await listCampaigns(db)).map((c) => c.name), ...CAMPAIGNS])],
       departments: DEPARTMENTS.map(([name]) => name),
+      alerts: ALERT_NAMES,
       events: ACTION_LABELS,
       roles: Object.entries(ROLE_LABELS)
         .filter(([r]) => r !== 'public')

@@ -442,6 +442,9 @@ export async function noticeTiming(db: Tx, notice: NoticeRow, pacing: Pacing, no
   if (!undelivered.length && !waiting && mine.length) {
     return { lastAt: new Date(Math.max(...mine.map((r) => r.sentAt?.getTime() ?? 0))), estimated: false, waiting: 0 }
   }
+  // every group had it and nothing waits, but its messages are no longer in the outbox (history, an imported
+  // notice): the last hand-over is as near as we know, never a fresh estimate in the future
+  if (!undelivered.length && !waiting) return { lastAt: new Date(Math.max(...delivered.map((d) => d.deliveredAt!.getTime()))), estimated: false, waiting: 0 }
   const [{ backlog }] = await db
     .select({ backlog: sql<number>`count(*)`.mapWith(Number) })
     .from(o)

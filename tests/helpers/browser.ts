@@ -44,3 +44,55 @@ export async function signInConsole(page: Page, base: string, username: string, 
   await page.waitForURL(/\/console$|\/console#/, { timeout })
   await page.locator('body[data-ready="true"]').waitFor({ timeout })
 }
+
+/** desktop and phone viewports the console tests use */
+export const DESKTOP = { width: 1280, height: 860 }
+export const PHONE = { width: 390, height: 844 }
+
+export interface ConsoleBrowser {
+  browser: Browser
+  page: Page
+  /** what went wrong in the page (see watchPage) */
+  errors: string[]
+  /** signs out (cookies cleared) and signs in as another console user */
+  signIn(username: string, password: string): Promise<void>
+  /** opens #/route and waits for the element with `testid` */
+  open(route: string, testid: string): Promise<void>
+  /**
+   * At 390 px: the page is no wider than the screen (a wide table scrolls inside its own box), and a full-page
+   * screenshot goes to .ci/out/screenshots/<name>; then back to the desktop size.
+   */
+  phone(name: string): Promise<number>
+  close(): Promise<void>
+}
+
+/** One Chromium, one zh-CN page in Asia/Shanghai, watched for errors: what every console browser test starts with. */
+export async function openConsoleBrowser(base: string, expected?: (m: ConsoleMessage) => boolean): Promise<ConsoleBrowser> {
+  fs.mkdirSync(SHOTS, { recursive: true })
+  const browser = await launchChromium()
+  const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true })
+  const page = await context.newPage()
+  const errors: string[] = []
+  watchPage(page, errors, expected)
+  return {
+    browser,
+    page,
+    errors,
+    async signIn(username, password) {
+      await context.clearCookies()
+      await signInConsole(page, base, username, password)
+    },
+    async open(route, testid) {
+      await page.goto(`${base}/console#/${route}`)
+      await page.getByTestId(testid).first().waitFor(WAIT)
+    },
+    async phone(name) {
+      await page.setViewportSize(PHONE)
+      const width = await page.evaluate(() => document.documentElement.scrollWidth)
+      await page.screenshot({ path: path.join(SHOTS, name), fullPage: true })
+      await page.setViewportSize(DESKTOP)
+      return width
+    },
+    close: () => browser.close(),
+  }
+}

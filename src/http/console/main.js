@@ -13,6 +13,11 @@ async function render() {
   const page = PAGES.find((p) => p.route === parts[0] && (!p.need || can(p.need))) || PAGES[0]
   const active = page.active || page.route
   document.querySelectorAll('[data-nav]').forEach((a) => a.classList.toggle('active', a.dataset.nav === active))
+  // on a phone the bar scrolls sideways: keep the current page's link in sight, and the page list on it
+  const link = document.querySelector(`[data-nav="${active}"]`)
+  if (link && link.parentElement.scrollWidth > link.parentElement.clientWidth) link.scrollIntoView({ block: 'nearest', inline: 'center' })
+  const jump = document.querySelector('[data-testid="nav-select"]')
+  if (jump) jump.value = active
   const mine = ++rendering
   try {
     const mod = await page.load()
@@ -25,7 +30,15 @@ async function render() {
 
 function drawNav() {
   const nav = document.querySelector('[data-testid="nav"]')
-  nav.replaceChildren(...PAGES.filter((p) => p.nav !== false && (!p.need || can(p.need))).map((p) => h('a', { href: `#/${p.route}`, 'data-nav': p.route }, p.title)))
+  const shown = PAGES.filter((p) => p.nav !== false && (!p.need || can(p.need)))
+  nav.replaceChildren(...shown.map((p) => h('a', { href: `#/${p.route}`, 'data-nav': p.route }, p.title)))
+  // on a phone the pages are also one list to pick from (the bar above scrolls sideways through them all)
+  const jump = h(
+    'select',
+    { class: 'nav-select', 'data-testid': 'nav-select', 'aria-label': '前往页面', onchange: (e) => (location.hash = `#/${e.target.value}`) },
+    shown.map((p) => h('option', { value: p.route }, p.title)),
+  )
+  nav.after(jump)
 }
 
 async function start() {

@@ -36,7 +36,16 @@ async function ledger(query) {
     h('button', { type: 'submit', 'data-testid': 'ledger-search' }, '查询'),
     h('a', { class: 'button secondary', href: '#/ledger' }, '清空'),
   )
-  show(h('h1', {}, '隐患台账'), form, h('p', { class: 'hint' }, '加载中…'))
+  // on a phone the ten filters would fill the first screen: folded unless some are chosen
+  const FILTERS = ['status', 'grade', 'category', 'industry', 'townshipId', 'businessId', 'campaign', 'from', 'to', 'q']
+  const chosen = FILTERS.filter((k) => q.get(k)).length
+  const filters = h(
+    'details',
+    { class: 'filters-box', open: chosen > 0 || window.matchMedia('(min-width: 641px)').matches, 'data-testid': 'ledger-filters-box' },
+    h('summary', {}, chosen ? `筛选（已选 ${chosen} 项）` : '筛选'),
+    form,
+  )
+  show(h('h1', {}, '隐患台账'), filters, h('p', { class: 'hint' }, '加载中…'))
   const exportQs = new URLSearchParams([...q.entries()].filter(([k, v]) => v !== '' && k !== 'page' && k !== 'pageSize')).toString()
   const r = await api('GET', `/api/ledger?${q}`)
   const t = ledgerTable(r.items, 'ledger-table')
@@ -63,7 +72,7 @@ async function ledger(query) {
   })
   show(
     h('h1', {}, '隐患台账'),
-    form,
+    filters,
     h(
       'div',
       { class: 'row', style: undefined },
@@ -71,7 +80,7 @@ async function ledger(query) {
       h('a', { class: 'button secondary', href: `/api/ledger/export.xlsx?${exportQs}`, download: '', 'data-testid': 'export-xlsx' }, '导出 Excel'),
       h('a', { class: 'button secondary', href: `/api/ledger/export.csv?${exportQs}`, download: '', 'data-testid': 'export-csv' }, '导出 CSV'),
     ),
-    r.items.length ? tableOf(heads, t.rows, t.testid) : h('p', { class: 'hint', 'data-testid': 'ledger-empty' }, '没有符合条件的隐患'),
+    r.items.length ? tableOf(heads, t.rows, t.testid, 'stack') : h('p', { class: 'hint', 'data-testid': 'ledger-empty' }, '没有符合条件的隐患'),
     pager('ledger', q, r),
   )
 }

@@ -20,7 +20,7 @@ async function overview() {
   show(
     h('h1', {}, '概览'),
     h('h2', {}, `逾期隐患（${(s.overdueList || []).length}）`),
-    (s.overdueList || []).length ? tableOf(t.heads, t.rows, t.testid) : h('p', { class: 'hint', 'data-testid': 'overdue-list' }, '没有逾期隐患'),
+    (s.overdueList || []).length ? tableOf(t.heads, t.rows, t.testid, 'stack') : h('p', { class: 'hint', 'data-testid': 'overdue-list' }, '没有逾期隐患'),
     h(
       'div',
       { class: 'cards' },

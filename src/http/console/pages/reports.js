@@ -1,9 +1,12 @@
-// 报告: the Word documents.  API: GET /api/reports, /api/documents/*.docx, /api/stats/table.*
-import { h, show, fmtTime, field, select, today } from '../lib/dom.js'
+// 报告: the Word documents; the monthly report generated again now (and sent to the leaders' group if asked).
+// API: GET /api/reports, POST /api/reports/monthly, /api/reports/:id/file, /api/documents/*.docx, /api/stats/table.*
+import { h, show, fmtTime, field, select, today, noticeBox } from '../lib/dom.js'
 import { api } from '../lib/api.js'
 import { tableOf } from '../lib/table.js'
+import { formOf } from '../lib/form.js'
+import { can } from '../lib/session.js'
 
-async function reportsPage() {
+async function reportsPage(notice) {
   const r = await api('GET', '/api/plan/targets')
   const list = await api('GET', '/api/reports')
   // the campaigns and zones a table can be limited to (a caller without those registers gets none)
@@ -21,8 +24,25 @@ async function reportsPage() {
   const by = select('by', [{ value: 'township', label: '按乡镇街' }, { value: 'industry', label: '按行业' }], 'township')
   const statsQuery = () => new URLSearchParams(Object.entries({ period: period.value, by: by.value, campaign: campaign.value, zoneId: zone.value }).filter(([, v]) => v)).toString()
   const month = h('input', { type: 'month', name: 'month', value: lastMonth, 'data-testid': 'monthly-month' })
+  // generating is the whole city's, as the API requires (programme.manage over the whole city)
+  const generate = can('plan.milestone')
+    ? formOf({
+        title: '立即生成月度进展报告',
+        testid: 'monthly-form',
+        submit: '生成',
+        fields: [
+          { name: 'month', label: '月份', type: 'text', required: true, value: lastMonth, pattern: '^\\d{4}-\\d{2}$', patternMessage: '月份写成 2026-11 这样', testid: 'monthly-generate-month' },
+          { name: 'announce', label: '同时发到局领导群', type: 'checkbox', testid: 'monthly-announce' },
+        ],
+        onSubmit: async (v) => {
+          const r = await api('POST', '/api/reports/monthly', { month: v.month, announce: v.announce })
+          await reportsPage(`已生成：${r.title}${r.announced ? '，已发到局领导群' : ''}`)
+        },
+      })
+    : null
   show(
     h('h1', {}, '报告'),
+    notice ? noticeBox(notice) : null,
     h('p', { class: 'hint' }, 'Word 文件按公文格式生成，每个数字都链接到控制台里能核对它的筛选条件（见文末附件“数据核对表”）。'),
     h(
       'div',
@@ -44,6 +64,7 @@ async function reportsPage() {
       ),
     ),
     h('h2', {}, '每月1日报送局领导的进展报告'),
+    generate,
     list.length
       ? tableOf(
           ['月份', '标题', '要点', '生成', ''],

@@ -16,6 +16,7 @@ async function page() {
   show(
     h('h1', {}, '自查'),
     hint('经营主体在群里发“#自查 燃气”等，按清单逐项回答；不合格的项自动登记为隐患。每月20日提醒本月还未自查的单位。'),
+    h('p', {}, h('a', { href: '#/checklists', 'data-testid': 'checklists-link' }, '查看自查清单 →')),
     h('h2', { 'data-testid': 'missing-title' }, `本月还未自查（${missing.length}）`),
     dataTable(
       [

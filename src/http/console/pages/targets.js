@@ -1,4 +1,4 @@
-// 规划目标: the plan targets and milestones with evidence.  API: GET /api/plan/targets, POST /api/plan/milestones
+// 规划目标: the plan targets and milestones with evidence (the plan files on pages/plans.js).  API: GET /api/plan/targets, POST /api/plan/milestones
 import { h, show, errorBox, select, field } from '../lib/dom.js'
 import { api } from '../lib/api.js'
 import { session } from '../lib/session.js'
@@ -51,6 +51,7 @@ async function targetsPage(query, notice) {
   const reload = (text) => targetsPage(query, text)
   show(
     h('h1', {}, '规划目标'),
+    h('p', {}, h('a', { href: '#/plans', 'data-testid': 'plans-link' }, '规划文件（上传、启用、停用）→')),
     notice ? h('p', { class: 'notice', 'data-testid': 'notice' }, notice) : null,
     h(
       'form',
