@@ -46,6 +46,16 @@ export type SensorPayload = z.infer<typeof sensorPayload>
 
 export type ParsedEvent = { ok: true; event: SensorPayload } | { ok: false; reason: string; device?: string }
 
+/** `{"device":"…","event":"heartbeat"}` and nothing else, the device 1–64 characters with no space at either end */
+function isBareHeartbeat(v: unknown): v is { device: string; event: 'heartbeat' } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
+  const o = v as { device?: unknown; event?: unknown }
+  if (o.event !== 'heartbeat' || typeof o.device !== 'string' || o.device.length < 1 || o.device.length > 64 || o.device.trim() !== o.device) return false
+  let n = 0
+  for (const k in o) if (Object.hasOwn(o, k)) n++
+  return n === 2
+}
+
 /** Parses a payload; on failure says why and, when it can be read at all, which device sent it (for the log). */
 export function parseSensorPayload(raw: Buffer | string | unknown, topicDevice?: string): ParsedEvent {
   let v: unknown = raw
@@ -56,6 +66,8 @@ export function parseSensorPayload(raw: Buffer | string | unknown, topicDevice?:
       return { ok: false, reason: 'not_json', device: topicDevice }
     }
   }
+  // the common case, a bare heartbeat, without the schema (most of what arrives)
+  if (isBareHeartbeat(v) && (topicDevice === undefined || v.device === topicDevice)) return { ok: true, event: { device: v.device.trim(), event: 'heartbeat' } }
   const device = typeof (v as { device?: unknown })?.device === 'string' ? (v as { device: string }).device.slice(0, 64) : topicDevice
   const r = sensorPayload.safeParse(v)
   if (!r.success) return { ok: false, reason: 'invalid', device }

@@ -11,7 +11,8 @@ import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
 import { AppError } from '../core/errors.js'
 import { DEVICE_KINDS, verifyPush, type DeviceKind } from '../core/sensors.js'
-import { addDevice, importDevices, listDevices } from '../services/sensors/devices.js'
+import { addDevice, importDevices, listAlarms, listDevices, removeDevice } from '../services/sensors/devices.js'
+import { answerAlarm } from '../services/sensors/alarms.js'
 import { readTable } from '../services/import.js'
 import { sensorStats } from '../services/sensors/stats.js'
 import type { SensorIngest } from '../sensors/ingest.js'
@@ -102,6 +103,48 @@ export function sensorRoutes(deps: { db: Db; config: AppConfig; clock: Clock; si
         const r = await importDevices(db, actorOf(req), table, { dryRun, now: clock.now() })
         const message = r.ok ? (dryRun ? `校验通过：${r.valid} 台设备可以导入` : `已导入 ${r.created} 台设备`) : `有 ${r.errors.length} 行需要修改，整批未导入`
         return reply.code(r.ok ? 200 : 422).send({ ...r, message })
+      },
+    )
+    app.delete(
+      '/api/sensors/devices/:id',
+      {
+        preValidation: can('admin.manage'),
+        schema: { ...secured, tags: ['sensors'], summary: '移除一台设备（报警记录保留）', params: z.object({ id: z.coerce.number().int().positive() }) },
+      },
+      async (req, reply) => {
+        await removeDevice(db, actorOf(req), req.params.id, clock.now())
+        return reply.code(204).send()
+      },
+    )
+    app.get(
+      '/api/sensors/alarms',
+      {
+        preValidation: can('admin.read'),
+        schema: {
+          ...secured,
+          tags: ['sensors'],
+          summary: '设备报警（最新在前；open=1 只看未结束的）',
+          querystring: z.object({ open: z.enum(['1', '0']).optional(), businessId: z.coerce.number().int().positive().optional() }),
+        },
+      },
+      async (req) => listAlarms(db, actorOf(req), { open: req.query.open === '1', businessId: req.query.businessId }),
+    )
+    app.post(
+      '/api/sensors/alarms/:id/answer',
+      {
+        preValidation: can('hazard.accept'),
+        schema: {
+          ...secured,
+          tags: ['sensors'],
+          summary: '确认报警：收到（停止升级）、已处理（登记隐患）、误报（关闭，已登记的隐患作废）',
+          params: z.object({ id: z.coerce.number().int().positive() }),
+          body: z.object({ answer: z.enum(['received', 'handled', 'false_alarm']) }),
+        },
+      },
+      async (req) => {
+        const actor = actorOf(req)
+        const message = await db.transaction((tx) => answerAlarm(tx, actor, req.body.answer, req.params.id, clock.now()))
+        return { message }
       },
     )
     app.get(

@@ -51,6 +51,11 @@ export class SensorIngest {
     }
   }
 
+  private get heartbeats() {
+    return (this.heartbeatCounter ??= this.counters.events.labels({ event: 'heartbeat' }))
+  }
+  private heartbeatCounter?: ReturnType<Counter<'event'>['labels']>
+
   private get policy(): AlarmPolicy {
     const fallback = this.d.account?.() ?? undefined
     return fallback ? { ...this.basePolicy, fallback } : this.basePolicy
@@ -91,7 +96,8 @@ export class SensorIngest {
     const prev = this.seen.get(key)
     if (!prev) this.seen.set(key, { vendor, device: ev.device, at })
     else if (prev.at < at) prev.at = at
-    this.counters.events.inc({ event: ev.event })
+    if (ev.event === 'heartbeat') this.heartbeats.inc()
+    else this.counters.events.inc({ event: ev.event })
     return ev.event === 'heartbeat' ? 'heartbeat' : ev
   }
 

@@ -7,7 +7,69 @@ import { parseTopic, subscription } from '../core/sensors.js'
 import type { SensorIngest } from './ingest.js'
 import { KeyedQueue } from '../chat/concurrency.js'
 
-const DEFERRED = new Error('acknowledged after commit')
+const DEFERRED = new Error('acknowledged by the AckWriter')
+
+/** how long a PUBACK may wait for others to go in the same write (a write per message costs more than the rest of a heartbeat) */
+const ACK_DELAY_MS = 10
+
+/**
+ * PUBACKs written by the app itself, those of ACK_DELAY_MS in one write. Each is the 4-byte PUBACK (type 4, remaining
+ * length 2, the packet id): reason Success with no properties, which MQTT 5 (3.4.2.1) allows to leave out, and the
+ * same bytes as in 3.1.1. mqtt.js has no public call to acknowledge a message later without holding every message
+ * behind it (`handleMessage` and `customHandleAcks` take one message at a time), so the app writes the packet on the
+ * client's stream (public); an id taken on an earlier connection is never sent on a later one, where it could
+ * acknowledge another message (the broker redelivers the first).
+ */
+export class AckWriter {
+  private pending: number[] = []
+  private stream: unknown = null
+  private scheduled = false
+  /** counts the connections */
+  generation = 0
+
+  constructor(private readonly client: MqttClient) {
+    client.on('connect', () => this.generation++)
+  }
+
+  /** Returns the call that acknowledges this message (once; nothing when its connection is gone). */
+  ticket(messageId: number): () => void {
+    const stream = this.client.stream
+    let used = false
+    return () => {
+      if (used) return
+      used = true
+      this.add(stream, messageId)
+    }
+  }
+
+  private add(stream: unknown, id: number) {
+    if (stream !== this.client.stream) return
+    if (this.stream !== stream) {
+      this.flush()
+      this.stream = stream
+    }
+    this.pending.push(id)
+    if (!this.scheduled) {
+      this.scheduled = true
+      setTimeout(() => this.flush(), ACK_DELAY_MS)
+    }
+  }
+
+  flush() {
+    this.scheduled = false
+    const ids = this.pending
+    const stream = this.stream as MqttClient['stream'] | null
+    this.pending = []
+    if (!ids.length || !stream || stream !== this.client.stream || !this.client.connected || stream.destroyed) return
+    const b = Buffer.allocUnsafe(4 * ids.length)
+    for (let i = 0; i < ids.length; i++) {
+      b[4 * i] = 0x40
+      b[4 * i + 1] = 2
+      b.writeUInt16BE(ids[i], 4 * i + 2)
+    }
+    stream.write(b)
+  }
+}
 
 export interface MqttIngestion {
   readonly client: MqttClient
@@ -64,27 +126,30 @@ export function startMqttIngestion(d: { config: AppConfig; ingest: SensorIngest;
   client.on('error', (err) => logger.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'MQTT error'))
   // events are recorded several at once (one device's in order); each is acknowledged once committed
   const queue = new KeyedQueue(config.SENSOR_MQTT_CONCURRENCY)
-  let generation = 0
-  client.on('connect', () => generation++)
-  const puback = (messageId: number | undefined, gen: number) => {
-    // an id of an earlier connection must not acknowledge another message: the broker redelivers that one
-    if (messageId === undefined || gen !== generation || !client.connected) return
-    ;(client as unknown as { _sendPacket(p: object): void })._sendPacket({ cmd: 'puback', messageId, reasonCode: 0 })
-  }
+  const acks = new AckWriter(client)
   client.handleMessage = (packet, done) => {
     const where = parseTopic(prefix, packet.topic)
+    const qos1 = packet.qos === 1 && packet.messageId !== undefined
+    const ack = qos1 ? acks.ticket(packet.messageId!) : null
+    // mqtt.js sends no PUBACK of its own when the callback gets an error: every QoS-1 message is acknowledged
+    // by the AckWriter (heartbeats and dropped messages at once, events once committed)
+    const finish = () => done(qos1 ? DEFERRED : undefined)
     if (!where) {
       ingest.counters.bad.inc({ reason: 'topic' })
       logger.warn({ topic: packet.topic }, 'sensor message on an unknown topic dropped')
-      return done()
+      ack?.()
+      return finish()
     }
     const ev = ingest.accept(where.vendor, packet.payload as Buffer, where.device)
-    // heartbeats and bad payloads are done: mqtt.js acknowledges them
-    if (typeof ev === 'string' || packet.qos === 0) {
-      if (typeof ev !== 'string') void queue.run(`${where.vendor}/${where.device}`, () => ingest.record(where.vendor, ev)).catch((err) => logger.error({ err }, 'QoS-0 sensor event lost'))
-      return done()
+    if (typeof ev === 'string') {
+      ack?.()
+      return finish()
     }
-    const gen = generation
+    if (!ack) {
+      void queue.run(`${where.vendor}/${where.device}`, () => ingest.record(where.vendor, ev)).catch((err) => logger.error({ err }, 'QoS-0 sensor event lost'))
+      return finish()
+    }
+    const gen = acks.generation
     void queue
       .run(`${where.vendor}/${where.device}`, async () => {
         // the database may be away for a while: keep the message (unacknowledged) and try again
@@ -92,18 +157,14 @@ export function startMqttIngestion(d: { config: AppConfig; ingest: SensorIngest;
           try {
             return await ingest.record(where.vendor, ev)
           } catch (err) {
-            if (closing || gen !== generation) throw err
+            if (closing || gen !== acks.generation) throw err
             logger.error({ err, vendor: where.vendor, device: where.device, attempt }, 'sensor event not recorded; trying again')
             await new Promise((r) => setTimeout(r, Math.min(30_000, 200 * 2 ** attempt)))
           }
         }
       })
-      .then(
-        () => puback(packet.messageId, gen),
-        (err) => logger.warn({ err, vendor: where.vendor, device: where.device }, 'sensor event left unacknowledged for redelivery'),
-      )
-    // with an error mqtt.js goes on to the next message without sending its own PUBACK (sent above after commit)
-    done(DEFERRED)
+      .then(ack, (err) => logger.warn({ err, vendor: where.vendor, device: where.device }, 'sensor event left unacknowledged for redelivery'))
+    finish()
   }
   return {
     client,

@@ -213,6 +213,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/sensors/devices': { action: 'admin.manage' },
   'POST /api/sensors/devices/import': { action: 'admin.manage' },
   'GET /api/sensors/stats': { action: 'admin.read' },
+  'DELETE /api/sensors/devices/{id}': { action: 'admin.manage' },
+  'GET /api/sensors/alarms': { action: 'admin.read' },
+  'POST /api/sensors/alarms/{id}/answer': { action: 'hazard.accept' },
 
   // src/http/wecom-admin-routes.ts
   'GET /api/wecom/groups': { action: 'admin.read' },

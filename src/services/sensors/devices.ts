@@ -192,3 +192,50 @@ export async function listDevices(tx: Tx, actor: Actor, f: { businessId?: number
     openAlarm: r.openAlarm,
   }))
 }
+
+/** Takes a device off the register (kept for its alarms' history; its vendor id may be registered again). */
+export async function removeDevice(db: Db, actor: Actor & { name: string }, id: number, now: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [r] = await tx.select({ device: devices, business: businesses }).from(devices).innerJoin(businesses, eq(businesses.id, devices.businessId)).where(eq(devices.id, id))
+    if (!r || r.device.removedAt) throw new AppError('not_found', `没有编号为 ${id} 的设备`)
+    if (!reaches(actor, 'admin.manage', r.business)) throw new AppError('forbidden', `${r.business.name} 不在您负责的范围内`)
+    await tx.update(devices).set({ removedAt: now }).where(eq(devices.id, id))
+    await recordAudit(tx, { actorKind: actor.personId ? 'person' : 'token', actorId: actor.personId, actorName: actor.name, action: 'device.remove', targetType: 'device', targetId: id, detail: { vendor: r.device.vendor, device: r.device.vendorDeviceId, businessId: r.business.id } }, now)
+  })
+}
+
+const ANSWER_LABELS = { received: '已收到', handled: '已处理', false_alarm: '误报' } as const
+
+/** The alarms the actor reaches, newest first: open ones only, or the last 200 of every state. */
+export async function listAlarms(tx: Tx, actor: Actor, f: { open?: boolean; businessId?: number } = {}) {
+  const where: (SQL | undefined)[] = [businessReach(actor, 'admin.read')]
+  if (f.open) where.push(eq(alarms.status, 'open'))
+  if (f.businessId !== undefined) where.push(eq(alarms.businessId, f.businessId))
+  const rows = await tx
+    .select({ alarm: alarms, device: devices, businessName: businesses.name, hazardCode: hazards.code })
+    .from(alarms)
+    .innerJoin(devices, eq(devices.id, alarms.deviceId))
+    .innerJoin(businesses, eq(businesses.id, alarms.businessId))
+    .leftJoin(hazards, eq(hazards.id, alarms.hazardId))
+    .where(and(...where))
+    .orderBy(desc(alarms.id))
+    .limit(200)
+  return rows.map(({ alarm: a, device: d, businessName, hazardCode }) => ({
+    id: a.id,
+    code: `A${a.id}`,
+    businessId: a.businessId,
+    businessName,
+    device: deviceLabel(d),
+    vendorDeviceId: d.vendorDeviceId,
+    openedAt: a.openedAt,
+    reading: a.reading,
+    unit: a.unit,
+    readings: a.readings,
+    status: a.status,
+    answer: a.answer,
+    answerLabel: a.answer ? ANSWER_LABELS[a.answer] : a.status === 'open' ? '未确认' : '',
+    answeredBy: a.answeredBy,
+    closeReason: a.closeReason,
+    hazardCode,
+  }))
+}

@@ -1,6 +1,8 @@
-// The overview: overdue hazards first, the figures, four charts.  API: GET /api/stats/overview
+// The overview: overdue hazards first, the figures, the devices' (when any are registered), four charts.
+// API: GET /api/stats/overview, GET /api/sensors/stats
 import { h, show } from '../lib/dom.js'
 import { api } from '../lib/api.js'
+import { can } from '../lib/session.js'
 import { ledgerTable } from '../lib/labels.js'
 import { tableOf } from '../lib/table.js'
 
@@ -8,7 +10,9 @@ const CHARTS = []
 window.addEventListener('resize', () => CHARTS.forEach((c) => c.resize()))
 
 async function overview() {
-  const s = await api('GET', '/api/stats/overview')
+  const [s, sensors] = await Promise.all([api('GET', '/api/stats/overview'), can('admin.read') ? api('GET', '/api/sensors/stats').catch(() => null) : null])
+  const devices = sensors && sensors.devices && sensors.devices.total ? sensors.devices : null
+  const month = devices ? (sensors.months || [])[0] : null
   const card = (key, text, value, alert) => h('div', { class: `card${alert ? ' alert' : ''}`, 'data-testid': `figure-${key}` }, h('div', { class: 'n' }, value), h('div', { class: 'l' }, text))
   const t = ledgerTable(s.overdueList || [], 'overdue-list')
   const charts = [
@@ -31,6 +35,18 @@ async function overview() {
       card('rectificationRate', '整改率', s.rectificationRate == null ? '—' : `${s.rectificationRate}%`),
       card('avgDaysToClose', '平均整改天数', s.avgDaysToClose == null ? '—' : s.avgDaysToClose),
     ),
+    devices
+      ? h(
+          'div',
+          { class: 'cards', 'data-testid': 'device-figures' },
+          card('devices', '设备', devices.total),
+          card('devicesOffline', '设备离线', devices.offline, devices.offline > 0),
+          card('devicesAlarm', '设备报警中', devices.alarm, devices.alarm > 0),
+          card('alarmsMonth', month ? `${month.month} 报警` : '报警', month ? month.alarms : 0),
+          card('falseRate', '误报率', month && month.falseRate != null ? `${month.falseRate}%` : '—'),
+          card('ackMinutes', '确认用时（中位，分钟）', month && month.ackMedianMinutes != null ? month.ackMedianMinutes : '—'),
+        )
+      : null,
     h('div', { class: 'charts' }, charts.map((c) => c.el)),
   )
   CHARTS.splice(0).forEach((c) => c.dispose())

@@ -42,6 +42,7 @@ export const PAGES = [
   { route: 'calendar', title: '节假日', need: 'admin.read', load: () => import('./calendar.js') },
   { route: 'duty', title: '值班表', need: 'admin.read', load: () => import('./duty.js') },
   { route: 'businesses', title: '经营主体', load: () => import('./businesses.js') },
+  { route: 'devices', title: '设备', need: 'admin.read', load: () => import('./devices.js') },
   { route: 'people', title: '人员', need: 'admin.manage', load: () => import('./people.js') },
   { route: 'import', title: '导入', need: 'admin.manage', load: () => import('./import.js') },
   { route: 'history', title: '历史数据', need: 'admin.manage', load: () => import('./history.js') },
