@@ -5,7 +5,7 @@ import { normalize } from './text.js'
  * how to report, how their reports are doing, or that something was put right. Pure; read after the recogniser
  * found no hazard, so a description of a danger never lands here.
  */
-export type PlainIntent = 'greeting' | 'thanks' | 'howto' | 'mine' | 'query' | 'done' | 'nothingOpen'
+export type PlainIntent = 'greeting' | 'thanks' | 'howto' | 'mine' | 'query' | 'done' | 'nothingOpen' | 'question'
 
 const clean = (t: string) =>
   normalize(t)
@@ -21,6 +21,9 @@ const MINE_WHAT = /咋样|怎么样|怎样|进度|到哪|处理|结果|有人管
 const QUERY = /^(y\d{1,9})(?:这条|这个)?(?:隐患)?(?:咋样|怎么样|怎样|进度|到哪|处理|有人管|管了|结果|呢|了吗|没)/
 const DONE = /(?:已经|已)(?:换|修|弄|整改|处理|清理|装|加固|拆)|(?:换|修|弄|整改|处理|清理|装|搞)好了|整改完|处理完|弄完了|搞定/
 
+/** a question the bot cannot answer (还能用吗, 什么时候来): said so, with who can */
+const QUESTION = /(?:吗|嘛|(?<![什怎这那多])么)$|什么时候|多少|哪里|哪儿|在哪|几点|几号|能不能|可不可以|要不要|是不是|为什么|为啥/
+
 export function plainIntent(text: string): PlainIntent | null {
   const t = clean(text)
   if (!t) return null
@@ -31,6 +34,7 @@ export function plainIntent(text: string): PlainIntent | null {
   if (QUERY.test(t)) return 'query'
   if (HOWTO.test(t)) return 'howto'
   if (DONE.test(t)) return 'done'
+  if (QUESTION.test(t) || /[?？]$/.test(normalize(text).trim())) return 'question'
   return null
 }
 
@@ -44,6 +48,7 @@ export function intentCommand(intent: PlainIntent, text: string): string | null 
 /** The short answer to each intent that runs no command. */
 export const INTENT_REPLIES: Record<Exclude<PlainIntent, 'mine' | 'query'>, string> = {
   nothingOpen: '现在没有等您回复的隐患（可能已过时）。\n要上报，直接说什么问题、在哪。',
+  question: '这个问题我答不了，请问本街道的监管人员。\n要上报隐患，直接说什么问题、在哪。',
   greeting: '您好！有安全隐患，直接说什么问题、在哪就行，例如：\n后厨燃气软管老化了\n发 #帮助 看更多。',
   thanks: '不客气。',
   howto: '直接说什么问题、在哪就行，例如：\n后厨燃气软管老化了\n我会问您要不要上报，回复 1 上报。也可以先发照片再说一句。',

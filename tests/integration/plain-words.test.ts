@@ -167,6 +167,8 @@ describe('plain words: drafts, prompts and urgent guidance through the real Wech
     expect(texts('dm:owner')).toEqual(['不客气。'])
     await t.say('owner', undefined, '隐患怎么报啊？')
     expect(texts('dm:owner')[0]).toContain('回复 1 上报')
+    await t.say('owner', undefined, '消防检查什么时候来')
+    expect(texts('dm:owner')[0]).toBe('这个问题我答不了，请问本街道的监管人员。\n要上报隐患，直接说什么问题、在哪。')
     await t.say('owner', undefined, '#隐患 后厨灭火器过期了')
     const code = codeIn(texts('dm:owner')[0])
     await t.say('owner', undefined, '我报的隐患咋样了')

@@ -159,11 +159,15 @@ describe('what owners say besides hazards (plainIntent)', () => {
     ['我要报个隐患', 'howto'],
     ['Y12怎么样了', 'query'],
     ['1', 'nothingOpen'],
+    ['这个灭火器还能用吗', 'question'],
+    ['消防检查什么时候来？', 'question'],
+    ['在吗？', 'greeting'],
+    ['我报的隐患咋样了？', 'mine'],
   ] as const)('when %j is said, then it reads as %s', (text, intent) => {
     expect(plainIntent(text)).toBe(intent)
   })
 
-  it.each(['后厨燃气软管老化了', '明天开会吗', '1 4 不合格', '好的'])('when %j is said, then it is none of them', (text) => {
+  it.each(['后厨燃气软管老化了', '1 4 不合格', '好的', '嗯嗯', '随便说点什么'])('when %j is said, then it is none of them', (text) => {
     expect(plainIntent(text)).toBeNull()
   })
 })
