@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import ExcelJS from 'exceljs'
+import { exceljs } from '../lazy-libs.js'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { schema, rows, type Db, type Tx } from '../../../db/client.js'
 import { AppError } from '../../core/errors.js'
@@ -545,7 +545,7 @@ export async function historyExportXlsx(db: Db, kind: HistoryKind): Promise<{ xl
 /** A kind's template: its columns, one example row (or the rows given) and a sheet of notes. */
 export async function historyTemplateXlsx(kind: HistoryKind, rows?: string[][]): Promise<Buffer> {
   const sheet = SHEETS[kind]
-  const wb = new ExcelJS.Workbook()
+  const wb = new (exceljs().Workbook)()
   const ws = wb.addWorksheet(sheet.sheetName)
   ws.columns = sheet.headers.map((h) => ({ header: h, width: 18 }))
   ws.getRow(1).font = { bold: true }
