@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, signInConsole, watchPage, SHOTS, WAIT } from '../helpers/browser.js'
+import type { Page } from 'playwright-core'
+import { openConsoleBrowser, signInConsole, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { schema } from '../../db/client.js'
 import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
@@ -19,16 +19,14 @@ const XSS = '<img src=x onerror="window.__xss=1">燃气安全 "提醒" 🔥'
 describe('通知与提醒 in Chromium', () => {
   let t: TestApp
   let s: Seed
-  let browser: Browser
-  let context: BrowserContext
+  let cb: ConsoleBrowser
   let page: Page
   let base: string
   let code: string
-  const pageErrors: string[] = []
+  let pageErrors: string[] = []
   const byTestId = (id: string) => page.getByTestId(id)
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true })
     t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T02:00:00Z')) })
     s = await seedBasics(t)
     await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
@@ -37,14 +35,13 @@ describe('通知与提醒 in Chromium', () => {
     await t.database.db.insert(schema.groups).values({ channel: 'wecom-robot', externalId: 'robot-fp-1', name: '城关加油站推送群', registered: true, townshipId: s.town.id, webhookKey: 'key-1' })
     await t.app.http.listen({ port: 0, host: '127.0.0.1' })
     base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true })
-    page = await context.newPage()
-    watchPage(page, pageErrors)
+    cb = await openConsoleBrowser(base)
+    page = cb.page
+    pageErrors = cb.errors
   })
 
   afterAll(async () => {
-    await browser?.close()
+    await cb?.close()
     await t?.close()
   })
 
@@ -60,10 +57,7 @@ describe('通知与提醒 in Chromium', () => {
     expect(await byTestId('reach-count').textContent()).toContain('约 6 人')
     expect(await page.locator('[data-testid="reach-row"]', { hasText: '城关加油站推送群' }).textContent()).toContain('无法回执')
     expect(await byTestId('reach-last').textContent()).toContain('最后一个群约在')
-    await page.setViewportSize({ width: 390, height: 844 })
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
-    await page.screenshot({ path: path.join(SHOTS, 'console-notice-compose-phone.png'), fullPage: true })
-    await page.setViewportSize({ width: 1280, height: 860 })
+    expect(await cb.phone('console-notice-compose-phone.png')).toBeLessThanOrEqual(390)
 
     await byTestId('notice-form-submit').click()
     await byTestId('notice-title').waitFor(WAIT)
@@ -130,8 +124,7 @@ describe('通知与提醒 in Chromium', () => {
   })
 
   it('when a township officer signs in, then there is no notice page and the API refuses to list, send or remind', async () => {
-    await context.clearCookies()
-    await signInConsole(page, base, 'liming', CONSOLE_PASSWORD)
+    await cb.signIn('liming', CONSOLE_PASSWORD)
     expect(await page.locator('[data-nav="notices"]').count()).toBe(0)
     const officer = await signInAs(t.app.http, 'liming')
     expect((await officer.call({ method: 'GET', url: '/api/notices' })).statusCode).toBe(403)

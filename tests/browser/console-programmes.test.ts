@@ -1,9 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, signInConsole, watchPage, SHOTS, WAIT } from '../helpers/browser.js'
+import type { Page } from 'playwright-core'
+import { openConsoleBrowser, signInConsole, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { schema } from '../../db/client.js'
 import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
@@ -17,22 +15,15 @@ import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
 describe('方案工作 pages in Chromium', () => {
   let t: TestApp
   let s: Seed
-  let browser: Browser
-  let context: BrowserContext
+  let cb: ConsoleBrowser
   let page: Page
   let base: string
-  const pageErrors: string[] = []
+  let pageErrors: string[] = []
   const byTestId = (id: string) => page.getByTestId(id)
-  const phone = async (name: string) => {
-    await page.setViewportSize({ width: 390, height: 844 })
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
-    await page.screenshot({ path: path.join(SHOTS, name), fullPage: true })
-    await page.setViewportSize({ width: 1280, height: 860 })
-  }
+  const phone = async (name: string) => expect(await cb.phone(name)).toBeLessThanOrEqual(390)
   const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4 ${name}`) })
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true })
     t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T02:00:00Z')) })
     s = await seedBasics(t)
     await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
@@ -43,15 +34,14 @@ describe('方案工作 pages in Chromium', () => {
     expect(await t.say('owner', s.group, '全部合格')).toBe('handled')
     await t.app.http.listen({ port: 0, host: '127.0.0.1' })
     base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true })
-    page = await context.newPage()
     // the refused approval (材料不全) is a 409/422 the page shows; Chromium logs it as a failed resource
-    watchPage(page, pageErrors, (m) => /status of 4\d\d/.test(m.text()) && m.location().url.includes('/decision'))
+    cb = await openConsoleBrowser(base, (m) => /status of 4\d\d/.test(m.text()) && m.location().url.includes('/decision'))
+    page = cb.page
+    pageErrors = cb.errors
   })
 
   afterAll(async () => {
-    await browser?.close()
+    await cb?.close()
     await t?.close()
   })
 
@@ -159,8 +149,7 @@ describe('方案工作 pages in Chromium', () => {
   })
 
   it('when the 城关 officer opens them, then only 城关 businesses show and city-wide decisions are refused', async () => {
-    await context.clearCookies()
-    await signInConsole(page, base, 'liming', CONSOLE_PASSWORD)
+    await cb.signIn('liming', CONSOLE_PASSWORD)
     for (const [route, table] of [
       ['responsibility', 'responsibility-table'],
       ['gas', 'gas-table'],

@@ -1,9 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, signInConsole, watchPage, SHOTS, WAIT } from '../helpers/browser.js'
+import type { Page } from 'playwright-core'
+import { openConsoleBrowser, signInConsole, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { schema } from '../../db/client.js'
 import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
@@ -17,16 +15,14 @@ import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
 describe('推送计划 in Chromium', () => {
   let t: TestApp
   let s: Seed
-  let browser: Browser
-  let context: BrowserContext
+  let cb: ConsoleBrowser
   let page: Page
   let base: string
   let deadId: number
-  const pageErrors: string[] = []
+  let pageErrors: string[] = []
   const byTestId = (id: string) => page.getByTestId(id)
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true })
     t = await startTestApp({ clock: new ManualClock(new Date('2026-12-20T02:00:00Z')) })
     s = await seedBasics(t)
     await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
@@ -39,14 +35,13 @@ describe('推送计划 in Chromium', () => {
     deadId = dead.id
     await t.app.http.listen({ port: 0, host: '127.0.0.1' })
     base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-    page = await context.newPage()
-    watchPage(page, pageErrors)
+    cb = await openConsoleBrowser(base)
+    page = cb.page
+    pageErrors = cb.errors
   })
 
   afterAll(async () => {
-    await browser?.close()
+    await cb?.close()
     await t?.close()
   })
 
@@ -65,10 +60,7 @@ describe('推送计划 in Chromium', () => {
     expect(await weekly.getByTestId('plan-problem').textContent()).toContain('局机关工作群')
     const tips = page.locator('[data-testid="plan-row"][data-job="safety-tips"]').first()
     expect(await tips.textContent()).toContain('1 个群')
-    await page.setViewportSize({ width: 390, height: 844 })
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
-    await page.screenshot({ path: path.join(SHOTS, 'console-push-plan-phone.png'), fullPage: true })
-    await page.setViewportSize({ width: 1280, height: 860 })
+    expect(await cb.phone('console-push-plan-phone.png')).toBeLessThanOrEqual(390)
   })
 
   it('when a dead message is retried, then it leaves the dead list, is audited and reaches its group', async () => {
@@ -77,10 +69,7 @@ describe('推送计划 in Chromium', () => {
     await row.waitFor(WAIT)
     expect(await row.getByTestId('outbox-reason').textContent()).toBe('发送消息过于频繁')
     expect(await byTestId('status-dead').textContent()).toContain('1')
-    await page.setViewportSize({ width: 390, height: 844 })
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
-    await page.screenshot({ path: path.join(SHOTS, 'console-outbox-phone.png'), fullPage: true })
-    await page.setViewportSize({ width: 1280, height: 860 })
+    expect(await cb.phone('console-outbox-phone.png')).toBeLessThanOrEqual(390)
     await row.getByTestId('outbox-retry').click()
     await expect.poll(() => byTestId('notice').textContent(), WAIT).toContain(`已重新排队：第 ${deadId} 条`)
     expect(await row.count()).toBe(0)
@@ -95,8 +84,7 @@ describe('推送计划 in Chromium', () => {
   })
 
   it('when a township officer signs in, then there is no push plan page and the API refuses it', async () => {
-    await context.clearCookies()
-    await signInConsole(page, base, 'liming', CONSOLE_PASSWORD)
+    await cb.signIn('liming', CONSOLE_PASSWORD)
     expect(await page.locator('[data-nav="push-plan"]').count()).toBe(0)
     const officer = await signInAs(t.app.http, 'liming')
     expect((await officer.call({ method: 'GET', url: '/api/push-plan' })).statusCode).toBe(403)

@@ -1,9 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, signInConsole, watchPage, SHOTS, WAIT } from '../helpers/browser.js'
+import type { Page } from 'playwright-core'
+import { openConsoleBrowser, signInConsole, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { schema } from '../../db/client.js'
 import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
@@ -17,21 +15,14 @@ import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
 describe('登记 pages in Chromium', () => {
   let t: TestApp
   let s: Seed
-  let browser: Browser
-  let context: BrowserContext
+  let cb: ConsoleBrowser
   let page: Page
   let base: string
-  const pageErrors: string[] = []
+  let pageErrors: string[] = []
   const byTestId = (id: string) => page.getByTestId(id)
-  const phone = async (name: string) => {
-    await page.setViewportSize({ width: 390, height: 844 })
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
-    await page.screenshot({ path: path.join(SHOTS, name), fullPage: true })
-    await page.setViewportSize({ width: 1280, height: 860 })
-  }
+  const phone = async (name: string) => expect(await cb.phone(name)).toBeLessThanOrEqual(390)
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true })
     t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T02:00:00Z')) })
     s = await seedBasics(t)
     await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
@@ -39,14 +30,13 @@ describe('登记 pages in Chromium', () => {
     await t.database.db.insert(schema.accidents).values({ businessId: s.other.id, occurredOn: '2026-05-01', level: 'general', description: '红山的事故', sourceDepartment: '市应急管理局', sourceDocument: '凌应急〔2026〕1号', recordedBy: '管理员' })
     await t.app.http.listen({ port: 0, host: '127.0.0.1' })
     base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true })
-    page = await context.newPage()
-    watchPage(page, pageErrors)
+    cb = await openConsoleBrowser(base)
+    page = cb.page
+    pageErrors = cb.errors
   })
 
   afterAll(async () => {
-    await browser?.close()
+    await cb?.close()
     await t?.close()
   })
 
@@ -106,8 +96,7 @@ describe('登记 pages in Chromium', () => {
   })
 
   it('when the 城关 officer signs in, then 事故 lists only 城关, and defining a campaign is refused', async () => {
-    await context.clearCookies()
-    await signInConsole(page, base, 'liming', CONSOLE_PASSWORD)
+    await cb.signIn('liming', CONSOLE_PASSWORD)
     await page.goto(`${base}/console#/accidents`)
     await expect.poll(() => byTestId('accidents-table').textContent(), WAIT).toContain('城关老街饭店')
     expect(await byTestId('accidents-table').textContent()).not.toContain('红山的事故')

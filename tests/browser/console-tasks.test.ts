@@ -1,9 +1,8 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, signInConsole, watchPage, SHOTS, WAIT } from '../helpers/browser.js'
+import type { Page } from 'playwright-core'
+import { openConsoleBrowser, signInConsole, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
 import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
@@ -15,31 +14,28 @@ import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
 describe('督办任务 in Chromium', () => {
   let t: TestApp
   let s: Seed
-  let browser: Browser
-  let context: BrowserContext
+  let cb: ConsoleBrowser
   let page: Page
   let base: string
   let code: string
-  const pageErrors: string[] = []
+  let pageErrors: string[] = []
   const byTestId = (id: string) => page.getByTestId(id)
   const statusOf = (name: string) => page.locator(`[data-testid="assignee-row"][data-name="${name}"] [data-testid="assignee-status"]`).textContent()
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true })
     t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T02:00:00Z')) })
     s = await seedBasics(t)
     await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
     await consoleUser(t.database.db, 'clerk', { role: 'admin', name: '办公室小王' })
     await t.app.http.listen({ port: 0, host: '127.0.0.1' })
     base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-    page = await context.newPage()
-    watchPage(page, pageErrors)
+    cb = await openConsoleBrowser(base)
+    page = cb.page
+    pageErrors = cb.errors
   })
 
   afterAll(async () => {
-    await browser?.close()
+    await cb?.close()
     await t?.close()
   })
 
@@ -71,8 +67,7 @@ describe('督办任务 in Chromium', () => {
     expect(await page.locator('[data-testid="assignee-row"][data-name="赵红"]').textContent()).toContain('已检查加油站5家')
     t.clock.advance(3 * 86_400_000)
     // three days on, the console session has ended: sign in again
-    await context.clearCookies()
-    await signInConsole(page, base, 'clerk', CONSOLE_PASSWORD)
+    await cb.signIn('clerk', CONSOLE_PASSWORD)
     await page.goto(`${base}/console#/tasks/${code}`)
     await byTestId('task-summary').waitFor(WAIT)
     expect(await statusOf('李明')).toBe('逾期')
@@ -89,8 +84,7 @@ describe('督办任务 in Chromium', () => {
   })
 
   it('when a township officer signs in, then there is no task board and the API refuses to list or assign', async () => {
-    await context.clearCookies()
-    await signInConsole(page, base, 'liming', CONSOLE_PASSWORD)
+    await cb.signIn('liming', CONSOLE_PASSWORD)
     expect(await page.locator('[data-nav="tasks"]').count()).toBe(0)
     const officer = await signInAs(t.app.http, 'liming')
     expect((await officer.call({ method: 'GET', url: '/api/tasks' })).statusCode).toBe(403)

@@ -1,9 +1,8 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, signInConsole, watchPage, SHOTS, WAIT } from '../helpers/browser.js'
+import type { Page } from 'playwright-core'
+import { openConsoleBrowser, signInConsole, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
 import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
@@ -16,31 +15,28 @@ import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
 describe('培训 in Chromium', () => {
   let t: TestApp
   let s: Seed
-  let browser: Browser
-  let context: BrowserContext
+  let cb: ConsoleBrowser
   let page: Page
   let base: string
   let code: string
   let checkin: string
-  const pageErrors: string[] = []
+  let pageErrors: string[] = []
   const byTestId = (id: string) => page.getByTestId(id)
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true })
     t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T01:30:00Z')) })
     s = await seedBasics(t)
     await consoleUser(t.database.db, 'zhaohong', { role: 'officer', personId: s.otherOfficer.id })
     await consoleUser(t.database.db, 'clerk', { role: 'admin', name: '办公室小王' })
     await t.app.http.listen({ port: 0, host: '127.0.0.1' })
     base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-    page = await context.newPage()
-    watchPage(page, pageErrors)
+    cb = await openConsoleBrowser(base)
+    page = cb.page
+    pageErrors = cb.errors
   })
 
   afterAll(async () => {
-    await browser?.close()
+    await cb?.close()
     await t?.close()
   })
 
@@ -90,8 +86,7 @@ describe('培训 in Chromium', () => {
   })
 
   it('when an officer of 红山街道 opens 培训, then the 城关 training is not listed and its roster is refused', async () => {
-    await context.clearCookies()
-    await signInConsole(page, base, 'zhaohong', CONSOLE_PASSWORD)
+    await cb.signIn('zhaohong', CONSOLE_PASSWORD)
     await page.goto(`${base}/console#/trainings`)
     await byTestId('trainings-table-empty').waitFor(WAIT)
     const officer = await signInAs(t.app.http, 'zhaohong')
