@@ -9,8 +9,8 @@ import { performance } from 'node:perf_hooks'
 import { sql } from 'drizzle-orm'
 import { openPglite, schema } from '../db/client.js'
 import { seedDemo } from '../db/seed/demo.js'
+import { median } from './figures.js'
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const runs: { city: number; history: number; again: number; hazards: number; events: number }[] = []
 for (let i = 0; i < 3; i++) {
   const database = await openPglite({ migrate: true })

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks'
 import { defaultLexicon } from '../db/lexicon.js'
 import { recognise } from '../src/core/recogniser.js'
 import { messages } from '../tests/corpus/load.js'
+import { alternate, median } from './figures.js'
 
 export const TARGET_RECOGNISER_MS = 0.05
 export const TARGET_BURST_RATIO = 0.95
@@ -43,21 +44,15 @@ export async function plainBurst(deps: BurstDeps, opts: { smoke: boolean }) {
   const n = opts.smoke ? 300 : 1_000
   // four chatter lines to one report, as a working group reads
   const texts = Array.from({ length: n }, (_, i) => (i % 5 === 4 ? `#隐患 后厨燃气软管老化 第${i}条` : chatter[i % chatter.length]))
-  const rates: Record<'all' | 'off', number[]> = { all: [], off: [] }
-  // one burst not counted: the first runs of a fresh app are slower (JIT, caches, Wechaty's rooms)
-  deps.setMode('all')
-  await deps.burst(texts)
-  for (let run = 0; run < 5; run++) {
-    // the order alternates too, so neither mode always runs on the warmer machine
-    for (const mode of run % 2 ? (['all', 'off'] as const) : (['off', 'all'] as const)) {
-      deps.setMode(mode)
-      const t0 = performance.now()
-      await deps.burst(texts)
-      rates[mode].push(n / ((performance.now() - t0) / 1000))
-    }
+  const run = (mode: 'all' | 'off') => async () => {
+    deps.setMode(mode)
+    const t0 = performance.now()
+    await deps.burst(texts)
+    return n / ((performance.now() - t0) / 1000)
   }
+  // one burst not counted: the first runs of a fresh app are slower (JIT, caches, Wechaty's rooms)
+  const { runs: rates } = await alternate({ all: run('all'), off: run('off') }, { rounds: 5, warmUp: 1 })
   deps.setMode('all')
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
   return { n, all: median(rates.all), off: median(rates.off), ratio: median(rates.all) / median(rates.off), runs: rates }
 }
 
