@@ -34,8 +34,8 @@ export const sensorConfigShape = {
   SENSOR_MQTT_TOPIC_PREFIX: z.string().regex(/^[\w-]+(\/[\w-]+)*$/, 'topic levels of letters, digits, _ and -').default('sensors'),
   /** instances with the same group split the stream ($share/GROUP/…); empty: every instance gets everything */
   SENSOR_MQTT_SHARE_GROUP: z.string().regex(/^[\w-]*$/).default('csb'),
-  /** alarms, clears and faults recorded at once (each device's in order); the broker's in-flight window caps it too */
-  SENSOR_MQTT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** alarms, clears and faults taken at once, unacknowledged (each device's in order; recorded in batches, see the ingest); the broker's in-flight window caps it too */
+  SENSOR_MQTT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(100),
   SENSOR_HTTP_KEYS: vendorKeys.default({}),
   /** unacknowledged this long after the alarm: the officer is reminded */
   ALARM_ACK_MINUTES: minutes(5),

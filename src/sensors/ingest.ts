@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import { Counter, type Registry } from 'prom-client'
-import { query, type Db } from '../../db/client.js'
+import { query, type Db, type Tx } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
 import { parseSensorPayload, type SensorPayload } from '../core/sensors.js'
@@ -9,6 +9,18 @@ import { deviceByVendorId, type DeviceRow } from '../services/sensors/devices.js
 import { TtlCache } from '../chat/concurrency.js'
 
 export type IngestOutcome = EventOutcome | 'heartbeat' | 'bad_payload' | 'unknown_device'
+
+/** events recorded in one transaction at most, and transactions of events at once */
+const BATCH_MAX = 50
+const BATCHES = 2
+
+interface Pending {
+  vendor: string
+  ev: SensorPayload
+  key: string
+  resolve(r: IngestOutcome): void
+  reject(err: unknown): void
+}
 
 // times go as text[] (drizzle's postgres.js client passes timestamptz values through unserialised, so a
 // timestamptz[] parameter fails to bind there) and are cast in SQL
@@ -101,28 +113,109 @@ export class SensorIngest {
     return ev.event === 'heartbeat' ? 'heartbeat' : ev
   }
 
-  /** Records an alarm, clear or fault in one transaction (deduplicated on device and event id). */
-  async record(vendor: string, ev: SensorPayload): Promise<IngestOutcome> {
-    const now = this.d.clock.now()
-    const key = vendor + '\u0000' + ev.device
-    const r = await this.d.db.transaction(async (tx) => {
-      let device = this.devices.get(key, now.getTime()) ?? null
-      if (!device) {
-        device = await deviceByVendorId(tx, vendor, ev.device)
-        if (device) this.devices.set(key, device, now.getTime())
+  /**
+   * Records an alarm, clear or fault (deduplicated on device and event id); resolves once committed. Events that
+   * arrive together are recorded together: one transaction for up to BATCH_MAX of them, their new alarms announced
+   * once at its end (one message per chat, one notice per officer), at most BATCHES transactions at once, one
+   * device's events in their order. A batch that fails is recorded again one event at a time, so one bad event
+   * fails alone.
+   */
+  record(vendor: string, ev: SensorPayload): Promise<IngestOutcome> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ vendor, ev, key: vendor + '\u0000' + ev.device, resolve, reject })
+      if (!this.pumpScheduled) {
+        this.pumpScheduled = true
+        // the events of one read of the socket go together
+        setImmediate(() => {
+          this.pumpScheduled = false
+          this.pump()
+        })
       }
-      if (!device) return null
-      return recordSensorEvent(tx, device, { ...ev, id: ev.id!, event: ev.event as 'alarm' | 'clear' | 'fault' }, now, this.policy)
     })
-    if (!r) {
-      this.counters.unknown.inc()
-      this.d.logger.warn({ vendor, device: ev.device }, 'sensor event from a device not in the register dropped')
-      return 'unknown_device'
+  }
+
+  private waiting: Pending[] = []
+  private pumpScheduled = false
+  private running = 0
+  private readonly busy = new Map<string, number>()
+
+  private pump() {
+    while (this.running < BATCHES && this.waiting.length) {
+      const batch: Pending[] = []
+      const rest: Pending[] = []
+      const held = new Set<string>()
+      for (const x of this.waiting) {
+        if (batch.length < BATCH_MAX && !this.busy.has(x.key) && !held.has(x.key)) batch.push(x)
+        else {
+          rest.push(x)
+          held.add(x.key)
+        }
+      }
+      if (!batch.length) return
+      this.waiting = rest
+      for (const x of batch) this.busy.set(x.key, (this.busy.get(x.key) ?? 0) + 1)
+      this.running++
+      void this.runBatch(batch).finally(() => {
+        for (const x of batch) {
+          const n = this.busy.get(x.key)! - 1
+          if (n) this.busy.set(x.key, n)
+          else this.busy.delete(x.key)
+        }
+        this.running--
+        this.pump()
+      })
     }
-    if (r.wrote) this.d.kick()
-    if (r.retryAt) this.announceAt(r.retryAt)
-    if (r.outcome !== 'duplicate') this.d.logger.debug({ vendor, device: ev.device, eventId: ev.id, outcome: r.outcome, alarm: r.alarmId }, 'sensor event')
-    return r.outcome
+  }
+
+  private async runBatch(batch: Pending[]): Promise<void> {
+    const now = this.d.clock.now()
+    const policy = this.policy
+    let results: Awaited<ReturnType<SensorIngest['recordAll']>>
+    try {
+      results = await this.d.db.transaction((tx) => this.recordAll(tx, batch, now, policy))
+    } catch (err) {
+      if (batch.length === 1) return batch[0].reject(err)
+      this.d.logger.warn({ err, events: batch.length }, 'sensor events not recorded together; recording them one at a time')
+      for (const x of batch) await this.runBatch([x])
+      return
+    }
+    if (results.sent) this.d.kick()
+    if (results.retryAt) this.announceAt(results.retryAt)
+    for (const [i, x] of batch.entries()) {
+      const r = results.outcomes[i]
+      if (r === 'unknown_device') {
+        this.counters.unknown.inc()
+        this.d.logger.warn({ vendor: x.vendor, device: x.ev.device }, 'sensor event from a device not in the register dropped')
+      } else if (r !== 'duplicate') this.d.logger.debug({ vendor: x.vendor, device: x.ev.device, eventId: x.ev.id, outcome: r }, 'sensor event')
+      x.resolve(r)
+    }
+  }
+
+  private async recordAll(tx: Tx, batch: Pending[], now: Date, policy: AlarmPolicy) {
+    const outcomes: IngestOutcome[] = []
+    const opened: { groupId: number | null; alarmId: number }[] = []
+    let sent = 0
+    let retryAt: Date | null = null
+    for (const x of batch) {
+      let device = this.devices.get(x.key, now.getTime()) ?? null
+      if (!device) {
+        device = await deviceByVendorId(tx, x.vendor, x.ev.device)
+        if (device) this.devices.set(x.key, device, now.getTime())
+      }
+      if (!device) {
+        outcomes.push('unknown_device')
+        continue
+      }
+      const r = await recordSensorEvent(tx, device, { ...x.ev, id: x.ev.id!, event: x.ev.event as 'alarm' | 'clear' | 'fault' }, now, policy, { announce: false })
+      if (r.outcome === 'opened') opened.push({ groupId: r.groupId ?? null, alarmId: r.alarmId! })
+      outcomes.push(r.outcome)
+    }
+    if (opened.length) {
+      const a = await announceAlarms(tx, now, policy, { groupIds: opened.map((o) => o.groupId), alarmIds: opened.map((o) => o.alarmId) })
+      sent = a.sent
+      retryAt = a.nextAt
+    }
+    return { outcomes, sent, retryAt }
   }
 
   /** Alarms that waited for their chat's minute go when it is over (the escalation job also sends them). */

@@ -2,6 +2,8 @@ import { PassThrough, Readable, type Writable } from 'node:stream'
 import { once } from 'node:events'
 import type ExcelJS from 'exceljs'
 import { exceljs } from './lazy-libs.js'
+import { listDevices } from './sensors/devices.js'
+import { sensorStats } from './sensors/stats.js'
 import { sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '../../db/client.js'
 import type { Actor } from '../core/permissions.js'
@@ -269,10 +271,49 @@ export function ledgerXlsx(tx: Tx, actor: Actor, filter: LedgerFilter, now: Date
       if (out.destroyed) return // the download stopped: leaving the loop closes the cursor
     }
     ws.commit()
+    await deviceSheets(wb, tx, actor, now)
     await wb.commit()
   }
   produce().catch((err) => out.destroy(err as Error))
   return out
+}
+
+/**
+ * When the reader reaches any registered device: 设备 (each device with its business, state and last report) and
+ * 设备报警统计 (online/offline/in alarm per township; per month the alarms, false alarms, their rate and the median
+ * minutes to acknowledge).
+ */
+async function deviceSheets(wb: ExcelJS.stream.xlsx.WorkbookWriter, tx: Tx, actor: Actor, now: Date) {
+  const list = await listDevices(tx, actor)
+  if (!list.length) return
+  const state = { online: '在线', offline: '离线', alarm: '报警' } as const
+  const ws = wb.addWorksheet('设备', { views: [{ state: 'frozen', ySplit: 1 }] })
+  ws.columns = [
+    { header: '单位', width: 24 },
+    { header: '设备类型', width: 16 },
+    { header: '安装位置', width: 14 },
+    { header: '厂商', width: 10 },
+    { header: '设备编号', width: 16 },
+    { header: '状态', width: 8 },
+    { header: '最后上报', width: 18 },
+  ]
+  ws.getRow(1).font = { bold: true }
+  for (const d of list) {
+    const row = ws.addRow([d.businessName, d.kindLabel, d.location ?? '', d.vendor, d.vendorDeviceId, state[d.state], d.lastSeenAt ? excelDate(d.lastSeenAt) : null])
+    if (d.lastSeenAt) row.getCell(7).numFmt = 'yyyy-mm-dd hh:mm'
+    row.commit()
+  }
+  ws.commit()
+  const st = await sensorStats(tx, actor, now)
+  const fig = wb.addWorksheet('设备报警统计')
+  fig.columns = [{ width: 14 }, { width: 10 }, { width: 10 }, { width: 10 }, { width: 14 }]
+  fig.addRow(['乡镇街', '在线', '离线', '报警中']).font = { bold: true }
+  for (const t of st.townships) fig.addRow([t.township, t.online, t.offline, t.alarm])
+  fig.addRow(['合计', st.devices.total - st.devices.offline - st.devices.alarm, st.devices.offline, st.devices.alarm])
+  fig.addRow([])
+  fig.addRow(['月份', '报警', '误报', '误报率(%)', '确认用时中位(分钟)']).font = { bold: true }
+  for (const m of st.months) fig.addRow([m.month, m.alarms, m.falseAlarms, m.falseRate, m.ackMedianMinutes])
+  fig.commit()
 }
 
 const FIGURE_COLUMNS: [keyof Figures, string][] = [

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
+import ExcelJS from 'exceljs'
 import type { MqttClient } from 'mqtt'
 import { schema } from '../../db/client.js'
 import { startTestApp, seedBasics, withoutMentions, type TestApp, type Seed } from '../helpers/app.js'
@@ -338,5 +339,27 @@ describe('device alarms in the group', () => {
     const week = await weeklyFigures(db(), new Date(t.clock.now().getTime() + 60_000))
     expect(week.sensors).toMatchObject({ devices: st.devices.total, falseAlarms })
     expect(summaryText(week)).toContain(`误报 ${falseAlarms} 起`)
+  })
+
+  it('then the ledger export carries the devices (state, last report) and the device alarm figures', async () => {
+    const r = await t.app.http.inject({ method: 'GET', url: '/api/ledger/export.xlsx' })
+    expect(r.statusCode).toBe(200)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer)
+    const sheet = wb.getWorksheet('设备')!
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['单位', '设备类型', '安装位置', '厂商', '设备编号', '状态', '最后上报'])
+    const registered = await db().select().from(schema.devices)
+    expect(sheet.actualRowCount).toBe(1 + registered.filter((d) => !d.removedAt).length)
+    const states = new Set<unknown>()
+    sheet.eachRow((row, n) => {
+      if (n > 1) states.add(row.getCell(6).value)
+    })
+    expect(states).toContain('报警')
+    const figures = wb.getWorksheet('设备报警统计')!
+    const st = (await t.app.http.inject({ method: 'GET', url: '/api/sensors/stats' })).json()
+    const rows: unknown[][] = []
+    figures.eachRow((row) => rows.push((row.values as unknown[]).slice(1)))
+    expect(rows).toContainEqual(['合计', st.devices.total - st.devices.offline - st.devices.alarm, st.devices.offline, st.devices.alarm])
+    expect(rows).toContainEqual([st.months[0].month, st.months[0].alarms, st.months[0].falseAlarms, ...[st.months[0].falseRate, st.months[0].ackMedianMinutes].filter((v) => v !== null)])
   })
 })

@@ -72,7 +72,8 @@ export async function recordSensorEvent(
   ev: SensorPayload & { id: string; event: 'alarm' | 'clear' | 'fault' },
   now: Date,
   p: AlarmPolicy,
-): Promise<{ outcome: EventOutcome; alarmId?: number; wrote: boolean; retryAt?: Date | null }> {
+  opts: { announce?: boolean } = {},
+): Promise<{ outcome: EventOutcome; alarmId?: number; groupId?: number | null; wrote: boolean; retryAt?: Date | null }> {
   const [row] = await tx
     .insert(sensorEvents)
     .values({ deviceId: d.id, eventId: ev.id, event: ev.event, reading: ev.reading ?? null, unit: ev.unit ?? null, deviceTime: ev.time ? new Date(ev.time) : null, receivedAt: now })
@@ -142,8 +143,10 @@ export async function recordSensorEvent(
     })
     .returning()
   await link(a.id)
-  const r = await announceAlarms(tx, now, p, { groupId, alarmId: a.id })
-  return { outcome: 'opened', alarmId: a.id, wrote: r.sent > 0, retryAt: r.nextAt }
+  // several events recorded together announce their new alarms once, after the last (see the ingest)
+  if (opts.announce === false) return { outcome: 'opened', alarmId: a.id, groupId, wrote: false }
+  const r = await announceAlarms(tx, now, p, { groupIds: [groupId], alarmIds: [a.id] })
+  return { outcome: 'opened', alarmId: a.id, groupId, wrote: r.sent > 0, retryAt: r.nextAt }
 }
 
 interface Pending {
@@ -160,12 +163,20 @@ const line = (x: Pending) =>
 /**
  * Sends the alarms not yet announced: per chat one urgent message @-mentioning the owners, with the guidance
  * for each danger, unless the chat had one within ALARM_BATCH_SECONDS (then they wait and go together: the
- * returned `nextAt` says when); and one notice per township officer. With `only`, just that chat (and
- * alarm, when the chat is unknown).
+ * returned `nextAt` says when); and one notice per township officer. With `only`, just those chats (and
+ * those alarms, for the ones whose chat is unknown). Chats are claimed in the order of their ids (two
+ * transactions announcing the same chats never wait for each other in a circle).
  */
-export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: { groupId: number | null; alarmId: number }): Promise<{ sent: number; nextAt: Date | null; unreachable?: number }> {
+export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: { groupIds: (number | null)[]; alarmIds: number[] }): Promise<{ sent: number; nextAt: Date | null; unreachable?: number }> {
   const where = [isNull(alarms.announcedAt)]
-  if (only) where.push(only.groupId === null ? eq(alarms.id, only.alarmId) : eq(alarms.groupId, only.groupId))
+  if (only) {
+    const ids = [...new Set(only.groupIds.filter((g): g is number => g !== null))]
+    const chats = ids.length ? inArray(alarms.groupId, ids) : undefined
+    const loose = only.groupIds.includes(null) ? and(isNull(alarms.groupId), inArray(alarms.id, only.alarmIds)) : undefined
+    const w = chats && loose ? or(chats, loose) : (chats ?? loose)
+    if (!w) return { sent: 0, nextAt: null }
+    where.push(w)
+  }
   const rows = await tx
     .select({ alarm: alarms, device: devices, businessName: businesses.name, townshipId: businesses.townshipId, industry: businesses.industry })
     .from(alarms)
@@ -181,7 +192,7 @@ export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: {
   const byGroup = new Map<number | null, Pending[]>()
   for (const r of rows) byGroup.set(r.alarm.groupId, [...(byGroup.get(r.alarm.groupId) ?? []), r])
   const announced: Pending[] = []
-  for (const [groupId, list] of byGroup) {
+  for (const [groupId, list] of [...byGroup].sort(([x], [y]) => (x ?? 0) - (y ?? 0))) {
     // alarms closed before their turn (a clear within the minute) are not worth a message of their own
     const open = list.filter((x) => x.alarm.status === 'open')
     if (groupId !== null && open.length) {
@@ -247,8 +258,12 @@ async function groupChat(tx: Tx, groupId: number | null) {
 /** One direct message per township officer over the alarms of their businesses. */
 async function tellOfficers(tx: Tx, list: Pending[], text: (xs: Pending[]) => string, now: Date): Promise<number> {
   const byOfficer = new Map<number, Pending[]>()
+  // many alarms of one township and industry (a burst): their officers read once
+  const officers = new Map<string, Awaited<ReturnType<typeof townshipOfficers>>>()
   for (const x of list) {
-    for (const o of await townshipOfficers(tx, x.townshipId, x.industry)) byOfficer.set(o.id, [...(byOfficer.get(o.id) ?? []), x])
+    const key = `${x.townshipId}/${x.industry}`
+    if (!officers.has(key)) officers.set(key, await townshipOfficers(tx, x.townshipId, x.industry))
+    for (const o of officers.get(key)!) byOfficer.set(o.id, [...(byOfficer.get(o.id) ?? []), x])
   }
   let sent = 0
   for (const [personId, xs] of byOfficer) {
