@@ -11,18 +11,17 @@ export function median(xs: number[]): number {
  * Runs each mode `rounds` times, alternating (a b, b a, a b, …) so that no mode always runs on the warmer or the
  * busier machine, after `warmUp` uncounted runs of the first mode (a fresh process is slower: JIT, caches).
  * Single runs on a shared 2-core machine vary by several per cent; the medians of alternating runs do not.
- * Returns every run's figure per mode, in order (round k of each mode is `runs[mode][k]`), and the medians.
+ * Returns every run's result per mode, in order: round k of each mode is `[mode][k]`.
  */
-export async function alternate<K extends string>(
-  modes: Record<K, () => Promise<number>>,
+export async function alternate<M extends Record<string, () => Promise<unknown>>>(
+  modes: M,
   opts: { rounds: number; warmUp?: number },
-): Promise<{ runs: Record<K, number[]>; median: Record<K, number> }> {
-  const keys = Object.keys(modes) as K[]
+): Promise<{ [k in keyof M]: Awaited<ReturnType<M[k]>>[] }> {
+  const keys = Object.keys(modes) as (keyof M)[]
   for (let i = 0; i < (opts.warmUp ?? 0); i++) await modes[keys[0]]()
-  const runs = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>
+  const runs = Object.fromEntries(keys.map((k) => [k, [] as unknown[]])) as { [k in keyof M]: Awaited<ReturnType<M[k]>>[] }
   for (let round = 0; round < opts.rounds; round++) {
-    for (const k of round % 2 ? [...keys].reverse() : keys) runs[k].push(await modes[k]())
+    for (const k of round % 2 ? [...keys].reverse() : keys) runs[k].push((await modes[k]()) as Awaited<ReturnType<M[typeof k]>>)
   }
-  const med = Object.fromEntries(keys.map((k) => [k, median(runs[k])])) as Record<K, number>
-  return { runs, median: med }
+  return runs
 }

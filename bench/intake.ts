@@ -51,7 +51,7 @@ export async function plainBurst(deps: BurstDeps, opts: { smoke: boolean }) {
     return n / ((performance.now() - t0) / 1000)
   }
   // one burst not counted: the first runs of a fresh app are slower (JIT, caches, Wechaty's rooms)
-  const { runs: rates } = await alternate({ all: run('all'), off: run('off') }, { rounds: 5, warmUp: 1 })
+  const rates = await alternate({ all: run('all'), off: run('off') }, { rounds: 5, warmUp: 1 })
   deps.setMode('all')
   return { n, all: median(rates.all), off: median(rates.off), ratio: median(rates.all) / median(rates.off), runs: rates }
 }

@@ -26,6 +26,7 @@ import postgres from 'postgres'
 import { openPostgres, postgresTarget, schema } from '../db/client.js'
 import { buildApp } from '../src/app.js'
 import { testConfig } from '../src/config.js'
+import { alternate, median } from './figures.js'
 
 const SMOKE = process.env.BENCH_SIZE === 'smoke' || process.argv.includes('--smoke')
 const SIZES = { smoke: { name: 'smoke', devices: 1_000, periodS: 10, burst: 100, businesses: 50 }, full: { name: 'full', devices: 10_000, periodS: 60, burst: 500, businesses: 500 } }
@@ -118,19 +119,20 @@ export async function sensorsBench(opts: { smoke: boolean } = { smoke: SMOKE }):
     // ending with the last-seen flush; the publisher stays connected throughout, so the windows differ only in
     // the heartbeats. Per heartbeat: (heartbeat window's CPU − the idle CPU rate of its round × its length) / heartbeats
     const rounds: { idleCpu: number; idleMs: number; hbCpu: number; hbMs: number; heartbeats: number; perHeartbeat: number; sysPerHeartbeat: number }[] = []
+    const idle = async () =>
+      window(async () => {
+        await sleep(seconds * 1000)
+      })
+    const beat = async () => {
+      let heartbeats = 0
+      const w = await window(async () => {
+        heartbeats = (await pub.run({ seconds, burst: 0, burstAt: 0 })).heartbeats
+      })
+      return { ...w, heartbeats }
+    }
+    const runs = await alternate({ idle, beat }, { rounds: ROUNDS })
     for (let r = 0; r < ROUNDS; r++) {
-      const idle = async () =>
-        window(async () => {
-          await sleep(seconds * 1000)
-        })
-      const beat = async () => {
-        let heartbeats = 0
-        const w = await window(async () => {
-          heartbeats = (await pub.run({ seconds, burst: 0, burstAt: 0 })).heartbeats
-        })
-        return { ...w, heartbeats }
-      }
-      const [i, h] = r % 2 === 0 ? [await idle(), await beat()] : await (async () => { const h = await beat(); return [await idle(), h] as const })()
+      const [i, h] = [runs.idle[r], runs.beat[r]]
       rounds.push({ idleCpu: i.cpu, idleMs: i.ms, hbCpu: h.cpu, hbMs: h.ms, heartbeats: h.heartbeats, perHeartbeat: (h.cpu - (i.cpu / i.ms) * h.ms) / h.heartbeats, sysPerHeartbeat: (h.sys - (i.sys / i.ms) * h.ms) / h.heartbeats })
     }
     async function window(f: () => Promise<void>) {
@@ -171,11 +173,6 @@ export async function sensorsBench(opts: { smoke: boolean } = { smoke: SMOKE }):
     await b.end()
   }
   return { ok }
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
 /** The devices' process (bench/sensor-publisher.ts), connected once for the whole bench. */

@@ -206,23 +206,6 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'PUT /api/campaigns/{id}': { action: 'programme.manage' },
   'GET /api/campaigns/{id}/stats': { action: 'admin.read' },
   'POST /api/campaigns/{id}/inspections': { action: 'programme.manage' },
-
-  // src/http/sensor-routes.ts
-  'POST /api/sensors/push': { signed: true, why: 'vendors sign each push with HMAC (SENSOR_HTTP_KEYS)' },
-  'GET /api/sensors/devices': { action: 'admin.read' },
-  'POST /api/sensors/devices': { action: 'admin.manage' },
-  'POST /api/sensors/devices/import': { action: 'admin.manage' },
-  'GET /api/sensors/stats': { action: 'admin.read' },
-  'DELETE /api/sensors/devices/{id}': { action: 'admin.manage' },
-  'GET /api/sensors/alarms': { action: 'admin.read' },
-  'POST /api/sensors/alarms/{id}/answer': { action: 'hazard.accept' },
-
-  // src/http/wecom-admin-routes.ts
-  'GET /api/wecom/groups': { action: 'admin.read' },
-  'PUT /api/wecom/groups/{id}/webhook': { action: 'admin.manage' },
-  'POST /api/wecom/robot-groups': { action: 'admin.manage' },
-
-  // src/http/register-routes.ts
   'GET /api/regulations': { action: 'programme.read' },
   'PUT /api/regulations/{id}': { action: 'content.manage' },
   'POST /api/regulations/{id}/push': { action: 'content.manage' },
@@ -239,4 +222,19 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /api/import/history/{kind}/template.xlsx': { action: 'admin.read', params: () => ({ kind: 'inspections' }) },
   'GET /api/import/history/{kind}/export.xlsx': { action: 'admin.manage', params: () => ({ kind: 'responsibility' }) },
   'POST /api/import/history/{kind}': { action: 'admin.manage', params: () => ({ kind: 'trainings' }) },
+
+  // src/http/sensor-routes.ts
+  'POST /api/sensors/push': { signed: true, why: 'vendors sign each push with HMAC (SENSOR_HTTP_KEYS)' },
+  'GET /api/sensors/devices': { action: 'admin.read' },
+  'POST /api/sensors/devices': { action: 'admin.manage' },
+  'POST /api/sensors/devices/import': { action: 'admin.manage' },
+  'GET /api/sensors/stats': { action: 'admin.read' },
+  'DELETE /api/sensors/devices/{id}': { action: 'admin.manage' },
+  'GET /api/sensors/alarms': { action: 'admin.read' },
+  'POST /api/sensors/alarms/{id}/answer': { action: 'hazard.accept' },
+
+  // src/http/wecom-admin-routes.ts
+  'GET /api/wecom/groups': { action: 'admin.read' },
+  'PUT /api/wecom/groups/{id}/webhook': { action: 'admin.manage' },
+  'POST /api/wecom/robot-groups': { action: 'admin.manage' },
 }
