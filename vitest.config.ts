@@ -19,6 +19,9 @@ export default defineConfig({
           hookTimeout: 120_000,
           // PGlite needs ~800 MB a database: two workers on two cores
           maxWorkers: 2,
+          // each worker loads the app's modules (Wechaty alone takes seconds) once, not once per file: every test
+          // builds its own app, database and channel, and nothing here keeps state in a module between files
+          isolate: false,
           sequence: { groupOrder: 1 },
           fileParallelism: true,
         },

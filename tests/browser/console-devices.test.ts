@@ -1,9 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, signInConsole, watchPage, SHOTS, WAIT } from '../helpers/browser.js'
+import type { Page } from 'playwright-core'
+import { openConsoleBrowser, signInConsole, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { schema } from '../../db/client.js'
 import { signPush } from '../../src/core/sensors.js'
@@ -21,35 +19,27 @@ const SECRET = 'acme-push-secret-0123456789'
 describe('设备 page in Chromium', () => {
   let t: TestApp
   let s: Seed
-  let browser: Browser
-  let context: BrowserContext
+  let cb: ConsoleBrowser
   let page: Page
   let base: string
-  const pageErrors: string[] = []
+  let pageErrors: string[] = []
   const byTestId = (id: string) => page.getByTestId(id)
-  const phone = async (name: string) => {
-    await page.setViewportSize({ width: 390, height: 844 })
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
-    await page.screenshot({ path: path.join(SHOTS, name), fullPage: true })
-    await page.setViewportSize({ width: 1280, height: 860 })
-  }
+  const phone = async (name: string) => expect(await cb.phone(name)).toBeLessThanOrEqual(390)
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true })
     t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T02:00:00Z')), config: { SENSOR_HTTP_KEYS: { acme: SECRET }, QUIET_HOURS: 'off' } })
     s = await seedBasics(t)
     await consoleUser(t.database.db, 'clerk', { role: 'admin', name: '办公室小王' })
     await t.database.db.insert(schema.devices).values({ vendor: 'acme', vendorDeviceId: 'HS-9', businessId: s.other.id, kind: 'gas_detector', location: '红山后厨' })
     await t.app.http.listen({ port: 0, host: '127.0.0.1' })
     base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-    page = await context.newPage()
-    watchPage(page, pageErrors)
+    cb = await openConsoleBrowser(base)
+    page = cb.page
+    pageErrors = cb.errors
   })
 
   afterAll(async () => {
-    await browser?.close()
+    await cb?.close()
     await t?.close()
   })
 
@@ -127,8 +117,7 @@ describe('设备 page in Chromium', () => {
 
   it('when the 城关 officer opens 设备, then only 城关 devices are listed and nothing can be added', async () => {
     await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
-    await context.clearCookies()
-    await signInConsole(page, base, 'liming', CONSOLE_PASSWORD)
+    await cb.signIn('liming', CONSOLE_PASSWORD)
     await page.goto(`${base}/console#/devices`)
     await expect.poll(() => byTestId('devices-table').textContent(), WAIT).toContain('GD-1')
     expect(await byTestId('devices-table').textContent()).not.toContain('HS-9')

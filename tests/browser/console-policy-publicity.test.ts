@@ -1,9 +1,8 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, signInConsole, watchPage, SHOTS, WAIT } from '../helpers/browser.js'
+import type { Page } from 'playwright-core'
+import { openConsoleBrowser, signInConsole, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { schema } from '../../db/client.js'
 import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
@@ -17,15 +16,13 @@ import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
 describe('产业政策, 宣传活动 and 历史数据 pages in Chromium', () => {
   let t: TestApp
   let s: Seed
-  let browser: Browser
-  let context: BrowserContext
+  let cb: ConsoleBrowser
   let page: Page
   let base: string
-  const pageErrors: string[] = []
+  let pageErrors: string[] = []
   const byTestId = (id: string) => page.getByTestId(id)
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true })
     t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T02:00:00Z')) })
     s = await seedBasics(t)
     await consoleUser(t.database.db, 'zhaohong', { role: 'officer', personId: s.otherOfficer.id })
@@ -34,14 +31,13 @@ describe('产业政策, 宣传活动 and 历史数据 pages in Chromium', () => 
     await t.database.db.insert(schema.publicityActivities).values({ kind: 'five_into', title: '城关进社区宣传', heldOn: '2026-06-10', townshipId: s.town.id, organiser: '城关街道', forms: ['进社区'], recordedBy: '李明' })
     await t.app.http.listen({ port: 0, host: '127.0.0.1' })
     base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-    page = await context.newPage()
-    watchPage(page, pageErrors)
+    cb = await openConsoleBrowser(base)
+    page = cb.page
+    pageErrors = cb.errors
   })
 
   afterAll(async () => {
-    await browser?.close()
+    await cb?.close()
     await t?.close()
   })
 
@@ -113,8 +109,7 @@ describe('产业政策, 宣传活动 and 历史数据 pages in Chromium', () => 
   })
 
   it('when the 红山 officer opens 宣传活动, then the city-wide activity is listed and 城关’s is not', async () => {
-    await context.clearCookies()
-    await signInConsole(page, base, 'zhaohong', CONSOLE_PASSWORD)
+    await cb.signIn('zhaohong', CONSOLE_PASSWORD)
     await page.goto(`${base}/console#/publicity?year=2026`)
     await expect.poll(() => byTestId('publicity-table').textContent(), WAIT).toContain('大屏宣传')
     expect(await byTestId('publicity-table').textContent()).not.toContain('城关进社区宣传')

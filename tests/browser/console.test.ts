@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, signInConsole, watchPage, SHOTS, WAIT } from '../helpers/browser.js'
+import type { Page } from 'playwright-core'
+import { openConsoleBrowser, signInConsole, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
 import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
@@ -18,13 +18,12 @@ const XSS_NAME = `<script>window.__xss=3</script> "老王's" 饭店 🔥`
 describe('console in Chromium', () => {
   let t: TestApp
   let s: Seed
-  let browser: Browser
-  let context: BrowserContext
+  let cb: ConsoleBrowser
   let page: Page
   let base: string
   let overdueCode: string
   let awaitingCode: string
-  const pageErrors: string[] = []
+  let pageErrors: string[] = []
 
   const code = (text: string) => /已登记隐患 (Y\d+)/.exec(text)![1]
   const byTestId = (id: string) => page.getByTestId(id)
@@ -32,7 +31,6 @@ describe('console in Chromium', () => {
   const signIn = (username: string) => signInConsole(page, base, username, CONSOLE_PASSWORD)
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true })
     t = await startTestApp({ clock: new ManualClock(Date.now()), config: { ADMIN_TOKENS: [{ token: 'browser-test-token-0123456789', role: 'admin', name: 'ops' }] } })
     s = await seedBasics(t)
     await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
@@ -54,15 +52,14 @@ describe('console in Chromium', () => {
 
     await t.app.http.listen({ port: 0, host: '127.0.0.1' })
     base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true })
-    page = await context.newPage()
     // the import's 422 (a file with a bad row, on purpose) is logged by Chromium as a failed resource
-    watchPage(page, pageErrors, (m) => m.text().includes('status of 422') && m.location().url.includes('/api/businesses/import'))
+    cb = await openConsoleBrowser(base, (m) => m.text().includes('status of 422') && m.location().url.includes('/api/businesses/import'))
+    page = cb.page
+    pageErrors = cb.errors
   })
 
   afterAll(async () => {
-    await browser?.close()
+    await cb?.close()
     await t?.close()
   })
 
@@ -148,7 +145,7 @@ describe('console in Chromium', () => {
   })
 
   it('when the admin imports a file with one bad row, then nothing is imported and the report names the row', async () => {
-    await context.clearCookies()
+    await page.context().clearCookies()
     await signIn('admin')
     await page.goto(`${base}/console#/import`)
     await byTestId('import-file').waitFor(WAIT)

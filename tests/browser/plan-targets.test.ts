@@ -1,9 +1,8 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, signInConsole, watchPage, SHOTS, WAIT } from '../helpers/browser.js'
+import type { Page } from 'playwright-core'
+import { openConsoleBrowser, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
 import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
@@ -20,18 +19,16 @@ const ADMIN = { authorization: 'Bearer targets-admin-token-0123456789' }
 describe('plan targets page in Chromium', () => {
   let t: TestApp
   let s: Seed
-  let browser: Browser
-  let context: BrowserContext
+  let cb: ConsoleBrowser
   let page: Page
   let base: string
-  const pageErrors: string[] = []
+  let pageErrors: string[] = []
   const byTestId = (id: string) => page.getByTestId(id)
   const row = (key: string) => page.locator(`[data-testid="target-row"][data-key="${key}"]`)
   const status = (key: string) => row(key).getAttribute('data-status')
 
   async function signIn(username: string) {
-    await context.clearCookies()
-    await signInConsole(page, base, username, CONSOLE_PASSWORD)
+    await cb.signIn(username, CONSOLE_PASSWORD)
   }
 
   async function openTargets(at?: string) {
@@ -41,7 +38,6 @@ describe('plan targets page in Chromium', () => {
   }
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true })
     t = await startTestApp({ clock: new ManualClock('2026-06-10T01:00:00Z'), config: { ADMIN_TOKENS: [{ token: 'targets-admin-token-0123456789', role: 'admin', name: '管理员' }] } })
     s = await seedBasics(t)
     await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
@@ -75,15 +71,14 @@ describe('plan targets page in Chromium', () => {
 
     await h.listen({ port: 0, host: '127.0.0.1' })
     base = `http://127.0.0.1:${(h.server.address() as AddressInfo).port}`
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-    page = await context.newPage()
     // the second record of one stage (a 409, on purpose) is logged by Chromium as a failed resource
-    watchPage(page, pageErrors, (m) => m.text().includes('status of 409') && m.location().url.endsWith('/api/plan/milestones'))
+    cb = await openConsoleBrowser(base, (m) => m.text().includes('status of 409') && m.location().url.endsWith('/api/plan/milestones'))
+    page = cb.page
+    pageErrors = cb.errors
   })
 
   afterAll(async () => {
-    await browser?.close()
+    await cb?.close()
     await t?.close()
   })
 
