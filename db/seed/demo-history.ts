@@ -504,8 +504,8 @@ export async function seedDemoHistory(tx: Tx, opts: { now: Date; channel: string
       .values({ businessId: b.id, fuel: 'bottled_lpg', plan: k % 2 ? 'gas_to_electric' : 'bottle_to_pipe', status: k === 0 ? 'converted' : k === 1 ? 'in_progress' : 'not_started', convertedOn: k === 0 ? '2025-09-01' : null, updatedAt: at('2025-09-01T10:00:00') })
       .onConflictDoNothing()
 
-  // ---- what the 园区基地, 宣传活动 and 设备 pages show: a zone with two members, each year's 安全生产月 day, and the
-  // detectors of a restaurant and a gas station (heard a minute ago, so 在线) ----
+  // ---- what the 园区基地 and 宣传活动 pages show: a zone with two members, each year's 安全生产月 day (no devices: with
+  // nothing sending heartbeats they would go 离线 a quarter of an hour after start and become hazards a day later) ----
   const [zone] = await tx
     .insert(schema.zones)
     .values({ name: '凌源经济开发区', kind: 'development_zone', townshipId: byName('凌源市报废机动车回收拆解有限公司').townshipId, createdBy: '杨光' })
@@ -519,14 +519,6 @@ export async function seedDemoHistory(tx: Tx, opts: { now: Date; channel: string
   for (const y of [2024, 2025, 2026])
     if (before(at(`${ymd(y, 6, 16)}T10:00:00`)))
       await tx.insert(schema.publicityActivities).values({ kind: 'safety_month', title: `${y}年“安全生产月”商务领域宣传咨询日`, heldOn: ymd(y, 6, 16), organiser: '凌源市商务局', place: '城关街道人民广场', forms: [], reach: 260 + (y - 2024) * 40, recordedBy: '杨光' })
-  await tx
-    .insert(schema.devices)
-    .values([
-      { vendor: 'demo', vendorDeviceId: 'GD-0001', businessId: byName('城关老街饭店').id, kind: 'gas_detector', location: '后厨灶台旁', lastSeenAt: recent(1 / 1440) },
-      { vendor: 'demo', vendorDeviceId: 'TL-0001', businessId: byName('中石油凌源南环加油站').id, kind: 'tank_level', location: '1号油罐', lastSeenAt: recent(1 / 1440) },
-      { vendor: 'demo', vendorDeviceId: 'LK-0001', businessId: byName('中石油凌源南环加油站').id, kind: 'leak', location: '卸油区', lastSeenAt: recent(1 / 1440) },
-    ])
-    .onConflictDoNothing()
 
   // ---- the outbox: last week's sent messages, and one that could not be sent (to retry on 推送计划) ----
   const city = groups.find((g) => g.townshipId === null && g.industries.length === 0)
