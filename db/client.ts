@@ -49,13 +49,41 @@ interface DriverInternals {
   }
 }
 
+/** A time as PostgreSQL reads it: a Date as its ISO string, anything else as it is. */
+const isoTime = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v)
+
+/**
+ * Raw parameters with their Dates, alone or in arrays, as ISO strings. postgres.js guesses a parameter's type from
+ * its value, and from an array's first element: a Date[] would be declared one timestamptz and fail to cast to
+ * timestamptz[]; as strings the server reads the type from the statement.
+ */
+export function timeParams(params: unknown[]): unknown[] {
+  const hasTime = (p: unknown) => p instanceof Date || (Array.isArray(p) && p.some((x) => x instanceof Date))
+  return params.some(hasTime) ? params.map((p) => (Array.isArray(p) ? p.map(isoTime) : isoTime(p))) : params
+}
+
+/** A PostgreSQL array literal of strings (NULL for null). */
+const arrayLiteral = (xs: unknown[]) => `{${xs.map((x) => (x == null ? 'NULL' : `"${String(x).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`
+
+/**
+ * drizzle's postgres.js client makes the serialisers of the time types pass values through as they are (it
+ * serialises the columns it knows itself), so a Date bound anywhere else (a value in a sql`` fragment, a raw
+ * statement's parameter) would reach the wire as an object and fail on PostgreSQL, while PGlite takes it.
+ * These serialise Dates, and arrays for timestamptz[], and leave drizzle's strings alone.
+ */
+function serialiseTimes(serializers: Record<number, (v: unknown) => unknown>): void {
+  for (const oid of [1114, 1184]) serializers[oid] = isoTime
+  for (const oid of [1115, 1185]) serializers[oid] = (v) => (Array.isArray(v) ? arrayLiteral(v.map(isoTime)) : v)
+}
+
 /**
  * A statement with constant text and positional parameters ($1, $2 …), straight to the driver: on the busiest
  * path drizzle's SQL builder costs more CPU than the round trip. On postgres.js it runs as a named prepared
- * statement. Runs inside the caller's transaction when given one.
+ * statement. Runs inside the caller's transaction when given one. Dates and arrays of Dates may be parameters.
  */
 export async function query<T = Record<string, unknown>>(db: Tx, text: string, params: unknown[]): Promise<T[]> {
   const client = (db as unknown as DriverInternals).session?.client
+  params = timeParams(params)
   if (client?.unsafe) return (await client.unsafe(text, params, { prepare: true })) as T[]
   if (client?.query) return (await client.query(text, params)).rows as T[]
   throw new Error('unsupported database driver')
@@ -74,7 +102,7 @@ export async function rows<T = Record<string, unknown>>(db: Tx, statement: SQL):
   const client = internals.session?.client
   if (client?.unsafe) {
     const q = internals.dialect.sqlToQuery(statement)
-    return (await client.unsafe(q.sql, q.params, { prepare: true })) as T[]
+    return (await client.unsafe(q.sql, timeParams(q.params), { prepare: true })) as T[]
   }
   const r = (await db.execute(statement)) as unknown
   return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[]
@@ -165,6 +193,7 @@ export async function openPostgres(url: string, opts: { max?: number; migrate?: 
     backoff: () => 0.1,
   })
   const db = drizzle({ client, schema }) as unknown as Db
+  serialiseTimes(client.options.serializers)
   pools.set(db, {
     size: opts.max ?? 10,
     async sample() {

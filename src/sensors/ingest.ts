@@ -22,10 +22,8 @@ interface Pending {
   reject(err: unknown): void
 }
 
-// times go as text[] (drizzle's postgres.js client passes timestamptz values through unserialised, so a
-// timestamptz[] parameter fails to bind there) and are cast in SQL
-const LAST_SEEN = `update devices d set last_seen_at = greatest(d.last_seen_at, v.at::timestamptz)
-  from unnest($1::text[], $2::text[], $3::text[]) as v(vendor, device, at)
+const LAST_SEEN = `update devices d set last_seen_at = greatest(d.last_seen_at, v.at)
+  from unnest($1::text[], $2::text[], $3::timestamptz[]) as v(vendor, device, at)
   where d.vendor = v.vendor and d.vendor_device_id = v.device`
 
 /**
@@ -245,7 +243,7 @@ export class SensorIngest {
     const batch = [...this.seen.values()]
     this.seen.clear()
     try {
-      await query(this.d.db, LAST_SEEN, [batch.map((b) => b.vendor), batch.map((b) => b.device), batch.map((b) => new Date(b.at).toISOString())])
+      await query(this.d.db, LAST_SEEN, [batch.map((b) => b.vendor), batch.map((b) => b.device), batch.map((b) => new Date(b.at))])
     } catch (err) {
       // put them back (newer ones win) for the next flush
       for (const b of batch) {

@@ -1,13 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { AddressInfo } from 'node:net'
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect, beforeAll } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { openConsoleBrowser, DESKTOP, PHONE, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
-import { ManualClock } from '../../src/core/clock.js'
+import { startConsoleApp, DESKTOP, PHONE, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { schema } from '../../db/client.js'
-import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
-import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
+import type { TestApp, Seed } from '../helpers/app.js'
+import { signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
 
 /**
  * The pages over the APIs that had none: 天气预警, 群机器人 on 群, 自查清单, 规划文件, the monthly report generated
@@ -18,31 +16,22 @@ const XSS = '<img src=x onerror="window.__xss=1">推送群'
 const KEY = '0a1b2c3d-4e5f-6789-abcd-ef0123456789'
 
 describe('天气预警、群机器人、自查清单、规划文件、月度报告、个人信息 in Chromium', () => {
-  let t: TestApp
-  let s: Seed
-  let c: ConsoleBrowser
-  let base: string
+  let t: TestApp, s: Seed, c: ConsoleBrowser
   const byTestId = (id: string) => c.page.getByTestId(id)
   const notice = () => byTestId('notice').textContent()
 
-  beforeAll(async () => {
-    t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T02:00:00Z')) })
-    s = await seedBasics(t)
-    await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
-    await consoleUser(t.database.db, 'clerk', { role: 'admin', name: '办公室小王' })
-    // a WeCom group served by the assistant's account, whose robot the clerk adds
-    await t.database.db.insert(schema.groups).values({ channel: 'wecom', externalId: 'wr-chengguan', name: '城关企业微信群', registered: true, townshipId: s.town.id })
-    await t.app.http.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    // the refusals the tests provoke on purpose (a broken plan file, a wrong webhook address) answer 400
-    c = await openConsoleBrowser(base, (m) => m.text().includes('status of 400'))
-    await c.signIn('clerk', CONSOLE_PASSWORD)
-  })
-
-  afterAll(async () => {
-    await c?.close()
-    await t?.close()
-  })
+  startConsoleApp(
+    {
+      // the refusals the tests provoke on purpose (a broken plan file, a wrong webhook address) answer 400
+      expected: (m) => m.text().includes('status of 400'),
+      seed: async (t, s) => {
+        // a WeCom group served by the assistant's account, whose robot the clerk adds
+        await t.database.db.insert(schema.groups).values({ channel: 'wecom', externalId: 'wr-chengguan', name: '城关企业微信群', registered: true, townshipId: s.town.id })
+      },
+    },
+    (a) => ({ t, s, cb: c } = a),
+  )
+  beforeAll(() => c.signIn('clerk', CONSOLE_PASSWORD))
 
   it('when the clerk publishes a 高温 alert for 城关街道, then the page lists the groups it goes to and the outbox has it', async () => {
     await c.page.locator('[data-nav="alerts"]').click()

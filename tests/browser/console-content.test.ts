@@ -1,10 +1,8 @@
-import type { AddressInfo } from 'node:net'
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openConsoleBrowser, signInConsole, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
-import { ManualClock } from '../../src/core/clock.js'
-import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
-import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
+import { startConsoleApp, signInConsole, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
+import type { TestApp } from '../helpers/app.js'
+import { signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
 
 /**
  * 内容库, 节假日与重点时段 and 值班表 in a real browser: a tip added (hostile text shown as typed), previewed as the
@@ -14,31 +12,11 @@ import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
 const XSS = '<img src=x onerror="window.__xss=1">燃气 "软管" 🔥'
 
 describe('内容库、节假日、值班表 in Chromium', () => {
-  let t: TestApp
-  let s: Seed
-  let cb: ConsoleBrowser
-  let page: Page
-  let base: string
-  let pageErrors: string[] = []
+  let t: TestApp, cb: ConsoleBrowser, page: Page, base: string
   const byTestId = (id: string) => page.getByTestId(id)
   const phone = async (name: string) => expect(await cb.phone(name)).toBeLessThanOrEqual(390)
 
-  beforeAll(async () => {
-    t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T02:00:00Z')) })
-    s = await seedBasics(t)
-    await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
-    await consoleUser(t.database.db, 'clerk', { role: 'admin', name: '办公室小王' })
-    await t.app.http.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    cb = await openConsoleBrowser(base)
-    page = cb.page
-    pageErrors = cb.errors
-  })
-
-  afterAll(async () => {
-    await cb?.close()
-    await t?.close()
-  })
+  startConsoleApp({}, (a) => ({ t, cb, page, base } = a))
 
   it('when the clerk adds a tip, then it is listed as typed, previews as the chat shows it, and can be retired', async () => {
     await signInConsole(page, base, 'clerk', CONSOLE_PASSWORD)
@@ -86,7 +64,7 @@ describe('内容库、节假日、值班表 in Chromium', () => {
     await expect.poll(() => byTestId('notice').textContent(), WAIT).toContain('已保存 2027 年元旦值班表')
     expect(await page.locator('[data-testid="duty-row"]').first().textContent()).toContain('马局长')
     await phone('console-duty-phone.png')
-    expect(pageErrors).toEqual([])
+    expect(cb.errors).toEqual([])
   })
 
   it('when a township officer opens them, then they read but have no buttons to change, and the API refuses changes', async () => {

@@ -1,11 +1,9 @@
-import type { AddressInfo } from 'node:net'
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openConsoleBrowser, signInConsole, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
-import { ManualClock } from '../../src/core/clock.js'
+import { startConsoleApp, signInConsole, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { schema } from '../../db/client.js'
 import { signPush } from '../../src/core/sensors.js'
-import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
+import type { TestApp, Seed } from '../helpers/app.js'
 import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
 
 /**
@@ -17,31 +15,20 @@ import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
 const SECRET = 'acme-push-secret-0123456789'
 
 describe('设备 page in Chromium', () => {
-  let t: TestApp
-  let s: Seed
-  let cb: ConsoleBrowser
-  let page: Page
-  let base: string
-  let pageErrors: string[] = []
+  let t: TestApp, s: Seed, cb: ConsoleBrowser, page: Page, base: string
   const byTestId = (id: string) => page.getByTestId(id)
   const phone = async (name: string) => expect(await cb.phone(name)).toBeLessThanOrEqual(390)
 
-  beforeAll(async () => {
-    t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T02:00:00Z')), config: { SENSOR_HTTP_KEYS: { acme: SECRET }, QUIET_HOURS: 'off' } })
-    s = await seedBasics(t)
-    await consoleUser(t.database.db, 'clerk', { role: 'admin', name: '办公室小王' })
-    await t.database.db.insert(schema.devices).values({ vendor: 'acme', vendorDeviceId: 'HS-9', businessId: s.other.id, kind: 'gas_detector', location: '红山后厨' })
-    await t.app.http.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    cb = await openConsoleBrowser(base)
-    page = cb.page
-    pageErrors = cb.errors
-  })
-
-  afterAll(async () => {
-    await cb?.close()
-    await t?.close()
-  })
+  startConsoleApp(
+    {
+      config: { SENSOR_HTTP_KEYS: { acme: SECRET }, QUIET_HOURS: 'off' },
+      users: ['clerk'],
+      seed: async (t, s) => {
+        await t.database.db.insert(schema.devices).values({ vendor: 'acme', vendorDeviceId: 'HS-9', businessId: s.other.id, kind: 'gas_detector', location: '红山后厨' })
+      },
+    },
+    (a) => ({ t, s, cb, page, base } = a),
+  )
 
   it('when the clerk adds a detector and imports a table, then both are listed 在线; a pushed alarm shows 报警 and 收到 acknowledges it', async () => {
     await signInConsole(page, base, 'clerk', CONSOLE_PASSWORD)
@@ -112,7 +99,7 @@ describe('设备 page in Chromium', () => {
     await sm.getByTestId('device-remove-confirm').click()
     await expect.poll(() => byTestId('notice').textContent(), WAIT).toContain('已移除 SM-2')
     await expect.poll(() => byTestId('device-row').count(), WAIT).toBe(2)
-    expect(pageErrors).toEqual([])
+    expect(cb.errors).toEqual([])
   })
 
   it('when the 城关 officer opens 设备, then only 城关 devices are listed and nothing can be added', async () => {

@@ -1,13 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { AddressInfo } from 'node:net'
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openConsoleBrowser, signInConsole, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
-import { ManualClock } from '../../src/core/clock.js'
+import { startConsoleApp, signInConsole, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { schema } from '../../db/client.js'
-import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
-import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
+import type { TestApp, Seed } from '../helpers/app.js'
+import { signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
 
 /**
  * 通知与提醒 in a real browser: a clerk writes a notice to a township served by a chat group and a robot-only
@@ -17,33 +15,19 @@ import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
 const XSS = '<img src=x onerror="window.__xss=1">燃气安全 "提醒" 🔥'
 
 describe('通知与提醒 in Chromium', () => {
-  let t: TestApp
-  let s: Seed
-  let cb: ConsoleBrowser
-  let page: Page
-  let base: string
+  let t: TestApp, s: Seed, cb: ConsoleBrowser, page: Page, base: string
   let code: string
-  let pageErrors: string[] = []
   const byTestId = (id: string) => page.getByTestId(id)
 
-  beforeAll(async () => {
-    t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T02:00:00Z')) })
-    s = await seedBasics(t)
-    await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
-    await consoleUser(t.database.db, 'clerk', { role: 'admin', name: '办公室小王' })
-    // a push-only group in the same township, served by its WeCom robot alone
-    await t.database.db.insert(schema.groups).values({ channel: 'wecom-robot', externalId: 'robot-fp-1', name: '城关加油站推送群', registered: true, townshipId: s.town.id, webhookKey: 'key-1' })
-    await t.app.http.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    cb = await openConsoleBrowser(base)
-    page = cb.page
-    pageErrors = cb.errors
-  })
-
-  afterAll(async () => {
-    await cb?.close()
-    await t?.close()
-  })
+  startConsoleApp(
+    {
+      seed: async (t, s) => {
+        // a push-only group in the same township, served by its WeCom robot alone
+        await t.database.db.insert(schema.groups).values({ channel: 'wecom-robot', externalId: 'robot-fp-1', name: '城关加油站推送群', registered: true, townshipId: s.town.id, webhookKey: 'key-1' })
+      },
+    },
+    (a) => ({ t, s, cb, page, base } = a),
+  )
 
   it('when the clerk chooses a township, then the page counts the groups and people, the robot-only group marked 无法回执, and the notice goes to both', async () => {
     await signInConsole(page, base, 'clerk', CONSOLE_PASSWORD)
@@ -120,7 +104,7 @@ describe('通知与提醒 in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
     await page.screenshot({ path: path.join(SHOTS, 'console-notice-phone.png'), fullPage: true })
     await page.setViewportSize({ width: 1280, height: 860 })
-    expect(pageErrors).toEqual([])
+    expect(cb.errors).toEqual([])
   })
 
   it('when a township officer signs in, then there is no notice page and the API refuses to list, send or remind', async () => {

@@ -1,12 +1,10 @@
 import path from 'node:path'
-import type { AddressInfo } from 'node:net'
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openConsoleBrowser, signInConsole, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
-import { ManualClock } from '../../src/core/clock.js'
+import { startConsoleApp, signInConsole, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { schema } from '../../db/client.js'
-import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
-import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
+import type { TestApp } from '../helpers/app.js'
+import { CONSOLE_PASSWORD } from '../helpers/console.js'
 
 /**
  * 产业政策 (方案 3), 宣传活动 (方案 12) and the history import of the other kinds in a real browser: a measure for
@@ -14,32 +12,19 @@ import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
  * row listed and a good one imported, a drill corrected; the 红山 officer sees only the city-wide and 红山's activities.
  */
 describe('产业政策, 宣传活动 and 历史数据 pages in Chromium', () => {
-  let t: TestApp
-  let s: Seed
-  let cb: ConsoleBrowser
-  let page: Page
-  let base: string
-  let pageErrors: string[] = []
+  let t: TestApp, cb: ConsoleBrowser, page: Page, base: string
   const byTestId = (id: string) => page.getByTestId(id)
 
-  beforeAll(async () => {
-    t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T02:00:00Z')) })
-    s = await seedBasics(t)
-    await consoleUser(t.database.db, 'zhaohong', { role: 'officer', personId: s.otherOfficer.id })
-    await consoleUser(t.database.db, 'clerk', { role: 'admin', name: '办公室小王' })
-    await t.database.db.insert(schema.policyExclusions).values({ businessId: s.shop.id, reason: 'larger_accident', detail: '燃气爆炸', source: '市应急管理局 凌应急罚〔2026〕9号', decidedOn: '2026-05-01', recordedBy: '管理员' })
-    await t.database.db.insert(schema.publicityActivities).values({ kind: 'five_into', title: '城关进社区宣传', heldOn: '2026-06-10', townshipId: s.town.id, organiser: '城关街道', forms: ['进社区'], recordedBy: '李明' })
-    await t.app.http.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    cb = await openConsoleBrowser(base)
-    page = cb.page
-    pageErrors = cb.errors
-  })
-
-  afterAll(async () => {
-    await cb?.close()
-    await t?.close()
-  })
+  startConsoleApp(
+    {
+      users: ['zhaohong', 'clerk'],
+      seed: async (t, s) => {
+        await t.database.db.insert(schema.policyExclusions).values({ businessId: s.shop.id, reason: 'larger_accident', detail: '燃气爆炸', source: '市应急管理局 凌应急罚〔2026〕9号', decidedOn: '2026-05-01', recordedBy: '管理员' })
+        await t.database.db.insert(schema.publicityActivities).values({ kind: 'five_into', title: '城关进社区宣传', heldOn: '2026-06-10', townshipId: s.town.id, organiser: '城关街道', forms: ['进社区'], recordedBy: '李明' })
+      },
+    },
+    (a) => ({ t, cb, page, base } = a),
+  )
 
   it('when the clerk records a measure for an excluded business, then it is refused; refused with a reason, it is listed', async () => {
     await signInConsole(page, base, 'clerk', CONSOLE_PASSWORD)
@@ -113,6 +98,6 @@ describe('产业政策, 宣传活动 and 历史数据 pages in Chromium', () => 
     await page.goto(`${base}/console#/publicity?year=2026`)
     await expect.poll(() => byTestId('publicity-table').textContent(), WAIT).toContain('大屏宣传')
     expect(await byTestId('publicity-table').textContent()).not.toContain('城关进社区宣传')
-    expect(pageErrors.filter((e) => !/status of (403|409|422)/.test(e))).toEqual([])
+    expect(cb.errors.filter((e) => !/status of (403|409|422)/.test(e))).toEqual([])
   })
 })

@@ -1,11 +1,9 @@
-import type { AddressInfo } from 'node:net'
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openConsoleBrowser, signInConsole, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
-import { ManualClock } from '../../src/core/clock.js'
+import { startConsoleApp, signInConsole, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { schema } from '../../db/client.js'
-import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
-import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
+import type { TestApp, Seed } from '../helpers/app.js'
+import { signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
 
 /**
  * The plan's oversight pages in a real browser: 展览备案 approved only once the last document is uploaded (as
@@ -13,37 +11,24 @@ import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
  * reason, 瓶改管 recorded, a commendation published. The 城关 officer sees only 城关 and cannot decide exhibitions.
  */
 describe('方案工作 pages in Chromium', () => {
-  let t: TestApp
-  let s: Seed
-  let cb: ConsoleBrowser
-  let page: Page
-  let base: string
-  let pageErrors: string[] = []
+  let t: TestApp, s: Seed, cb: ConsoleBrowser, page: Page, base: string
   const byTestId = (id: string) => page.getByTestId(id)
   const phone = async (name: string) => expect(await cb.phone(name)).toBeLessThanOrEqual(390)
   const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4 ${name}`) })
 
-  beforeAll(async () => {
-    t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T02:00:00Z')) })
-    s = await seedBasics(t)
-    await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
-    await consoleUser(t.database.db, 'clerk', { role: 'admin', name: '办公室小王' })
-    await t.database.db.insert(schema.responsibilitySystems).values({ businessId: s.shop.id, status: 'revised', submittedAt: t.clock.now(), submittedByPersonId: s.owner.id })
-    // this year's self-check done: 城关老街饭店 may be commended
-    expect(await t.say('owner', s.group, '#自查 燃气')).toBe('handled')
-    expect(await t.say('owner', s.group, '全部合格')).toBe('handled')
-    await t.app.http.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    // the refused approval (材料不全) is a 409/422 the page shows; Chromium logs it as a failed resource
-    cb = await openConsoleBrowser(base, (m) => /status of 4\d\d/.test(m.text()) && m.location().url.includes('/decision'))
-    page = cb.page
-    pageErrors = cb.errors
-  })
-
-  afterAll(async () => {
-    await cb?.close()
-    await t?.close()
-  })
+  startConsoleApp(
+    {
+      // the refused approval (材料不全) is a 409/422 the page shows; Chromium logs it as a failed resource
+      expected: (m) => /status of 4\d\d/.test(m.text()) && m.location().url.includes('/decision'),
+      seed: async (t, s) => {
+        await t.database.db.insert(schema.responsibilitySystems).values({ businessId: s.shop.id, status: 'revised', submittedAt: t.clock.now(), submittedByPersonId: s.owner.id })
+        // this year's self-check done: 城关老街饭店 may be commended
+        expect(await t.say('owner', s.group, '#自查 燃气')).toBe('handled')
+        expect(await t.say('owner', s.group, '全部合格')).toBe('handled')
+      },
+    },
+    (a) => ({ t, s, cb, page, base } = a),
+  )
 
   it('when an exhibition is a large public event, then it is approved only after the last of its three documents is uploaded', async () => {
     await signInConsole(page, base, 'clerk', CONSOLE_PASSWORD)
@@ -145,7 +130,7 @@ describe('方案工作 pages in Chromium', () => {
     await byTestId('gas-form-submit').click()
     await expect.poll(() => byTestId('gas-figures').textContent(), WAIT).toContain('瓶改管 1 / 1')
     await phone('console-gas-phone.png')
-    expect(pageErrors).toEqual([])
+    expect(cb.errors).toEqual([])
   })
 
   it('when the 城关 officer opens them, then only 城关 businesses show and city-wide decisions are refused', async () => {

@@ -1,11 +1,9 @@
-import type { AddressInfo } from 'node:net'
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openConsoleBrowser, signInConsole, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
-import { ManualClock } from '../../src/core/clock.js'
+import { startConsoleApp, signInConsole, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { schema } from '../../db/client.js'
-import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
-import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
+import type { TestApp, Seed } from '../helpers/app.js'
+import { signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
 
 /**
  * 推送计划 and the outbox in a real browser: the next 14 days of scheduled pushes (元旦 2027 said as 元旦（1月1日）,
@@ -13,37 +11,24 @@ import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
  * officer has neither page nor API.
  */
 describe('推送计划 in Chromium', () => {
-  let t: TestApp
-  let s: Seed
-  let cb: ConsoleBrowser
-  let page: Page
-  let base: string
+  let t: TestApp, s: Seed, cb: ConsoleBrowser, page: Page, base: string
   let deadId: number
-  let pageErrors: string[] = []
   const byTestId = (id: string) => page.getByTestId(id)
 
-  beforeAll(async () => {
-    t = await startTestApp({ clock: new ManualClock(new Date('2026-12-20T02:00:00Z')) })
-    s = await seedBasics(t)
-    await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
-    await consoleUser(t.database.db, 'clerk', { role: 'admin', name: '办公室小王' })
-    const account = t.app.channel.account()!
-    const [dead] = await t.database.db
-      .insert(schema.outbox)
-      .values({ channel: t.app.channel.name, account, chatId: s.group, isGroup: true, priority: 2, text: '【安全提示】<b>燃气</b>软管要定期更换', status: 'dead', attempts: 8, lastError: '发送消息过于频繁', nextAttemptAt: t.clock.now(), createdAt: t.clock.now() })
-      .returning()
-    deadId = dead.id
-    await t.app.http.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    cb = await openConsoleBrowser(base)
-    page = cb.page
-    pageErrors = cb.errors
-  })
-
-  afterAll(async () => {
-    await cb?.close()
-    await t?.close()
-  })
+  startConsoleApp(
+    {
+      clock: '2026-12-20T02:00:00Z',
+      seed: async (t, s) => {
+        const account = t.app.channel.account()!
+        const [dead] = await t.database.db
+          .insert(schema.outbox)
+          .values({ channel: t.app.channel.name, account, chatId: s.group, isGroup: true, priority: 2, text: '【安全提示】<b>燃气</b>软管要定期更换', status: 'dead', attempts: 8, lastError: '发送消息过于频繁', nextAttemptAt: t.clock.now(), createdAt: t.clock.now() })
+          .returning()
+        deadId = dead.id
+      },
+    },
+    (a) => ({ t, s, cb, page, base } = a),
+  )
 
   it('when the clerk opens 推送计划, then the next 14 days list tips, 元旦 (one day, not a range), the duty roster and the weekly summary with its missing group', async () => {
     await signInConsole(page, base, 'clerk', CONSOLE_PASSWORD)
@@ -80,7 +65,7 @@ describe('推送计划 in Chromium', () => {
     expect(audit.filter((a) => a.action === 'outbox.retry').map((a) => [a.targetId, a.actorName])).toEqual([[String(deadId), '办公室小王']])
     await page.goto(`${base}/console#/push-plan/outbox?status=sent`)
     await page.locator(`[data-testid="outbox-row"][data-id="${deadId}"]`).waitFor(WAIT)
-    expect(pageErrors).toEqual([])
+    expect(cb.errors).toEqual([])
   })
 
   it('when a township officer signs in, then there is no push plan page and the API refuses it', async () => {

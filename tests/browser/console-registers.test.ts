@@ -1,11 +1,8 @@
-import type { AddressInfo } from 'node:net'
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openConsoleBrowser, signInConsole, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
-import { ManualClock } from '../../src/core/clock.js'
+import { startConsoleApp, signInConsole, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
 import { schema } from '../../db/client.js'
-import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
-import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
+import { CONSOLE_PASSWORD } from '../helpers/console.js'
 
 /**
  * The registers' pages in a real browser: a campaign defined, a 较大 accident recorded (the business shows as
@@ -13,32 +10,18 @@ import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
  * template offered; the 城关 officer sees only 城关's accidents and cannot define a campaign.
  */
 describe('登记 pages in Chromium', () => {
-  let t: TestApp
-  let s: Seed
-  let cb: ConsoleBrowser
-  let page: Page
-  let base: string
-  let pageErrors: string[] = []
+  let cb: ConsoleBrowser, page: Page, base: string
   const byTestId = (id: string) => page.getByTestId(id)
   const phone = async (name: string) => expect(await cb.phone(name)).toBeLessThanOrEqual(390)
 
-  beforeAll(async () => {
-    t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T02:00:00Z')) })
-    s = await seedBasics(t)
-    await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
-    await consoleUser(t.database.db, 'clerk', { role: 'admin', name: '办公室小王' })
-    await t.database.db.insert(schema.accidents).values({ businessId: s.other.id, occurredOn: '2026-05-01', level: 'general', description: '红山的事故', sourceDepartment: '市应急管理局', sourceDocument: '凌应急〔2026〕1号', recordedBy: '管理员' })
-    await t.app.http.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    cb = await openConsoleBrowser(base)
-    page = cb.page
-    pageErrors = cb.errors
-  })
-
-  afterAll(async () => {
-    await cb?.close()
-    await t?.close()
-  })
+  startConsoleApp(
+    {
+      seed: async (t, s) => {
+        await t.database.db.insert(schema.accidents).values({ businessId: s.other.id, occurredOn: '2026-05-01', level: 'general', description: '红山的事故', sourceDepartment: '市应急管理局', sourceDocument: '凌应急〔2026〕1号', recordedBy: '管理员' })
+      },
+    },
+    (a) => ({ cb, page, base } = a),
+  )
 
   it('when the clerk defines a campaign and records a 较大 accident, then both are listed and the business shows as excluded', async () => {
     await signInConsole(page, base, 'clerk', CONSOLE_PASSWORD)
@@ -108,6 +91,6 @@ describe('登记 pages in Chromium', () => {
     await byTestId('campaign-ends').fill('2026-12-31')
     await byTestId('campaign-form-submit').click()
     await expect.poll(() => byTestId('campaign-form-result').textContent(), WAIT).toContain('这是全市的记录')
-    expect(pageErrors.filter((e) => !/status of 403/.test(e))).toEqual([])
+    expect(cb.errors.filter((e) => !/status of 403/.test(e))).toEqual([])
   })
 })

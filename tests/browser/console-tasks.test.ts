@@ -1,43 +1,21 @@
 import path from 'node:path'
-import type { AddressInfo } from 'node:net'
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openConsoleBrowser, signInConsole, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
-import { ManualClock } from '../../src/core/clock.js'
-import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
-import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
+import { startConsoleApp, signInConsole, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
+import type { TestApp } from '../helpers/app.js'
+import { signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
 
 /**
  * 督办任务 in a real browser: the clerk assigns a task to two officers, one acknowledges and one completes it from
  * the chat, the board shows 已确认 / 已完成, then 逾期 after the deadline. A township officer has no task board.
  */
 describe('督办任务 in Chromium', () => {
-  let t: TestApp
-  let s: Seed
-  let cb: ConsoleBrowser
-  let page: Page
-  let base: string
+  let t: TestApp, cb: ConsoleBrowser, page: Page, base: string
   let code: string
-  let pageErrors: string[] = []
   const byTestId = (id: string) => page.getByTestId(id)
   const statusOf = (name: string) => page.locator(`[data-testid="assignee-row"][data-name="${name}"] [data-testid="assignee-status"]`).textContent()
 
-  beforeAll(async () => {
-    t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T02:00:00Z')) })
-    s = await seedBasics(t)
-    await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
-    await consoleUser(t.database.db, 'clerk', { role: 'admin', name: '办公室小王' })
-    await t.app.http.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    cb = await openConsoleBrowser(base)
-    page = cb.page
-    pageErrors = cb.errors
-  })
-
-  afterAll(async () => {
-    await cb?.close()
-    await t?.close()
-  })
+  startConsoleApp({}, (a) => ({ t, cb, page, base } = a))
 
   it('when the clerk assigns a task to two officers, then each gets it by direct message and the board lists both as 未确认', async () => {
     await signInConsole(page, base, 'clerk', CONSOLE_PASSWORD)
@@ -80,7 +58,7 @@ describe('督办任务 in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
     await page.screenshot({ path: path.join(SHOTS, 'console-tasks-phone.png'), fullPage: true })
     await page.setViewportSize({ width: 1280, height: 860 })
-    expect(pageErrors).toEqual([])
+    expect(cb.errors).toEqual([])
   })
 
   it('when a township officer signs in, then there is no task board and the API refuses to list or assign', async () => {

@@ -1,11 +1,9 @@
 import path from 'node:path'
-import type { AddressInfo } from 'node:net'
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openConsoleBrowser, signInConsole, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
-import { ManualClock } from '../../src/core/clock.js'
-import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
-import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
+import { startConsoleApp, signInConsole, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
+import type { TestApp, Seed } from '../helpers/app.js'
+import { signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
 
 /**
  * 培训 in a real browser: the clerk creates a training for one township, a restaurant owner signs up and checks
@@ -13,32 +11,12 @@ import { consoleUser, signInAs, CONSOLE_PASSWORD } from '../helpers/console.js'
  * training nor its roster.
  */
 describe('培训 in Chromium', () => {
-  let t: TestApp
-  let s: Seed
-  let cb: ConsoleBrowser
-  let page: Page
-  let base: string
+  let t: TestApp, s: Seed, cb: ConsoleBrowser, page: Page, base: string
   let code: string
   let checkin: string
-  let pageErrors: string[] = []
   const byTestId = (id: string) => page.getByTestId(id)
 
-  beforeAll(async () => {
-    t = await startTestApp({ clock: new ManualClock(new Date('2026-12-03T01:30:00Z')) })
-    s = await seedBasics(t)
-    await consoleUser(t.database.db, 'zhaohong', { role: 'officer', personId: s.otherOfficer.id })
-    await consoleUser(t.database.db, 'clerk', { role: 'admin', name: '办公室小王' })
-    await t.app.http.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    cb = await openConsoleBrowser(base)
-    page = cb.page
-    pageErrors = cb.errors
-  })
-
-  afterAll(async () => {
-    await cb?.close()
-    await t?.close()
-  })
+  startConsoleApp({ clock: '2026-12-03T01:30:00Z', users: ['zhaohong', 'clerk'] }, (a) => ({ t, s, cb, page, base } = a))
 
   it('when the clerk creates a training for 城关街道, then it is listed with its check-in code and announced in the group', async () => {
     await signInConsole(page, base, 'clerk', CONSOLE_PASSWORD)
@@ -82,7 +60,7 @@ describe('培训 in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
     await page.screenshot({ path: path.join(SHOTS, 'console-trainings-phone.png'), fullPage: true })
     await page.setViewportSize({ width: 1280, height: 860 })
-    expect(pageErrors).toEqual([])
+    expect(cb.errors).toEqual([])
   })
 
   it('when an officer of 红山街道 opens 培训, then the 城关 training is not listed and its roster is refused', async () => {

@@ -1,12 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { AddressInfo } from 'node:net'
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openConsoleBrowser, signInConsole, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
-import { ManualClock } from '../../src/core/clock.js'
-import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
-import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
+import { startConsoleApp, signInConsole, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
+import { CONSOLE_PASSWORD } from '../helpers/console.js'
 
 /**
  * The console in a real browser (Debian's Chromium via playwright-core) against the real app. Screenshots of
@@ -16,52 +13,40 @@ const XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">
 const XSS_NAME = `<script>window.__xss=3</script> "老王's" 饭店 🔥`
 
 describe('console in Chromium', () => {
-  let t: TestApp
-  let s: Seed
-  let cb: ConsoleBrowser
-  let page: Page
-  let base: string
+  let cb: ConsoleBrowser, page: Page, base: string
   let overdueCode: string
   let awaitingCode: string
-  let pageErrors: string[] = []
 
   const code = (text: string) => /已登记隐患 (Y\d+)/.exec(text)![1]
   const byTestId = (id: string) => page.getByTestId(id)
 
   const signIn = (username: string) => signInConsole(page, base, username, CONSOLE_PASSWORD)
 
-  beforeAll(async () => {
-    t = await startTestApp({ clock: new ManualClock(Date.now()), config: { ADMIN_TOKENS: [{ token: 'browser-test-token-0123456789', role: 'admin', name: 'ops' }] } })
-    s = await seedBasics(t)
-    await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
-    await consoleUser(t.database.db, 'admin', { role: 'admin', name: '系统管理员' })
-
-    // one hazard waiting for verification, with photos before and after
-    await t.say('owner', s.group, '#隐患 后厨燃气软管老化开裂 地点:后厨')
-    awaitingCode = code(t.botSaid(s.group)[0].text!)
-    await t.photo('owner', s.group)
-    await t.say('officer', s.group, `#受理 ${awaitingCode} 7天`)
-    await t.say('owner', s.group, `#整改 ${awaitingCode} 已更换燃气软管`)
-    await t.photo('owner', s.group)
-    // one overdue hazard whose description is hostile text
-    t.botSaid(s.group)
-    await t.say('owner', s.group, `#隐患 ${XSS} 安全出口堵塞`)
-    overdueCode = code(t.botSaid(s.group)[0].text!)
-    await t.say('officer', s.group, `#受理 ${overdueCode} 1天`)
-    t.clock.advance(3 * 86_400_000)
-
-    await t.app.http.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
-    // the import's 422 (a file with a bad row, on purpose) is logged by Chromium as a failed resource
-    cb = await openConsoleBrowser(base, (m) => m.text().includes('status of 422') && m.location().url.includes('/api/businesses/import'))
-    page = cb.page
-    pageErrors = cb.errors
-  })
-
-  afterAll(async () => {
-    await cb?.close()
-    await t?.close()
-  })
+  startConsoleApp(
+    {
+      clock: Date.now(),
+      config: { ADMIN_TOKENS: [{ token: 'browser-test-token-0123456789', role: 'admin', name: 'ops' }] },
+      users: ['liming', 'admin'],
+      // the import's 422 (a file with a bad row, on purpose) is logged by Chromium as a failed resource
+      expected: (m) => m.text().includes('status of 422') && m.location().url.includes('/api/businesses/import'),
+      seed: async (t, s) => {
+        // one hazard waiting for verification, with photos before and after
+        await t.say('owner', s.group, '#隐患 后厨燃气软管老化开裂 地点:后厨')
+        awaitingCode = code(t.botSaid(s.group)[0].text!)
+        await t.photo('owner', s.group)
+        await t.say('officer', s.group, `#受理 ${awaitingCode} 7天`)
+        await t.say('owner', s.group, `#整改 ${awaitingCode} 已更换燃气软管`)
+        await t.photo('owner', s.group)
+        // one overdue hazard whose description is hostile text
+        t.botSaid(s.group)
+        await t.say('owner', s.group, `#隐患 ${XSS} 安全出口堵塞`)
+        overdueCode = code(t.botSaid(s.group)[0].text!)
+        await t.say('officer', s.group, `#受理 ${overdueCode} 1天`)
+        t.clock.advance(3 * 86_400_000)
+      },
+    },
+    (a) => ({ cb, page, base } = a),
+  )
 
   it('when an officer signs in, then the overview shows the overdue list first, the figures and four charts', async () => {
     await signIn('liming')
@@ -181,6 +166,6 @@ describe('console in Chromium', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     expect(overflow).toBeLessThanOrEqual(0)
     await page.screenshot({ path: path.join(SHOTS, 'console-overview-phone.png'), fullPage: true })
-    expect(pageErrors).toEqual([])
+    expect(cb.errors).toEqual([])
   })
 })

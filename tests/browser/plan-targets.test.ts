@@ -1,11 +1,9 @@
 import path from 'node:path'
-import type { AddressInfo } from 'node:net'
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openConsoleBrowser, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
-import { ManualClock } from '../../src/core/clock.js'
-import { startTestApp, seedBasics, type TestApp, type Seed } from '../helpers/app.js'
-import { consoleUser, CONSOLE_PASSWORD } from '../helpers/console.js'
+import { startConsoleApp, SHOTS, WAIT, type ConsoleBrowser } from '../helpers/browser.js'
+import type { TestApp } from '../helpers/app.js'
+import { CONSOLE_PASSWORD } from '../helpers/console.js'
 
 /**
  * The plan-targets page in Chromium against the real app: statuses computed from records made through the
@@ -17,12 +15,7 @@ const XSS_FILE = `<img src=x onerror="window.__xss=3">证明"材料" 🔥.pdf`
 const ADMIN = { authorization: 'Bearer targets-admin-token-0123456789' }
 
 describe('plan targets page in Chromium', () => {
-  let t: TestApp
-  let s: Seed
-  let cb: ConsoleBrowser
-  let page: Page
-  let base: string
-  let pageErrors: string[] = []
+  let t: TestApp, cb: ConsoleBrowser, page: Page, base: string
   const byTestId = (id: string) => page.getByTestId(id)
   const row = (key: string) => page.locator(`[data-testid="target-row"][data-key="${key}"]`)
   const status = (key: string) => row(key).getAttribute('data-status')
@@ -37,50 +30,44 @@ describe('plan targets page in Chromium', () => {
     if (at) await expect.poll(() => byTestId('targets-at').inputValue()).toBe(at)
   }
 
-  beforeAll(async () => {
-    t = await startTestApp({ clock: new ManualClock('2026-06-10T01:00:00Z'), config: { ADMIN_TOKENS: [{ token: 'targets-admin-token-0123456789', role: 'admin', name: '管理员' }] } })
-    s = await seedBasics(t)
-    await consoleUser(t.database.db, 'liming', { role: 'officer', personId: s.officer.id })
-    await consoleUser(t.database.db, 'admin', { role: 'admin', name: '系统管理员' })
-    const h = t.app.http
-    const ok = async (p: Promise<{ statusCode: number; body: string }>, code = 201) => {
-      const r = await p
-      expect(r.statusCode, r.body).toBe(code)
-      return JSON.parse(r.body)
-    }
+  startConsoleApp(
+    {
+      clock: '2026-06-10T01:00:00Z',
+      config: { ADMIN_TOKENS: [{ token: 'targets-admin-token-0123456789', role: 'admin', name: '管理员' }] },
+      users: ['liming', 'admin'],
+      // the second record of one stage (a 409, on purpose) is logged by Chromium as a failed resource
+      expected: (m) => m.text().includes('status of 409') && m.location().url.endsWith('/api/plan/milestones'),
+      seed: async (t, s) => {
+        const h = t.app.http
+        const ok = async (p: Promise<{ statusCode: number; body: string }>, code = 201) => {
+          const r = await p
+          expect(r.statusCode, r.body).toBe(code)
+          return JSON.parse(r.body)
+        }
 
-    // the joint mechanism of 2024, proved by a document whose title and file name are hostile
-    const evidence = { name: XSS_FILE, mime: 'application/pdf', base64: Buffer.from('%PDF-1.4 联合督导检查工作机制').toString('base64') }
-    await ok(h.inject({ method: 'POST', url: '/api/plan/milestones', headers: ADMIN, payload: { targetKey: 'joint_mechanism', year: 2024, achievedOn: '2024-10-10', title: XSS, evidence } }))
-    // three special inspections done in 2026, half the year's six
-    for (const m of [2, 3, 4]) {
-      const p = await ok(h.inject({ method: 'POST', url: '/api/inspections', headers: ADMIN, payload: { plannedOn: `2026-0${m}-10`, theme: `燃气专项检查${m}`, businessIds: [s.shop.id] } }))
-      await ok(h.inject({ method: 'POST', url: `/api/inspections/${p.id}/record`, headers: ADMIN, payload: { doneOn: `2026-0${m}-12` } }), 200)
-    }
-    // a training today: 李明 checks in through the chat, 赵红 does not
-    const tr = await ok(
-      h.inject({
-        method: 'POST',
-        url: '/api/trainings',
-        headers: ADMIN,
-        payload: { topic: '乡镇街安全管理人员培训', startsAt: '2026-06-10T09:00:00+08:00', endsAt: '2026-06-10T11:00:00+08:00', place: '市商务局', audience: 'officials' },
-      }),
-    )
-    expect(await t.say('officer', s.group, `#签到 ${tr.code} ${tr.checkinCode}`)).toBe('handled')
-    t.clock.set('2026-06-30T04:00:00Z')
-
-    await h.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(h.server.address() as AddressInfo).port}`
-    // the second record of one stage (a 409, on purpose) is logged by Chromium as a failed resource
-    cb = await openConsoleBrowser(base, (m) => m.text().includes('status of 409') && m.location().url.endsWith('/api/plan/milestones'))
-    page = cb.page
-    pageErrors = cb.errors
-  })
-
-  afterAll(async () => {
-    await cb?.close()
-    await t?.close()
-  })
+        // the joint mechanism of 2024, proved by a document whose title and file name are hostile
+        const evidence = { name: XSS_FILE, mime: 'application/pdf', base64: Buffer.from('%PDF-1.4 联合督导检查工作机制').toString('base64') }
+        await ok(h.inject({ method: 'POST', url: '/api/plan/milestones', headers: ADMIN, payload: { targetKey: 'joint_mechanism', year: 2024, achievedOn: '2024-10-10', title: XSS, evidence } }))
+        // three special inspections done in 2026, half the year's six
+        for (const m of [2, 3, 4]) {
+          const p = await ok(h.inject({ method: 'POST', url: '/api/inspections', headers: ADMIN, payload: { plannedOn: `2026-0${m}-10`, theme: `燃气专项检查${m}`, businessIds: [s.shop.id] } }))
+          await ok(h.inject({ method: 'POST', url: `/api/inspections/${p.id}/record`, headers: ADMIN, payload: { doneOn: `2026-0${m}-12` } }), 200)
+        }
+        // a training today: 李明 checks in through the chat, 赵红 does not
+        const tr = await ok(
+          h.inject({
+            method: 'POST',
+            url: '/api/trainings',
+            headers: ADMIN,
+            payload: { topic: '乡镇街安全管理人员培训', startsAt: '2026-06-10T09:00:00+08:00', endsAt: '2026-06-10T11:00:00+08:00', place: '市商务局', audience: 'officials' },
+          }),
+        )
+        expect(await t.say('officer', s.group, `#签到 ${tr.code} ${tr.checkinCode}`)).toBe('handled')
+        t.clock.set('2026-06-30T04:00:00Z')
+      },
+    },
+    (a) => ({ t, cb, page, base } = a),
+  )
 
   it('when the admin opens 规划目标, then every dated target shows its progress, deadline and the status computed from the records', async () => {
     await signIn('admin')
@@ -213,6 +200,6 @@ describe('plan targets page in Chromium', () => {
     const box = (await tag.boundingBox())!
     expect(box.x + box.width).toBeLessThanOrEqual(390)
     await page.screenshot({ path: path.join(SHOTS, 'console-plan-targets-phone.png'), fullPage: true })
-    expect(pageErrors).toEqual([])
+    expect(cb.errors).toEqual([])
   })
 })

@@ -1,6 +1,13 @@
 import path from 'node:path'
 import fs from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { beforeAll, afterAll } from 'vitest'
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core'
+import type { AppConfig } from '../../src/config.js'
+import { ManualClock } from '../../src/core/clock.js'
+import type { CreateUserArgs } from '../../src/services/console-admin.js'
+import { startTestApp, seedBasics, type TestApp, type Seed } from './app.js'
+import { consoleUser } from './console.js'
 
 /** Debian's Chromium, the only browser the tests use. */
 export const CHROMIUM = '/usr/bin/chromium'
@@ -95,4 +102,60 @@ export async function openConsoleBrowser(base: string, expected?: (m: ConsoleMes
     },
     close: () => browser.close(),
   }
+}
+
+/** The console accounts the browser tests sign in with, all with CONSOLE_PASSWORD. */
+const CONSOLE_USERS = {
+  /** 城关街道's officer 李明 */
+  liming: (s) => ({ role: 'officer', personId: s.officer.id }),
+  /** 红山街道's officer 赵红 */
+  zhaohong: (s) => ({ role: 'officer', personId: s.otherOfficer.id }),
+  clerk: () => ({ role: 'admin', name: '办公室小王' }),
+  admin: () => ({ role: 'admin', name: '系统管理员' }),
+} satisfies Record<string, (s: Seed) => Omit<CreateUserArgs, 'username' | 'password'>>
+export type ConsoleUserName = keyof typeof CONSOLE_USERS
+
+export interface ConsoleApp {
+  t: TestApp
+  s: Seed
+  cb: ConsoleBrowser
+  /** cb.page */
+  page: Page
+  /** the app's address, http://127.0.0.1:PORT */
+  base: string
+}
+
+export interface ConsoleAppOptions {
+  /** when the app's clock starts (default 2026-12-03 10:00 in Shanghai) */
+  clock?: Date | string | number
+  config?: Partial<AppConfig>
+  /** console accounts to create after seedBasics (default liming and clerk) */
+  users?: ConsoleUserName[]
+  /** more data, after the accounts and before the app listens */
+  seed?: (t: TestApp, s: Seed) => Promise<unknown>
+  /** console errors the tests provoke on purpose (see watchPage) */
+  expected?: (m: ConsoleMessage) => boolean
+}
+
+/**
+ * Before the suite: the real app over seedBasics, its console accounts and `seed`, listening on a free port,
+ * and a console browser on it; hands them to `use`. After the suite it closes both.
+ */
+export function startConsoleApp(o: ConsoleAppOptions, use: (a: ConsoleApp) => void): void {
+  let t: TestApp | undefined
+  let cb: ConsoleBrowser | undefined
+  beforeAll(async () => {
+    t = await startTestApp({ clock: new ManualClock(o.clock ?? '2026-12-03T02:00:00Z'), config: o.config })
+    const s = await seedBasics(t)
+    for (const name of o.users ?? ['liming', 'clerk']) await consoleUser(t.database.db, name, CONSOLE_USERS[name](s))
+    await o.seed?.(t, s)
+    await t.app.http.listen({ port: 0, host: '127.0.0.1' })
+    const base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`
+    cb = await openConsoleBrowser(base, o.expected)
+    use({ t, s, cb, page: cb.page, base })
+  })
+  afterAll(async () => {
+    await cb?.close()
+    await t?.close()
+  })
 }

@@ -16,7 +16,7 @@ import { replyItem, unknownReply } from './reply.js'
 import { countSlotPhoto, openSlot } from './slots.js'
 import { Writes } from './write.js'
 import { CHECKLIST_USAGE } from '../../core/checklist-answers.js'
-import { describesHazard, plainAddressed, plainlyNotHazard, plainPhoto } from './plain.js'
+import { namesHazard, plainAddressed, plainlyNotHazard, plainPhoto, recogniseWords } from './plain.js'
 import { INTENT_REPLIES, intentCommand, plainIntent } from '../../core/plain-intents.js'
 
 /** An AppError from a handler becomes a refusal: the transaction rolls back and the reason is answered. */
@@ -83,12 +83,13 @@ export async function dispatchText(env: StepEnv, tx: Tx, m: InboundMessage, body
   }
   const { command, rest } = matched
   // a report word without `#` files words that describe a hazard; unsure words get a draft; 举报电话12345 neither
-  if (bare && command.name === 'report' && !describesHazard(rest)) {
-    if (plainlyNotHazard(rest)) {
+  const words = bare && command.name === 'report' ? recogniseWords(rest) : null
+  if (words && !namesHazard(words)) {
+    if (plainlyNotHazard(rest, words)) {
       await ctx.reply(`要上报隐患，请说清在哪、什么问题，例如：\n${command.examples[0]}`)
       return 'usage'
     }
-    await plainAddressed(ctx, rest, { force: true })
+    await plainAddressed(ctx, rest, { force: true, recognition: words })
     unit.command = 'plain'
     return 'handled'
   }

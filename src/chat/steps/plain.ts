@@ -25,21 +25,26 @@ const reportCommand = report as unknown as CommandDef<never>
 
 export const DRAFT_SLOT = 'draft'
 
+/** The recogniser over the trade's lexicon. */
+export const recogniseWords = (text: string): Recognition => recognise(text, defaultLexicon())
+
 /** Whether overheard group text may need the bot, before any database work: an urgent danger, or a confident hazard. */
 export function overheard(text: string, config: AppConfig): Recognition | null {
-  const r = recognise(text, defaultLexicon())
+  const r = recogniseWords(text)
   return r.urgent || (r.hazard && config.PLAIN_REPORTS === 'all') ? r : null
 }
 
-/** The bare report words typed without `#` (`报隐患 …`, `举报 …`): filed only when the words describe a hazard. */
+/** Whether recognised words describe a hazard: what the bare report words (`报隐患 …`, `举报 …` without `#`) need to be filed. */
+export const namesHazard = (r: Recognition): boolean => r.hazard || !!r.urgent
+
+/** namesHazard over the words' own recognition. */
 export function describesHazard(text: string): boolean {
-  const r = recognise(text, defaultLexicon())
-  return r.hazard || !!r.urgent
+  return namesHazard(recogniseWords(text))
 }
 
-/** Words after a bare report word that cannot be a hazard at all: a phone number, a notice, a question, an ad … */
-export function plainlyNotHazard(text: string): boolean {
-  return /\d{5,}/.test(text) || recognise(text, defaultLexicon()).chatter !== null || !saysSomething(text)
+/** Words after a bare report word (`r` their recognition) that cannot be a hazard at all: a phone number, a notice, a question, an ad … */
+export function plainlyNotHazard(text: string, r: Recognition): boolean {
+  return /\d{5,}/.test(text) || r.chatter !== null || !saysSomething(text)
 }
 
 function businessOf(ctx: ChatContext): string {
@@ -77,11 +82,11 @@ async function guide(ctx: ChatContext, kind: DangerKind, text: string): Promise<
  * else a hazard described → urgent guidance and a draft. False when the words describe nothing (the caller answers).
  * `force`: a draft even when the recogniser is unsure (the sender said 报隐患 without `#`).
  */
-export async function plainAddressed(ctx: ChatContext, text: string, opts: { force?: boolean } = {}): Promise<boolean> {
+export async function plainAddressed(ctx: ChatContext, text: string, opts: { force?: boolean; recognition?: Recognition } = {}): Promise<boolean> {
   const { config } = ctx
   const slot = await openSlot(ctx.tx, ctx.msg, ctx.now, true)
   const waiting = slot?.kind === DRAFT_SLOT ? await openDraftById(ctx.tx, Number(slot.data?.draftId)) : null
-  const r = recognise(text, defaultLexicon())
+  const r = opts.recognition ?? recogniseWords(text)
   if (waiting && waiting.text === null && saysSomething(text)) {
     if (r.urgent) await guide(ctx, r.urgent, text)
     const d = await describeDraft(ctx.tx, waiting.id, text, r, ctx.now, config.PLAIN_DRAFT_MINUTES)

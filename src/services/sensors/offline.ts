@@ -34,7 +34,7 @@ export async function checkDevicesOffline(tx: Tx, now: Date, o: { offlineMinutes
   const wentOffline = await tx
     .update(devices)
     .set({ offlineSince: now })
-    .where(and(isNull(devices.removedAt), isNull(devices.offlineSince), sql`coalesce(${devices.lastSeenAt}, ${devices.createdAt}) < ${silentSince.toISOString()}::timestamptz`))
+    .where(and(isNull(devices.removedAt), isNull(devices.offlineSince), sql`coalesce(${devices.lastSeenAt}, ${devices.createdAt}) < ${silentSince}`))
     .returning()
   for (const d of wentOffline) {
     const mins = Math.round((now.getTime() - (d.lastSeenAt ?? d.createdAt).getTime()) / 60_000)
