@@ -27,6 +27,7 @@ import { removeOrphanFiles } from './services/attachments.js'
 import { SensorIngest } from './sensors/ingest.js'
 import { startMqttIngestion, type MqttIngestion } from './sensors/mqtt.js'
 import { sensorRoutes } from './http/sensor-routes.js'
+import { DemoDeviceFeed } from './sensors/demo-feed.js'
 
 export interface App {
   http: FastifyInstance
@@ -43,8 +44,8 @@ export interface App {
   simulator?: Simulator
   db: Db
   metrics: Metrics
-  /** sensor ingestion (MQTT and HTTP push); null unless SENSOR_MQTT_URL or SENSOR_HTTP_KEYS is set */
-  sensors: { ingest: SensorIngest; mqtt: MqttIngestion | null } | null
+  /** sensor ingestion (MQTT and HTTP push); null unless SENSOR_MQTT_URL or SENSOR_HTTP_KEYS is set, or the demo's devices run */
+  sensors: { ingest: SensorIngest; mqtt: MqttIngestion | null; demo: DemoDeviceFeed | null } | null
   /** resolves with the router's outcome once the message with this id has been handled */
   handled(messageId: string, timeoutMs?: number): Promise<Outcome>
   /** starts the channel (logs in) and the outbox sender */
@@ -77,6 +78,8 @@ export interface AppDeps {
   exclusiveDatabase?: boolean
   /** the scheduled jobs; default: schedules/index.ts */
   jobs?: Job[]
+  /** demo mode: the demo city's devices live in this process (heartbeats, the simulator's 设备模拟); simulator only */
+  demoDevices?: boolean
 }
 
 export function dbSimStore(db: Db): SimStore {
@@ -222,22 +225,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       })
     })
   }
-  const http = await buildHttp({
-    db,
-    config,
-    clock,
-    logger,
-    channel,
-    simulator,
-    metrics,
-    accepting: () => accepting,
-    onDirectoryChange: () => router.directoryChanged(),
-    onOutbox: kickAll,
-  })
-  if (wecom.routes) await http.register(wecom.routes)
-  await http.register(wecomAdminRoutes({ db, config, clock, simulatorMode: !!simulator }))
-  await http.register(pushPlanRoutes({ db, config, clock, jobs: deps.jobs ?? scheduledJobs, simulatorMode: !!simulator }))
-  const sensorsOn = !!config.SENSOR_MQTT_URL || Object.keys(config.SENSOR_HTTP_KEYS).length > 0
+  const demoDevices = !!deps.demoDevices && !!simulator
+  const sensorsOn = !!config.SENSOR_MQTT_URL || Object.keys(config.SENSOR_HTTP_KEYS).length > 0 || demoDevices
   const ingest = sensorsOn
     ? new SensorIngest({
         db,
@@ -252,7 +241,24 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         },
       })
     : null
-  const sensors: App['sensors'] = ingest ? { ingest, mqtt: null } : null
+  const demo = ingest && demoDevices ? new DemoDeviceFeed({ db, config, clock, logger: logger.child({ component: 'demo-devices' }), ingest, channel: channel.name }) : null
+  const sensors: App['sensors'] = ingest ? { ingest, mqtt: null, demo } : null
+  const http = await buildHttp({
+    db,
+    config,
+    clock,
+    logger,
+    channel,
+    simulator,
+    metrics,
+    accepting: () => accepting,
+    onDirectoryChange: () => router.directoryChanged(),
+    onOutbox: kickAll,
+    demoDevices: demo,
+  })
+  if (wecom.routes) await http.register(wecom.routes)
+  await http.register(wecomAdminRoutes({ db, config, clock, simulatorMode: !!simulator }))
+  await http.register(pushPlanRoutes({ db, config, clock, jobs: deps.jobs ?? scheduledJobs, simulatorMode: !!simulator }))
   await http.register(sensorRoutes({ db, config, clock, simulatorMode: !!simulator, ingest }))
   let started = false
   let closing: Promise<void> | undefined
@@ -297,6 +303,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await seedPlans(db)
       const orphans = await removeOrphanFiles(db, clock.now())
       if (orphans) logger.info({ removed: orphans }, 'orphan attachment files removed')
+      // heard before the offline check's catch-up looks at them
+      await sensors?.demo?.start()
       await scheduler.start()
       if (sensors) {
         sensors.ingest.start()
@@ -310,6 +318,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         accepting = false
         await sensors?.mqtt?.close()
         await http.close()
+        await sensors?.demo?.stop()
         await sensors?.ingest.stop()
         // messages already taken finish (their answers go to the outbox)
         while (inFlight.size) await Promise.allSettled([...inFlight])

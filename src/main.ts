@@ -60,7 +60,7 @@ async function main() {
     const { realPuppetChannel } = await import('./channels/puppet.js')
     channel = await realPuppetChannel(config, logger)
   }
-  const app = await buildApp({ config, db: database.db, logger, channel, exclusiveDatabase: database.kind === 'pglite' })
+  const app = await buildApp({ config, db: database.db, logger, channel, exclusiveDatabase: database.kind === 'pglite', demoDevices: config.DEMO_DATA || demoFlag })
   await app.start()
   const address = await app.http.listen({ port: config.PORT, host: config.HOST })
   const base = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')
@@ -69,6 +69,7 @@ async function main() {
     '商务安全生产群助手 已启动 / started',
     `  数据库 database: ${database.kind === 'pglite' ? 'PGlite ' + path.resolve(config.DATA_DIR) : 'PostgreSQL'}`,
     app.simulator ? `  模拟器 simulator: ${base}/sim` : config.WECHATY_PUPPET ? `  渠道 channel: ${config.WECHATY_PUPPET}` : '',
+    app.sensors?.demo ? `  演示设备 demo devices: ${base}/sim 左侧「设备模拟」可让设备报警 / fire alarms from the panel 设备模拟` : '',
     config.WECOM_BOT_MODE === 'callback' ? `  企业微信智能机器人回调 WeCom bot callback: ${base}${config.WECOM_CALLBACK_PATH}` : '',
     config.WECOM_BOT_MODE === 'longconn' ? `  企业微信智能机器人长连接 WeCom bot long connection: ${config.WECOM_WS_URL ?? 'wss://openws.work.weixin.qq.com'}` : '',
     config.WECOM_ROBOT_ENABLED ? `  企业微信群机器人 WeCom group robots: 每个机器人每分钟最多 ${config.WECOM_ROBOT_PER_MINUTE} 条 / ${config.WECOM_ROBOT_PER_MINUTE} a minute per robot` : '',

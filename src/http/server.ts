@@ -10,6 +10,7 @@ import type { Clock } from '../core/clock.js'
 import { isAppError, type ErrorCode } from '../core/errors.js'
 import type { Channel } from '../channels/types.js'
 import type { Simulator } from '../channels/simulator.js'
+import type { DemoDeviceFeed } from '../sensors/demo-feed.js'
 import { adminRoutes } from './admin-routes.js'
 import { simRoutes } from './sim-routes.js'
 import { opsRoutes } from './ops-routes.js'
@@ -57,6 +58,8 @@ export async function buildHttp(deps: {
   metrics: Metrics
   /** false once shutting down: readiness answers 503 */
   accepting?: () => boolean
+  /** demo mode: the simulator's 设备模拟 fires these devices' events */
+  demoDevices?: DemoDeviceFeed | null
 }): Promise<FastifyInstance> {
   const trust = deps.config.TRUST_PROXY
   const app = Fastify({
@@ -149,7 +152,7 @@ export async function buildHttp(deps: {
   )
   await app.register(ledgerRoutes({ db: deps.db, config: deps.config, clock: deps.clock, simulatorMode: !!deps.simulator, onDirectoryChange: deps.onDirectoryChange }))
   if (deps.simulator) {
-    await app.register(simRoutes({ sim: deps.simulator, config: deps.config }))
+    await app.register(simRoutes({ sim: deps.simulator, config: deps.config, devices: deps.demoDevices ?? null }))
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/sim'))
   }
   return app

@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { AppConfig } from '../config.js'
 import type { Simulator } from '../channels/simulator.js'
 import { apiActor } from './auth.js'
+import type { DemoDeviceFeed } from '../sensors/demo-feed.js'
 
 const PAGE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'simulator.html')
 
@@ -29,8 +30,8 @@ function simulatorCsp(): string {
 }
 
 /** The simulator: a page and an API to play business owners and officers in simulated groups. */
-export function simRoutes(deps: { sim: Simulator; config: AppConfig }): FastifyPluginAsyncZod {
-  const { sim, config } = deps
+export function simRoutes(deps: { sim: Simulator; config: AppConfig; devices?: DemoDeviceFeed | null }): FastifyPluginAsyncZod {
+  const { sim, config, devices } = deps
   const csp = simulatorCsp()
   return async (app) => {
     app.addHook('onSend', async (_req, reply) => {
@@ -135,6 +136,27 @@ export function simRoutes(deps: { sim: Simulator; config: AppConfig }): FastifyP
           entries = sim.transcript(chat, after)
         }
         return { entries, cursor: entries.length ? entries[entries.length - 1].seq : after }
+      },
+    )
+
+    app.get('/sim/api/devices', { schema: { tags: ['simulator'], summary: '演示设备（仅 --demo 演示模式；其他时候为空）及其状态' } }, async () => ({
+      enabled: !!devices,
+      devices: devices ? await devices.list() : [],
+    }))
+
+    app.post(
+      '/sim/api/devices/:id/events',
+      {
+        schema: {
+          tags: ['simulator'],
+          summary: '让一台演示设备报警、恢复或故障：与 MQTT/HTTP 推送走同一条接入路径（事件编号自动生成）',
+          params: z.object({ id: z.coerce.number().int().positive() }),
+          body: z.object({ event: z.enum(['alarm', 'clear', 'fault']), reading: z.number().finite().min(-1e6).max(1e6).optional() }),
+        },
+      },
+      async (req, reply) => {
+        if (!devices) return reply.code(404).send({ error: 'not_found', message: '演示设备只在演示模式（npm start -- --demo）下有' })
+        return devices.fire(req.params.id, req.body.event, req.body.reading)
       },
     )
   }

@@ -35,11 +35,13 @@ export interface TestApp {
 }
 
 /** The real app on the simulator channel (real Wechaty + mock puppet) over a fresh test database. */
-export async function startTestApp(opts: { config?: Partial<AppConfig>; database?: TestDatabase; clock?: ManualClock; logger?: Logger } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { config?: Partial<AppConfig>; database?: TestDatabase; clock?: ManualClock; logger?: Logger; demoDevices?: boolean } = {},
+): Promise<TestApp> {
   const database = opts.database ?? (await testDatabase())
   const clock = opts.clock ?? new ManualClock('2026-11-20T02:00:00Z')
   const config = testConfig(opts.config)
-  const app = await buildApp({ config, db: database.db, clock, logger: opts.logger ?? pino({ level: process.env.TEST_LOG ?? 'silent' }), pollMs: 200 })
+  const app = await buildApp({ config, db: database.db, clock, logger: opts.logger ?? pino({ level: process.env.TEST_LOG ?? 'silent' }), pollMs: 200, demoDevices: opts.demoDevices })
   await app.start()
   const sim = app.simulator!
   const cursors = new Map<string, number>()

@@ -179,6 +179,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /sim/api/groups': { simulator: true },
   'POST /sim/api/messages': { simulator: true },
   'GET /sim/api/transcript': { simulator: true },
+  'GET /sim/api/devices': { simulator: true },
+  'POST /sim/api/devices/{id}/events': { simulator: true },
 
   // src/http/register-routes.ts
   'GET /api/association-issues': { action: 'help' },
