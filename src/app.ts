@@ -28,6 +28,7 @@ import { SensorIngest } from './sensors/ingest.js'
 import { startMqttIngestion, type MqttIngestion } from './sensors/mqtt.js'
 import { sensorRoutes } from './http/sensor-routes.js'
 import { DemoDeviceFeed } from './sensors/demo-feed.js'
+import { retireDemoDevices } from '../db/seed/demo-devices.js'
 
 export interface App {
   http: FastifyInstance
@@ -303,8 +304,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await seedPlans(db)
       const orphans = await removeOrphanFiles(db, clock.now())
       if (orphans) logger.info({ removed: orphans }, 'orphan attachment files removed')
-      // heard before the offline check's catch-up looks at them
-      await sensors?.demo?.start()
+      // heard before the offline check's catch-up looks at them; without demo mode nothing feeds them: off the register
+      if (sensors?.demo) await sensors.demo.start()
+      else {
+        const retired = await retireDemoDevices(db, clock.now())
+        if (retired) logger.info({ devices: retired }, 'demo devices taken off the register: not in demo mode, nothing feeds them')
+      }
       await scheduler.start()
       if (sensors) {
         sensors.ingest.start()

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { schema, type Db } from '../client.js'
 import type { DeviceKind } from '../../src/core/sensors.js'
 
@@ -48,4 +48,18 @@ export async function seedDemoDevices(db: Db, now: Date, channel = 'wechaty'): P
       set: { lastSeenAt: sql`excluded.last_seen_at`, offlineSince: null, offlineHazardId: null, removedAt: null },
     })
   return rows.length
+}
+
+/**
+ * Takes the demo's devices off the register when the app runs without demo mode: nothing feeds them then, and they
+ * would go 离线 and become hazards. The next demo start registers them again. Returns how many were taken off.
+ */
+export async function retireDemoDevices(db: Db, now: Date): Promise<number> {
+  const demoBusinesses = db.select({ id: schema.businesses.id }).from(schema.businesses).where(eq(schema.businesses.demo, true))
+  const r = await db
+    .update(schema.devices)
+    .set({ removedAt: now })
+    .where(and(eq(schema.devices.vendor, DEMO_VENDOR), isNull(schema.devices.removedAt), inArray(schema.devices.businessId, demoBusinesses)))
+    .returning({ id: schema.devices.id })
+  return r.length
 }

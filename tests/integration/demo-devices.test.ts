@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { and, eq, sql } from 'drizzle-orm'
 import { schema } from '../../db/client.js'
 import { seedDemo } from '../../db/seed/demo.js'
-import { DEMO_DEVICES, DEMO_VENDOR } from '../../db/seed/demo-devices.js'
+import { DEMO_DEVICES, DEMO_VENDOR, seedDemoDevices } from '../../db/seed/demo-devices.js'
 import { heartbeatEveryMs, type DemoDevice } from '../../src/sensors/demo-feed.js'
 import deviceOffline from '../../schedules/device-offline.js'
 import { startTestApp, withoutMentions, type TestApp } from '../helpers/app.js'
@@ -121,16 +121,27 @@ describe('the demo’s devices', () => {
 describe('without demo mode', () => {
   let t: TestApp
   beforeAll(async () => {
-    t = await startTestApp()
+    // a demo city whose devices were registered by an earlier demo start, started now without --demo
+    const database = await testDatabase()
+    await seedDemo(database.db)
+    expect(await seedDemoDevices(database.db, new Date('2026-11-19T02:00:00Z'))).toBe(DEMO_DEVICES.length)
+    t = await startTestApp({ database })
   })
   afterAll(async () => t?.close())
 
-  it('when the app is a test’s default one, then it has no sensors and no demo devices; the panel’s routes say so', async () => {
+  it('when the app is a test’s default one, then it has no sensors, the panel’s routes say so, and the unfed demo devices are off the register', async () => {
     expect(t.app.sensors).toBeNull()
     const r = await t.app.http.inject({ url: '/sim/api/devices' })
     expect(r.json()).toEqual({ enabled: false, devices: [] })
     const fire = await t.app.http.inject({ method: 'POST', url: '/sim/api/devices/1/events', payload: { event: 'alarm' } })
     expect(fire.statusCode).toBe(404)
     expect(fire.json().message).toContain('演示模式')
+    const left = await t.app.db.select().from(schema.devices).where(eq(schema.devices.vendor, DEMO_VENDOR))
+    expect(left).toHaveLength(DEMO_DEVICES.length)
+    expect(left.every((d) => d.removedAt !== null)).toBe(true)
+    // nothing goes 离线 a day later
+    t.clock.advance(30 * 3600_000)
+    await t.app.scheduler.fire(deviceOffline, t.clock.now())
+    expect((await t.app.db.select().from(schema.devices).where(eq(schema.devices.vendor, DEMO_VENDOR))).every((d) => d.offlineSince === null)).toBe(true)
   })
 })
