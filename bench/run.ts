@@ -46,7 +46,8 @@ import { systemClock } from '../src/core/clock.js'
 import type { Outcome } from '../src/chat/router.js'
 import { pushesBench, printPushBench } from './pushes.js'
 import { consoleBench } from './console.js'
-import { sensorsBench } from './sensors.js'
+import { sensorsBench, Publisher, SENSOR_SIZES } from './sensors.js'
+import { alternate, median } from './figures.js'
 import { codesBench, printCodesBench } from './codes.js'
 import { plainBurst, recogniserCpu, TARGET_BURST_RATIO, TARGET_RECOGNISER_MS } from './intake.js'
 import { signInTimingBench, printSignInTiming } from './sign-in.js'
@@ -72,6 +73,10 @@ const ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432
 // ---------------------------------------------------------------- small helpers
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+const BROKER = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883'
+/** the harness app takes sensor messages on its own topic prefix (section 3d) */
+const SENSOR_PREFIX = `bench-${randomUUID().slice(0, 8)}/chat-beside`
+const TARGET_BESIDE_RATIO = 0.9
 const fmt = (n: number, digits = 0) =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '—'
 const ms = (n: number) => `${fmt(n, n < 10 ? 2 : 1)} ms`
@@ -417,7 +422,13 @@ interface Harness {
 }
 
 async function startApp(db: Db, url: string, extraReporters: number): Promise<Harness> {
-  const config = testConfig()
+  // sensors on, as in a city with detectors (section 3d sends them heartbeats; before it they are quiet)
+  const config = testConfig({
+    SENSOR_MQTT_URL: BROKER,
+    SENSOR_MQTT_TOPIC_PREFIX: SENSOR_PREFIX,
+    SENSOR_MQTT_CLIENT_ID: `csb-bench-chat-${randomUUID().slice(0, 6)}`,
+    SENSOR_MQTT_SHARE_GROUP: '',
+  })
   const app = await buildApp({ config, db, logger: pino({ level: 'silent' }) })
   await app.start()
   const sim = app.simulator
@@ -663,6 +674,54 @@ async function burstRun(h: Harness, n: number, pick: (i: number) => Reporter, ph
   return { rate: n / seconds, seconds, inboundRate: n / committedSeconds, committedSeconds, fireMs, committed, replies: h.replyAt.size, cpuPerReport: cpuMs / n, waits, byPackage, obs: await observed(h, ids) }
 }
 
+/**
+ * Section 3d: the chat hot path's burst (2b's inbound throughput) while the devices' process (bench/sensor-publisher.ts)
+ * sends heartbeats at the sensor bench's rate, against the same burst with the devices quiet; 5 runs each,
+ * alternating, after one of each not counted; the median of each and their ratio.
+ */
+async function besideDevices(h: Harness, size: (typeof SENSOR_SIZES)['smoke'], sampler: ReturnType<typeof waitSampler>) {
+  const shops = await h.db.select({ id: schema.businesses.id }).from(schema.businesses)
+  for (let i = 0; i < size.devices; i += 5000) {
+    await h.db.insert(schema.devices).values(
+      Array.from({ length: Math.min(5000, size.devices - i) }, (_, k) => ({ vendor: 'bench', vendorDeviceId: `D-${i + k}`, businessId: shops[(i + k) % shops.length].id, kind: 'gas_detector' as const })),
+    )
+  }
+  await h.app.sensors!.mqtt!.ready()
+  const pub = new Publisher({ url: BROKER, prefix: SENSOR_PREFIX, devices: size.devices, periodS: size.periodS })
+  await pub.ready
+  let heartbeats = 0
+  let heartbeatMs = 0
+  const burst = async () => {
+    const r = await burstRun(h, SIZE.burst, (i) => h.others[i % h.others.length], 'beside', sampler)
+    if (r.committed !== SIZE.burst || r.replies !== SIZE.burst) throw new Error(`beside devices: ${r.committed} committed, ${r.replies} replied of ${SIZE.burst}`)
+    return r.inboundRate
+  }
+  try {
+    const runs = await alternate(
+      {
+        quiet: burst,
+        devices: async () => {
+          const t0 = performance.now()
+          const sending = pub.run({ seconds: 3600, burst: 0, burstAt: 0 })
+          // the heartbeats flowing before the burst starts
+          await sleep(1000)
+          const rate = await burst()
+          pub.stop()
+          heartbeats += (await sending).heartbeats
+          heartbeatMs += performance.now() - t0
+          return rate
+        },
+      },
+      { rounds: 5, warmUp: 1 },
+    )
+    const quiet = median(runs.quiet)
+    const devices = median(runs.devices)
+    return { quiet, devices, ratio: devices / quiet, runs, heartbeats, heartbeatRate: heartbeats / (heartbeatMs / 1000) }
+  } finally {
+    await pub.quit()
+  }
+}
+
 /** Open loop: report i is due at t0 + i/rate whatever happened to the others; latency counts from when it was due. */
 async function steadyRun(h: Harness, rate: number, seconds: number, sampler: ReturnType<typeof waitSampler>) {
   resetObservations(h)
@@ -818,6 +877,14 @@ async function main() {
     line('burst, PLAIN_REPORTS=all (median of 5)', `${fmt(plain.all)} messages/s  runs ${plain.runs.all.map((r) => fmt(r)).join(', ')}`)
     line('ratio all / off', `${fmt(plain.ratio, 3)}  target ≥ ${TARGET_BURST_RATIO}   ${mark(plain.ratio >= TARGET_BURST_RATIO)}`)
 
+    const devices = SMOKE ? SENSOR_SIZES.smoke : SENSOR_SIZES.full
+    heading(`3d. chat beside devices: burst of ${fmt(SIZE.burst)} reports while ${fmt(devices.devices)} devices send a heartbeat each per ${devices.periodS} s, against the same burst without them`)
+    const beside = await besideDevices(h, devices, sampler)
+    line('heartbeats during the bursts', `${fmt(beside.heartbeatRate)} per second (${fmt(beside.heartbeats)} in all)`)
+    line('burst, devices quiet (median of 5)', `${fmt(beside.quiet)} reports/s  runs ${beside.runs.quiet.map((r) => fmt(r)).join(', ')}`)
+    line('burst, devices sending (median of 5)', `${fmt(beside.devices)} reports/s  runs ${beside.runs.devices.map((r) => fmt(r)).join(', ')}`)
+    line('ratio sending / quiet', `${fmt(beside.ratio, 3)}  target ≥ ${TARGET_BESIDE_RATIO}   ${mark(beside.ratio >= TARGET_BESIDE_RATIO)}`)
+
     heading('4. summary')
     const ratio = burst.inboundRate / echo.rate
     line('bare Wechaty echo', `${fmt(echo.rate)} messages/s`)
@@ -836,6 +903,7 @@ async function main() {
     const mem = process.memoryUsage()
     line('memory at end', `RSS ${mb(mem.rss)} (peak ${mb(Math.max(rssPeak, mem.rss))}), heap used ${mb(mem.heapUsed)}`)
     line('plain words: recogniser CPU / burst all÷off', `${fmt(cpu.msPerMessage * 1000, 1)} µs per message ${mark(cpu.msPerMessage <= TARGET_RECOGNISER_MS)} / ${fmt(plain.ratio, 3)} ${mark(plain.ratio >= TARGET_BURST_RATIO)}`)
+    line('chat burst beside devices / without', `${fmt(beside.ratio, 3)}  target ≥ ${TARGET_BESIDE_RATIO}   ${mark(beside.ratio >= TARGET_BESIDE_RATIO)}`)
     line('pushes: completion / minimum', `${fmt(pushes.ratio, 4)}  target ≤ 1.05   ${mark(pushes.ratio <= 1.05 && pushes.violations === 0 && pushes.starved === 0)}  (${pushes.violations} limit violations, ${pushes.starved} starved; sender ${ms(pushes.cpuMsPerMessage)} CPU per message)`)
     line('wall time', `${fmt((performance.now() - started) / 1000, 1)} s; ${loadLine()}`)
     const lost = [

@@ -6,7 +6,8 @@
  *   { seconds, burst, burstAt }: every device sends a heartbeat once per period (spread evenly) for `seconds`; at
  *     `burstAt` seconds `burst` devices send an alarm each (one JSON line { id, at } per alarm: the event id and
  *     Date.now() at publish); then one line { done, heartbeats } once the broker acknowledged all of them
- *   { quit }: disconnects and exits
+ *   { stop }: ends the run in progress early (its { done } line follows)
+ *   { quit }: ends the run in progress, disconnects and exits
  *
  *   node --import tsx bench/sensor-publisher.ts '<json options>'
  */
@@ -19,6 +20,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const out = (m: object) => process.stdout.write(JSON.stringify(m) + '\n')
 let next = 0
 let round = 0
+let stopping = false
 
 async function run(c: { seconds: number; burst: number; burstAt: number }) {
   round++
@@ -29,7 +31,7 @@ async function run(c: { seconds: number; burst: number; burstAt: number }) {
   const perTick = (o.devices / (o.periodS * 1000)) * tickMs
   let owed = 0
   const acked: Promise<unknown>[] = []
-  for (let tick = 1; Date.now() - start < c.seconds * 1000; tick++) {
+  for (let tick = 1; Date.now() - start < c.seconds * 1000 && !stopping; tick++) {
     owed += perTick
     while (owed >= 1) {
       const d = next++ % o.devices
@@ -54,10 +56,21 @@ async function run(c: { seconds: number; burst: number; burstAt: number }) {
 }
 
 out({ ready: true })
+// a run goes on while the next line is read, so { stop } can end it
+let running: Promise<void> = Promise.resolve()
 for await (const l of createInterface({ input: process.stdin })) {
-  const c = JSON.parse(l) as { seconds: number; burst: number; burstAt: number; quit?: boolean }
-  if (c.quit) break
-  await run(c)
+  const c = JSON.parse(l) as { seconds: number; burst: number; burstAt: number; quit?: boolean; stop?: boolean }
+  if (c.quit || c.stop) {
+    stopping = true
+    await running
+    if (c.quit) break
+    continue
+  }
+  await running
+  stopping = false
+  running = run(c)
 }
+stopping = true
+await running
 await client.endAsync()
 process.exit(0)

@@ -36,6 +36,12 @@ export const sensorConfigShape = {
   SENSOR_MQTT_SHARE_GROUP: z.string().regex(/^[\w-]*$/).default('csb'),
   /** alarms, clears and faults taken at once, unacknowledged (each device's in order; recorded in batches, see the ingest); the broker's in-flight window caps it too */
   SENSOR_MQTT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(100),
+  /**
+   * after a read of the broker's socket that held only heartbeats, it is left unread this long (ms) so the next
+   * read takes many at once: on a small virtual machine each wake-up of the process costs more CPU than the
+   * heartbeats it reads. An alarm, clear or fault ends the wait at once. 0: read as data arrives. mqtt:// only
+   */
+  SENSOR_MQTT_READ_PAUSE_MS: z.coerce.number().int().min(0).max(2000).default(250),
   SENSOR_HTTP_KEYS: vendorKeys.default({}),
   /** unacknowledged this long after the alarm: the officer is reminded */
   ALARM_ACK_MINUTES: minutes(5),
