@@ -6,7 +6,8 @@ import { DEMO_VENDOR, seedDemoDevices } from '../../db/seed/demo-devices.js'
 import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
 import { AppError } from '../core/errors.js'
-import { DEVICE_KINDS, alarmCode, type DeviceKind } from '../core/sensors.js'
+import { alarmCode, type DeviceKind } from '../core/sensors.js'
+import { deviceState, kindLabel } from '../services/sensors/devices.js'
 import type { IngestOutcome, SensorIngest } from './ingest.js'
 
 export type DemoEvent = 'alarm' | 'clear' | 'fault'
@@ -113,9 +114,9 @@ export class DemoDeviceFeed {
         vendorDeviceId: r.device.vendorDeviceId,
         businessName: r.businessName,
         kind,
-        kindLabel: DEVICE_KINDS[kind]?.label ?? kind,
+        kindLabel: kindLabel(kind),
         location: r.device.location,
-        state: r.openAlarm !== null ? 'alarm' : r.device.offlineSince !== null ? 'offline' : 'online',
+        state: deviceState({ openAlarm: r.openAlarm, offlineSince: r.device.offlineSince }),
         openAlarm: r.openAlarm !== null ? alarmCode(r.openAlarm) : null,
         chatId: r.chatId,
         chatName: r.chatName,

@@ -12,7 +12,7 @@ export type DeviceRow = typeof devices.$inferSelect
 
 /** `可燃气体探测器（后厨）`: what people read about a device. */
 export function deviceLabel(d: Pick<DeviceRow, 'kind' | 'location'>): string {
-  const kind = DEVICE_KINDS[d.kind as DeviceKind]?.label ?? d.kind
+  const kind = kindLabel(d.kind)
   return d.location ? `${kind}（${d.location}）` : kind
 }
 
@@ -166,6 +166,16 @@ export async function importDevices(db: Db, actor: Actor & { name: string }, tab
   return { ok: true, dryRun: false, created: rows.length, valid: rows.length, errors }
 }
 
+/** A device's state: 报警中 while an alarm is open, else 离线 or 在线. */
+export function deviceState(d: { openAlarm: number | null; offlineSince: Date | null }): 'alarm' | 'offline' | 'online' {
+  return d.openAlarm !== null ? 'alarm' : d.offlineSince !== null ? 'offline' : 'online'
+}
+
+/** The word shown for a device kind (the stored key when it is not one of ours). */
+export function kindLabel(kind: string): string {
+  return DEVICE_KINDS[kind as DeviceKind]?.label ?? kind
+}
+
 /** Devices the actor reaches (optionally of one business), each with its state: 在线, 离线 or 报警中. */
 export async function listDevices(tx: Tx, actor: Actor, f: { businessId?: number } = {}) {
   const where: (SQL | undefined)[] = [isNull(devices.removedAt), businessReach(actor, 'admin.read')]
@@ -185,10 +195,10 @@ export async function listDevices(tx: Tx, actor: Actor, f: { businessId?: number
     businessName: r.businessName,
     townshipId: r.townshipId,
     kind: r.device.kind,
-    kindLabel: DEVICE_KINDS[r.device.kind as DeviceKind]?.label ?? r.device.kind,
+    kindLabel: kindLabel(r.device.kind),
     location: r.device.location,
     lastSeenAt: r.device.lastSeenAt,
-    state: r.openAlarm !== null ? ('alarm' as const) : r.device.offlineSince !== null ? ('offline' as const) : ('online' as const),
+    state: deviceState({ openAlarm: r.openAlarm, offlineSince: r.device.offlineSince }),
     openAlarm: r.openAlarm,
   }))
 }
