@@ -46,7 +46,7 @@ import { systemClock } from '../src/core/clock.js'
 import type { Outcome } from '../src/chat/router.js'
 import { pushesBench, printPushBench } from './pushes.js'
 import { consoleBench } from './console.js'
-import { sensorsBench, Publisher, SENSOR_SIZES } from './sensors.js'
+import { sensorsBench, insertBenchDevices, Publisher, SENSOR_SIZES } from './sensors.js'
 import { alternate, median } from './figures.js'
 import { codesBench, printCodesBench } from './codes.js'
 import { plainBurst, recogniserCpu, TARGET_BURST_RATIO, TARGET_RECOGNISER_MS } from './intake.js'
@@ -681,11 +681,7 @@ async function burstRun(h: Harness, n: number, pick: (i: number) => Reporter, ph
  */
 async function besideDevices(h: Harness, size: (typeof SENSOR_SIZES)['smoke'], sampler: ReturnType<typeof waitSampler>) {
   const shops = await h.db.select({ id: schema.businesses.id }).from(schema.businesses)
-  for (let i = 0; i < size.devices; i += 5000) {
-    await h.db.insert(schema.devices).values(
-      Array.from({ length: Math.min(5000, size.devices - i) }, (_, k) => ({ vendor: 'bench', vendorDeviceId: `D-${i + k}`, businessId: shops[(i + k) % shops.length].id, kind: 'gas_detector' as const })),
-    )
-  }
+  await insertBenchDevices(h.db, size.devices, shops.map((s) => s.id))
   await h.app.sensors!.mqtt!.ready()
   const pub = new Publisher({ url: BROKER, prefix: SENSOR_PREFIX, devices: size.devices, periodS: size.periodS })
   await pub.ready

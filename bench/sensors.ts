@@ -11,7 +11,8 @@
  * target ≤ 0.05 ms), publish-to-commit latency of the burst's alarms while the heartbeats flow
  * (commit = the ingest's transaction resolved, its group message in the outbox; target p99 ≤ 1 s).
  *
- *   npx tsx bench/sensors.ts [--smoke]      (TEST_PG_URL, TEST_MQTT_URL as for the tests)
+ *   npx tsx bench/sensors.ts [--smoke]      (TEST_PG_URL, TEST_MQTT_URL as for the tests; SENSOR_ROUNDS=N rounds,
+ *                                            SENSOR_MQTT_READ_PAUSE_MS=ms to try another read pause)
  */
 import { spawn } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
@@ -23,7 +24,7 @@ import vm from 'node:vm'
 import pino from 'pino'
 import { count } from 'drizzle-orm'
 import postgres from 'postgres'
-import { openPostgres, postgresTarget, schema } from '../db/client.js'
+import { openPostgres, postgresTarget, schema, type Db } from '../db/client.js'
 import { buildApp } from '../src/app.js'
 import { testConfig } from '../src/config.js'
 import { alternate, median } from './figures.js'
@@ -92,14 +93,7 @@ export async function sensorsBench(opts: { smoke: boolean } = { smoke: SMOKE }):
       .values(bs.map((b, i) => ({ channel: 'wechaty', externalId: `bench-g${i}`, name: `群${i}`, registered: true, townshipId: town.id })))
       .returning()
     await db.insert(schema.groupAccounts).values(gs.map((g) => ({ channel: 'wechaty', chatId: g.externalId, account: 'bench-bot', seenAt: new Date() })))
-    for (let i = 0; i < size.devices; i += 5000) {
-      await db.insert(schema.devices).values(
-        Array.from({ length: Math.min(5000, size.devices - i) }, (_, k) => {
-          const d = i + k
-          return { vendor: 'bench', vendorDeviceId: `D-${d}`, businessId: bs[d % bs.length].id, groupId: gs[d % gs.length].id, kind: 'gas_detector' }
-        }),
-      )
-    }
+    await insertBenchDevices(db, size.devices, bs.map((b) => b.id), gs.map((g) => g.id))
     await app.sensors!.mqtt!.ready()
     // commit times of the burst's alarms, taken where the ingest's transaction resolves
     const ingest = app.sensors!.ingest
@@ -178,6 +172,18 @@ export async function sensorsBench(opts: { smoke: boolean } = { smoke: SMOKE }):
     await b.end()
   }
   return { ok }
+}
+
+/** Registers `n` gas detectors `D-0` … (vendor `bench`, what the publisher sends as), spread over the businesses (and groups). */
+export async function insertBenchDevices(db: Db, n: number, businessIds: number[], groupIds: number[] = []) {
+  for (let i = 0; i < n; i += 5000) {
+    await db.insert(schema.devices).values(
+      Array.from({ length: Math.min(5000, n - i) }, (_, k) => {
+        const d = i + k
+        return { vendor: 'bench', vendorDeviceId: `D-${d}`, businessId: businessIds[d % businessIds.length], groupId: groupIds.length ? groupIds[d % groupIds.length] : null, kind: 'gas_detector' }
+      }),
+    )
+  }
 }
 
 /** The devices' process (bench/sensor-publisher.ts), connected once for the whole bench. */
