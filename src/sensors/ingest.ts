@@ -4,8 +4,8 @@ import { query, type Db, type Tx } from '../../db/client.js'
 import type { AppConfig } from '../config.js'
 import type { Clock } from '../core/clock.js'
 import { parseSensorPayload, type SensorPayload } from '../core/sensors.js'
-import { alarmPolicy, announceAlarms, recordSensorEvent, type AlarmPolicy, type EventOutcome } from '../services/sensors/alarms.js'
-import { deviceByVendorId, type DeviceRow } from '../services/sensors/devices.js'
+import { alarmPolicy, announceAlarms, recordSensorEvents, type AlarmPolicy, type EventOutcome, type SensorEventIn } from '../services/sensors/alarms.js'
+import { devicesByVendorIds, type DeviceRow } from '../services/sensors/devices.js'
 import { TtlCache } from '../chat/concurrency.js'
 
 export type IngestOutcome = EventOutcome | 'heartbeat' | 'bad_payload' | 'unknown_device'
@@ -190,24 +190,24 @@ export class SensorIngest {
   }
 
   private async recordAll(tx: Tx, batch: Pending[], now: Date, policy: AlarmPolicy) {
-    const outcomes: IngestOutcome[] = []
+    const outcomes: IngestOutcome[] = new Array(batch.length)
+    // the devices not in memory, read in one statement
+    const missing = batch.filter((x) => !this.devices.get(x.key, now.getTime()))
+    if (missing.length) for (const d of await devicesByVendorIds(tx, missing.map((x) => ({ vendor: x.vendor, device: x.ev.device })))) this.devices.set(d.vendor + '\u0000' + d.vendorDeviceId, d, now.getTime())
+    const known: { device: DeviceRow; ev: SensorEventIn; i: number }[] = []
+    for (const [i, x] of batch.entries()) {
+      const device = this.devices.get(x.key, now.getTime())
+      if (!device) outcomes[i] = 'unknown_device'
+      else known.push({ device, ev: { ...x.ev, id: x.ev.id!, event: x.ev.event as SensorEventIn['event'] }, i })
+    }
+    const results = await recordSensorEvents(tx, known, now, policy)
     const opened: { groupId: number | null; alarmId: number }[] = []
+    for (const [k, r] of results.entries()) {
+      outcomes[known[k].i] = r.outcome
+      if (r.outcome === 'opened') opened.push({ groupId: r.groupId ?? null, alarmId: r.alarmId! })
+    }
     let sent = 0
     let retryAt: Date | null = null
-    for (const x of batch) {
-      let device = this.devices.get(x.key, now.getTime()) ?? null
-      if (!device) {
-        device = await deviceByVendorId(tx, x.vendor, x.ev.device)
-        if (device) this.devices.set(x.key, device, now.getTime())
-      }
-      if (!device) {
-        outcomes.push('unknown_device')
-        continue
-      }
-      const r = await recordSensorEvent(tx, device, { ...x.ev, id: x.ev.id!, event: x.ev.event as 'alarm' | 'clear' | 'fault' }, now, policy, { announce: false })
-      if (r.outcome === 'opened') opened.push({ groupId: r.groupId ?? null, alarmId: r.alarmId! })
-      outcomes.push(r.outcome)
-    }
     if (opened.length) {
       const a = await announceAlarms(tx, now, policy, { groupIds: opened.map((o) => o.groupId), alarmIds: opened.map((o) => o.alarmId) })
       sent = a.sent

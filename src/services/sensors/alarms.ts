@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm'
-import { schema, type Tx } from '../../../db/client.js'
+import { query, schema, type Tx } from '../../../db/client.js'
 import type { AppConfig } from '../../config.js'
 import { AppError } from '../../core/errors.js'
 import { formatDate } from '../../core/clock.js'
@@ -14,13 +14,13 @@ import {
   type EscalationPolicy,
   type SensorPayload,
 } from '../../core/sensors.js'
-import { enqueue } from '../outbox.js'
+import { enqueue, enqueueMany, type OutboxItem } from '../outbox.js'
 import { directTarget, groupRoute } from '../pushes.js'
 import { reportHazard, voidHazard } from '../hazards.js'
 import { reaches } from '../scope.js'
 import type { ChatActor, GroupRow } from '../directory.js'
 import { alarmGuidance } from './guidance.js'
-import { businessGroup, deviceLabel, ownerMentions, townshipOfficers, type DeviceRow } from './devices.js'
+import { businessGroup, deviceLabel, ownerIdentities, townshipOfficers, type DeviceRow } from './devices.js'
 
 const { alarms, alarmChats, sensorEvents, devices, businesses, groups, groupAccounts, hazardEvents, hazards } = schema
 export type AlarmRow = typeof alarms.$inferSelect
@@ -48,105 +48,160 @@ export function alarmPolicy(c: AppConfig): AlarmPolicy {
 
 export type EventOutcome = 'duplicate' | 'opened' | 'repeat' | 'reopened' | 'cleared' | 'clear_without_alarm' | 'fault'
 
-/** A device's reading in the hazard's timeline (filed from its alarm). */
-async function readingEvent(tx: Tx, hazardId: number, d: DeviceRow, ev: { event: string; reading?: number | null; unit?: string | null; id?: string }, at: Date) {
+/** A device's reading in the hazard's timeline (filed from its alarm), as the row to insert. */
+function readingValues(hazardId: number, d: DeviceRow, ev: { event: string; reading?: number | null; unit?: string | null; id?: string }, at: Date): typeof hazardEvents.$inferInsert {
   const what = ev.event === 'clear' ? '恢复正常' : ev.event === 'fault' ? '故障' : '报警'
-  await tx.insert(hazardEvents).values({
+  return {
     hazardId,
     action: 'sensor_reading',
     actorName: deviceLabel(d),
     note: `${what}${ev.reading !== undefined && ev.reading !== null ? '，读数 ' + readingText(ev.reading, ev.unit) : ''}`,
     data: { device: d.vendorDeviceId, vendor: d.vendor, event: ev.event, reading: ev.reading ?? null, unit: ev.unit ?? null, eventId: ev.id ?? null },
     at,
-  })
+  }
 }
 
+export type SensorEventIn = SensorPayload & { id: string; event: 'alarm' | 'clear' | 'fault' }
+export interface RecordResult {
+  outcome: EventOutcome
+  alarmId?: number
+  groupId?: number | null
+}
+
+const ADD_READINGS = `update alarms a set readings = a.readings + 1, last_reading = v.reading, last_event_at = $5::timestamptz,
+    status = case when v.reopen = 1 then 'open' else a.status end,
+    closed_at = case when v.reopen = 1 then null else a.closed_at end,
+    close_reason = case when v.reopen = 1 then null else a.close_reason end,
+    next_escalation_at = case when v.reopen = 1 then v.next else a.next_escalation_at end
+  from unnest($1::int[], $2::float8[], $3::int[], $4::timestamptz[]) as v(id, reading, reopen, next)
+  where a.id = v.id`
+
+const LINK_EVENTS = `update sensor_events s set alarm_id = v.alarm
+  from unnest($1::bigint[], $2::int[]) as v(id, alarm) where s.id = v.id`
+
 /**
- * Records one alarm, clear or fault of a registered device, once per (device, event id), and what it does to
- * the device's alarm: opens one (announced in the same transaction when its chat's minute is free), adds a
- * reading to the open one, reopens one cleared within ALARM_FLAP_MINUTES, or closes it on a clear.
+ * Records alarms, clears and faults of registered devices, each once per (device, event id), and what they do to
+ * the devices' alarms: open one, add a reading to the open one, reopen one cleared within ALARM_FLAP_MINUTES, or
+ * close it on a clear. The same few statements for one event or a burst of them (one insert of the events, one
+ * read of the devices' alarms, one insert of the new alarms, …); one device's events are taken in their order.
+ * New alarms are not announced here: `announceAlarms` sends them (one message per chat).
  */
-export async function recordSensorEvent(
-  tx: Tx,
-  d: DeviceRow,
-  ev: SensorPayload & { id: string; event: 'alarm' | 'clear' | 'fault' },
-  now: Date,
-  p: AlarmPolicy,
-  opts: { announce?: boolean } = {},
-): Promise<{ outcome: EventOutcome; alarmId?: number; groupId?: number | null; wrote: boolean; retryAt?: Date | null }> {
-  const [row] = await tx
+export async function recordSensorEvents(tx: Tx, items: { device: DeviceRow; ev: SensorEventIn }[], now: Date, p: AlarmPolicy): Promise<RecordResult[]> {
+  const results: RecordResult[] = new Array(items.length)
+  // rounds in which each device has one event at most, so its events are applied in their order
+  let todo = items.map((x, i) => ({ ...x, i }))
+  while (todo.length) {
+    const round: typeof todo = []
+    const later: typeof todo = []
+    const inRound = new Set<number>()
+    for (const x of todo) {
+      if (inRound.has(x.device.id)) later.push(x)
+      else {
+        inRound.add(x.device.id)
+        round.push(x)
+      }
+    }
+    await recordRound(tx, round, now, p, results)
+    todo = later
+  }
+  return results
+}
+
+async function recordRound(tx: Tx, items: { device: DeviceRow; ev: SensorEventIn; i: number }[], now: Date, p: AlarmPolicy, results: RecordResult[]) {
+  const inserted = await tx
     .insert(sensorEvents)
-    .values({ deviceId: d.id, eventId: ev.id, event: ev.event, reading: ev.reading ?? null, unit: ev.unit ?? null, deviceTime: ev.time ? new Date(ev.time) : null, receivedAt: now })
+    .values(items.map(({ device: d, ev }) => ({ deviceId: d.id, eventId: ev.id, event: ev.event, reading: ev.reading ?? null, unit: ev.unit ?? null, deviceTime: ev.time ? new Date(ev.time) : null, receivedAt: now })))
     .onConflictDoNothing()
-    .returning({ id: sensorEvents.id })
-  if (!row) return { outcome: 'duplicate', wrote: false }
-  if (ev.event === 'fault') return { outcome: 'fault', wrote: false }
-  const link = (alarmId: number) => tx.update(sensorEvents).set({ alarmId }).where(eq(sensorEvents.id, row.id))
-  // the device's open alarm, else one cleared within the flapping window: one statement
-  const [latest] = await tx
+    .returning({ id: sensorEvents.id, deviceId: sensorEvents.deviceId })
+  const rowOf = new Map(inserted.map((r) => [r.deviceId, r.id]))
+  const live: { device: DeviceRow; ev: SensorEventIn; i: number; row: number }[] = []
+  for (const x of items) {
+    const row = rowOf.get(x.device.id)
+    if (row === undefined) results[x.i] = { outcome: 'duplicate' }
+    else if (x.ev.event === 'fault') results[x.i] = { outcome: 'fault' }
+    else live.push({ ...x, row })
+  }
+  if (!live.length) return
+  // each device's open alarm, else the one cleared within the flapping window: one statement for all
+  const found = await tx
     .select()
     .from(alarms)
     .where(
       and(
-        eq(alarms.deviceId, d.id),
+        inArray(alarms.deviceId, live.map((x) => x.device.id)),
         or(eq(alarms.status, 'open'), and(eq(alarms.closeReason, 'cleared'), gt(alarms.closedAt, new Date(now.getTime() - p.flapMinutes * 60_000)))),
       ),
     )
-    .orderBy(sql`${alarms.status} = 'open' desc`, desc(alarms.id))
-    .limit(1)
+    .orderBy(asc(alarms.deviceId), sql`${alarms.status} = 'open' desc`, desc(alarms.id))
     .for('update')
-  const open = latest?.status === 'open' ? latest : undefined
-  if (ev.event === 'clear') {
-    if (!open) return { outcome: 'clear_without_alarm', wrote: false }
-    await tx.update(alarms).set({ status: 'closed', closedAt: now, closeReason: 'cleared', nextEscalationAt: null, lastEventAt: now }).where(eq(alarms.id, open.id))
-    await link(open.id)
-    if (open.hazardId !== null) await readingEvent(tx, open.hazardId, d, ev, now)
-    return { outcome: 'cleared', alarmId: open.id, wrote: false }
+  const latestOf = new Map<number, AlarmRow>()
+  for (const a of found) if (!latestOf.has(a.deviceId)) latestOf.set(a.deviceId, a)
+  const links: { row: number; alarmId: number }[] = []
+  const readings: { hazardId: number; device: DeviceRow; ev: SensorEventIn }[] = []
+  const cleared: number[] = []
+  const added: { id: number; reading: number | null; reopen: boolean; next: Date | null }[] = []
+  const fresh: typeof live = []
+  for (const x of live) {
+    const latest = latestOf.get(x.device.id)
+    const open = latest?.status === 'open' ? latest : undefined
+    const touch = (a: AlarmRow, outcome: EventOutcome) => {
+      links.push({ row: x.row, alarmId: a.id })
+      if (a.hazardId !== null) readings.push({ hazardId: a.hazardId, device: x.device, ev: x.ev })
+      results[x.i] = { outcome, alarmId: a.id }
+    }
+    if (x.ev.event === 'clear') {
+      if (!open) results[x.i] = { outcome: 'clear_without_alarm' }
+      else {
+        cleared.push(open.id)
+        touch(open, 'cleared')
+      }
+    } else if (open) {
+      added.push({ id: open.id, reading: x.ev.reading ?? null, reopen: false, next: null })
+      touch(open, 'repeat')
+    } else if (latest) {
+      // flapping: cleared a moment ago, alarming again; the same alarm, a reading more
+      added.push({ id: latest.id, reading: x.ev.reading ?? null, reopen: true, next: latest.answer === null ? escalationAt(latest.openedAt, latest.escalations, p) : null })
+      touch(latest, 'reopened')
+    } else fresh.push(x)
   }
-  const addReading = async (a: AlarmRow, reopen: boolean) => {
-    await tx
-      .update(alarms)
-      .set({
-        readings: sql`${alarms.readings} + 1`,
-        lastReading: ev.reading ?? null,
-        lastEventAt: now,
-        ...(reopen
-          ? { status: 'open' as const, closedAt: null, closeReason: null, nextEscalationAt: a.answer === null ? escalationAt(a.openedAt, a.escalations, p) : null }
-          : {}),
-      })
-      .where(eq(alarms.id, a.id))
-    await link(a.id)
-    if (a.hazardId !== null) await readingEvent(tx, a.hazardId, d, ev, now)
+  if (cleared.length) {
+    await tx.update(alarms).set({ status: 'closed', closedAt: now, closeReason: 'cleared', nextEscalationAt: null, lastEventAt: now }).where(inArray(alarms.id, cleared))
   }
-  if (open) {
-    await addReading(open, false)
-    return { outcome: 'repeat', alarmId: open.id, wrote: false }
+  if (added.length) {
+    await query(tx, ADD_READINGS, [added.map((a) => a.id), added.map((a) => a.reading), added.map((a) => (a.reopen ? 1 : 0)), added.map((a) => a.next), now])
   }
-  // flapping: cleared a moment ago, alarming again; the same alarm, a reading more
-  if (latest) {
-    await addReading(latest, true)
-    return { outcome: 'reopened', alarmId: latest.id, wrote: false }
+  if (fresh.length) {
+    // the device's chat, else its business's group (looked up once per business)
+    const groupOf = new Map<number, number | null>()
+    for (const x of fresh) {
+      if (x.device.groupId === null && !groupOf.has(x.device.businessId)) groupOf.set(x.device.businessId, (await businessGroup(tx, x.device.businessId))?.id ?? null)
+    }
+    const chat = (d: DeviceRow) => d.groupId ?? groupOf.get(d.businessId) ?? null
+    const made = await tx
+      .insert(alarms)
+      .values(
+        fresh.map(({ device: d, ev }) => ({
+          deviceId: d.id,
+          businessId: d.businessId,
+          groupId: chat(d),
+          openedAt: now,
+          reading: ev.reading ?? null,
+          unit: ev.unit ?? null,
+          lastReading: ev.reading ?? null,
+          lastEventAt: now,
+          nextEscalationAt: escalationAt(now, 0, p),
+        })),
+      )
+      .returning({ id: alarms.id, deviceId: alarms.deviceId })
+    const madeOf = new Map(made.map((a) => [a.deviceId, a.id]))
+    for (const x of fresh) {
+      const alarmId = madeOf.get(x.device.id)!
+      links.push({ row: x.row, alarmId })
+      results[x.i] = { outcome: 'opened', alarmId, groupId: chat(x.device) }
+    }
   }
-  const groupId = d.groupId ?? (await businessGroup(tx, d.businessId))?.id ?? null
-  const [a] = await tx
-    .insert(alarms)
-    .values({
-      deviceId: d.id,
-      businessId: d.businessId,
-      groupId,
-      openedAt: now,
-      reading: ev.reading ?? null,
-      unit: ev.unit ?? null,
-      lastReading: ev.reading ?? null,
-      lastEventAt: now,
-      nextEscalationAt: escalationAt(now, 0, p),
-    })
-    .returning()
-  await link(a.id)
-  // several events recorded together announce their new alarms once, after the last (see the ingest)
-  if (opts.announce === false) return { outcome: 'opened', alarmId: a.id, groupId, wrote: false }
-  const r = await announceAlarms(tx, now, p, { groupIds: [groupId], alarmIds: [a.id] })
-  return { outcome: 'opened', alarmId: a.id, groupId, wrote: r.sent > 0, retryAt: r.nextAt }
+  if (links.length) await query(tx, LINK_EVENTS, [links.map((l) => l.row), links.map((l) => l.alarmId)])
+  if (readings.length) await tx.insert(hazardEvents).values(readings.map((r) => readingValues(r.hazardId, r.device, r.ev, now)))
 }
 
 interface Pending {
@@ -165,7 +220,8 @@ const line = (x: Pending) =>
  * for each danger, unless the chat had one within ALARM_BATCH_SECONDS (then they wait and go together: the
  * returned `nextAt` says when); and one notice per township officer. With `only`, just those chats (and
  * those alarms, for the ones whose chat is unknown). Chats are claimed in the order of their ids (two
- * transactions announcing the same chats never wait for each other in a circle).
+ * transactions announcing the same chats never wait for each other in a circle). The same few statements for
+ * one chat or hundreds (a burst).
  */
 export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: { groupIds: (number | null)[]; alarmIds: number[] }): Promise<{ sent: number; nextAt: Date | null; unreachable?: number }> {
   const where = [isNull(alarms.announcedAt)]
@@ -186,77 +242,93 @@ export async function announceAlarms(tx: Tx, now: Date, p: AlarmPolicy, only?: {
     .orderBy(asc(alarms.id))
     .for('update', { of: alarms, skipLocked: true })
   if (!rows.length) return { sent: 0, nextAt: null }
-  let sent = 0
   let unreachable = 0
   let nextAt: Date | null = null
   const byGroup = new Map<number | null, Pending[]>()
   for (const r of rows) byGroup.set(r.alarm.groupId, [...(byGroup.get(r.alarm.groupId) ?? []), r])
+  const chats = await groupChats(tx, [...byGroup.keys()])
   const announced: Pending[] = []
+  // the chats with open alarms and an account that can reach them (else the alarms wait: the escalation job
+  // tries again every minute); alarms closed before their turn (a clear within the minute) need no message
+  const ready: { groupId: number; g: Chat; account: string; open: Pending[] }[] = []
   for (const [groupId, list] of [...byGroup].sort(([x], [y]) => (x ?? 0) - (y ?? 0))) {
-    // alarms closed before their turn (a clear within the minute) are not worth a message of their own
     const open = list.filter((x) => x.alarm.status === 'open')
-    if (groupId !== null && open.length) {
-      const g = await groupChat(tx, groupId)
-      // the account that sits in the group, else (same channel) the one this instance holds
-      const account = g?.account ?? (g && p.fallback?.channel === g.channel ? p.fallback.account : null)
-      if (!g || !account) {
-        // no account can reach the chat yet: the alarms wait (the escalation job tries again every minute)
-        unreachable += list.length
-        continue
-      }
-      // the chat's minute, claimed in one statement: nothing back means a message went there less than a minute ago
-      const free = new Date(now.getTime() - p.batchSeconds * 1000)
-      const claimed = await tx
-        .insert(alarmChats)
-        .values({ groupId, lastSentAt: now })
-        .onConflictDoUpdate({ target: alarmChats.groupId, set: { lastSentAt: now }, setWhere: lte(alarmChats.lastSentAt, free) })
-        .returning({ groupId: alarmChats.groupId })
-      if (!claimed.length) {
-        const [chat] = await tx.select().from(alarmChats).where(eq(alarmChats.groupId, groupId))
-        const at = new Date(chat.lastSentAt.getTime() + p.batchSeconds * 1000)
-        if (!nextAt || at < nextAt) nextAt = at
-        continue
-      }
-      const mentions = await ownerMentions(tx, [...new Set(open.map((x) => x.alarm.businessId))], g.channel)
-      const dangers = [...new Set(open.map((x) => DEVICE_KINDS[x.device.kind as DeviceKind]?.danger ?? 'fire'))]
-      const guidance = await Promise.all(dangers.map((k) => alarmGuidance(tx, k)))
-      const names = [...new Set(open.map((x) => x.businessName))].join('、')
-      const first = alarmCode(open[0].alarm.id)
-      const text = [
-        `【设备报警】${names}`,
-        ...open.map(line),
-        ...guidance,
-        `处置后回复：已处理 ${first}；误报回复：误报 ${first}；知悉回复：收到 ${first}`,
-      ].join('\n')
-      await enqueue(tx, { channel: g.channel, account, chatId: g.chatId, isGroup: true, priority: 'urgent', text, mentionIds: mentions }, now)
-      sent++
+    if (groupId === null || !open.length) {
+      announced.push(...list)
+      continue
     }
-    announced.push(...list)
+    const g = chats.get(groupId)
+    // the account that sits in the group, else (same channel) the one this instance holds
+    const account = g?.account ?? (g && p.fallback?.channel === g.channel ? p.fallback.account : null)
+    if (!g || !account) unreachable += list.length
+    else ready.push({ groupId, g, account, open })
   }
-  if (!announced.length) return { sent, nextAt, unreachable }
+  // the chats' minutes, claimed in one statement: a chat not returned had a message less than a minute ago
+  const claimed = new Set<number>()
+  if (ready.length) {
+    const got = await query<{ group_id: number }>(tx, CLAIM_CHATS, [ready.map((r) => r.groupId), now, new Date(now.getTime() - p.batchSeconds * 1000)])
+    for (const r of got) claimed.add(Number(r.group_id))
+    const waiting = ready.filter((r) => !claimed.has(r.groupId)).map((r) => r.groupId)
+    if (waiting.length) {
+      const [w] = await tx.select({ at: sql<Date>`min(${alarmChats.lastSentAt})`.mapWith(alarmChats.lastSentAt) }).from(alarmChats).where(inArray(alarmChats.groupId, waiting))
+      if (w?.at) nextAt = new Date(w.at.getTime() + p.batchSeconds * 1000)
+    }
+  }
+  const sending = ready.filter((r) => claimed.has(r.groupId))
+  const owners = await ownerIdentities(tx, [...new Set(sending.flatMap((r) => r.open.map((x) => x.alarm.businessId)))])
+  const guidance = new Map<string, string>()
+  const messages: { item: OutboxItem; now: Date }[] = []
+  for (const { g, account, open } of sending) {
+    const mentions = [...new Set(open.flatMap((x) => (owners.get(x.alarm.businessId) ?? []).filter((o) => o.channel === g.channel).map((o) => o.externalId)))]
+    const dangers = [...new Set(open.map((x) => DEVICE_KINDS[x.device.kind as DeviceKind]?.danger ?? 'fire'))]
+    for (const k of dangers) if (!guidance.has(k)) guidance.set(k, await alarmGuidance(tx, k))
+    const names = [...new Set(open.map((x) => x.businessName))].join('、')
+    const first = alarmCode(open[0].alarm.id)
+    const text = [
+      `【设备报警】${names}`,
+      ...open.map(line),
+      ...dangers.map((k) => guidance.get(k)!),
+      `处置后回复：已处理 ${first}；误报回复：误报 ${first}；知悉回复：收到 ${first}`,
+    ].join('\n')
+    messages.push({ item: { channel: g.channel, account, chatId: g.chatId, isGroup: true, priority: 'urgent', text, mentionIds: mentions }, now })
+  }
+  for (const r of sending) announced.push(...byGroup.get(r.groupId)!)
+  if (messages.length) await enqueueMany(tx, messages)
+  if (!announced.length) return { sent: 0, nextAt, unreachable }
   await tx.update(alarms).set({ announcedAt: now }).where(inArray(alarms.id, announced.map((x) => x.alarm.id)))
-  sent += await tellOfficers(
+  const told = await tellOfficers(
     tx,
     announced.filter((x) => x.alarm.status === 'open'),
     (xs) => [`【设备报警】${xs.map((x) => `${x.businessName} ${line(x)}`).join('\n')}`, `已通知业主；${p.ackMinutes}分钟内未确认将再次提醒您。`].join('\n'),
     now,
+    chats,
   )
-  return { sent, nextAt, unreachable }
+  return { sent: messages.length + told, nextAt, unreachable }
 }
 
-/** A group's chat and the account that sits in it (null account: none recorded). */
-async function groupChat(tx: Tx, groupId: number | null) {
-  if (groupId === null) return null
-  const [g] = await tx
-    .select({ channel: groups.channel, chatId: groups.externalId, account: groupAccounts.account })
+const CLAIM_CHATS = `insert into alarm_chats (group_id, last_sent_at)
+  select g, $2::timestamptz from unnest($1::int[]) as g order by g
+  on conflict (group_id) do update set last_sent_at = excluded.last_sent_at where alarm_chats.last_sent_at <= $3::timestamptz
+  returning group_id`
+
+type Chat = { channel: string; chatId: string; account: string | null }
+
+/** Groups' chats and the accounts that sit in them (null account: none recorded), in one statement. */
+async function groupChats(tx: Tx, ids: (number | null)[]): Promise<Map<number, Chat>> {
+  const want = ids.filter((g): g is number => g !== null)
+  if (!want.length) return new Map()
+  const rs = await tx
+    .select({ id: groups.id, channel: groups.channel, chatId: groups.externalId, account: groupAccounts.account })
     .from(groups)
     .leftJoin(groupAccounts, and(eq(groupAccounts.channel, groups.channel), eq(groupAccounts.chatId, groups.externalId)))
-    .where(eq(groups.id, groupId))
-  return g ?? null
+    .where(inArray(groups.id, want))
+  const m = new Map<number, Chat>()
+  for (const r of rs) if (!m.has(r.id) || (!m.get(r.id)!.account && r.account)) m.set(r.id, { channel: r.channel, chatId: r.chatId, account: r.account })
+  return m
 }
 
 /** One direct message per township officer over the alarms of their businesses. */
-async function tellOfficers(tx: Tx, list: Pending[], text: (xs: Pending[]) => string, now: Date): Promise<number> {
+async function tellOfficers(tx: Tx, list: Pending[], text: (xs: Pending[]) => string, now: Date, known?: Map<number, Chat>): Promise<number> {
   const byOfficer = new Map<number, Pending[]>()
   // many alarms of one township and industry (a burst): their officers read once
   const officers = new Map<string, Awaited<ReturnType<typeof townshipOfficers>>>()
@@ -265,16 +337,17 @@ async function tellOfficers(tx: Tx, list: Pending[], text: (xs: Pending[]) => st
     if (!officers.has(key)) officers.set(key, await townshipOfficers(tx, x.townshipId, x.industry))
     for (const o of officers.get(key)!) byOfficer.set(o.id, [...(byOfficer.get(o.id) ?? []), x])
   }
-  let sent = 0
+  if (!byOfficer.size) return 0
+  const chats = known ?? (await groupChats(tx, [...byOfficer.values()].map((xs) => xs[0].alarm.groupId)))
+  const messages: { item: OutboxItem; now: Date }[] = []
   for (const [personId, xs] of byOfficer) {
     // the account in the alarm's group can write to the officer when no direct chat is recorded yet
-    const g = await groupChat(tx, xs[0].alarm.groupId)
+    const g = xs[0].alarm.groupId !== null ? chats.get(xs[0].alarm.groupId) : undefined
     const to = await directTarget(tx, personId, g ? { channel: g.channel, account: g.account } : undefined)
-    if (!to) continue
-    await enqueue(tx, { ...to, priority: 'urgent', text: text(xs) }, now)
-    sent++
+    if (to) messages.push({ item: { ...to, priority: 'urgent', text: text(xs) }, now })
   }
-  return sent
+  if (messages.length) await enqueueMany(tx, messages)
+  return messages.length
 }
 
 async function pendingOf(tx: Tx, a: AlarmRow): Promise<Pending> {
@@ -299,7 +372,7 @@ async function fileHazard(tx: Tx, x: Pending, now: Date, why: string): Promise<s
   )
   await tx.update(alarms).set({ hazardId: hazard.id }).where(eq(alarms.id, x.alarm.id))
   const readings = await tx.select().from(sensorEvents).where(eq(sensorEvents.alarmId, x.alarm.id)).orderBy(asc(sensorEvents.id))
-  for (const r of readings) await readingEvent(tx, hazard.id, x.device, { event: r.event, reading: r.reading, unit: r.unit, id: r.eventId }, r.receivedAt)
+  if (readings.length) await tx.insert(hazardEvents).values(readings.map((r) => readingValues(hazard.id, x.device, { event: r.event, reading: r.reading, unit: r.unit, id: r.eventId }, r.receivedAt)))
   return hazard.code
 }
 

@@ -47,6 +47,19 @@ export async function businessGroup(tx: Tx, businessId: number): Promise<{ id: n
 }
 
 /** The chat ids (on `channel`) of the principals of these businesses, to @-mention them. */
+/** The chat identities of the businesses' principals, per business (one statement for many businesses). */
+export async function ownerIdentities(tx: Tx, businessIds: number[]): Promise<Map<number, { channel: string; externalId: string }[]>> {
+  const m = new Map<number, { channel: string; externalId: string }[]>()
+  if (!businessIds.length) return m
+  const r = await tx
+    .selectDistinct({ businessId: memberships.businessId, channel: identities.channel, externalId: identities.externalId })
+    .from(memberships)
+    .innerJoin(identities, eq(identities.personId, memberships.personId))
+    .where(and(inArray(memberships.businessId, businessIds), eq(memberships.role, 'principal')))
+  for (const x of r) m.set(x.businessId, [...(m.get(x.businessId) ?? []), { channel: x.channel, externalId: x.externalId }])
+  return m
+}
+
 export async function ownerMentions(tx: Tx, businessIds: number[], channel: string): Promise<string[]> {
   if (!businessIds.length) return []
   const r = await tx
@@ -67,12 +80,15 @@ export async function townshipOfficers(tx: Tx, townshipId: number | null, indust
     .orderBy(people.id)
 }
 
-export async function deviceByVendorId(tx: Tx, vendor: string, vendorDeviceId: string): Promise<DeviceRow | null> {
-  const [d] = await tx
+/** Registered devices by (vendor, vendor's device id), in one statement for many. */
+export async function devicesByVendorIds(tx: Tx, keys: { vendor: string; device: string }[]): Promise<DeviceRow[]> {
+  if (!keys.length) return []
+  const want = new Set(keys.map((k) => k.vendor + '\u0000' + k.device))
+  const rs = await tx
     .select()
     .from(devices)
-    .where(and(eq(devices.vendor, vendor), eq(devices.vendorDeviceId, vendorDeviceId), isNull(devices.removedAt)))
-  return d ?? null
+    .where(and(inArray(devices.vendor, [...new Set(keys.map((k) => k.vendor))]), inArray(devices.vendorDeviceId, [...new Set(keys.map((k) => k.device))]), isNull(devices.removedAt)))
+  return rs.filter((d) => want.has(d.vendor + '\u0000' + d.vendorDeviceId))
 }
 
 export interface NewDevice {
