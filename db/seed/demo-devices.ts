@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { schema, type Db } from '../client.js'
 import type { DeviceKind } from '../../src/core/sensors.js'
+import { takeOffRegister } from '../../src/services/sensors/devices.js'
 
 /** The vendor of the demo's simulated devices (fed in-process by src/sensors/demo-feed.ts, never by a broker). */
 export const DEMO_VENDOR = 'demo'
@@ -55,11 +56,13 @@ export async function seedDemoDevices(db: Db, now: Date, channel = 'wechaty'): P
  * would go 离线 and become hazards. The next demo start registers them again. Returns how many were taken off.
  */
 export async function retireDemoDevices(db: Db, now: Date): Promise<number> {
-  const demoBusinesses = db.select({ id: schema.businesses.id }).from(schema.businesses).where(eq(schema.businesses.demo, true))
-  const r = await db
-    .update(schema.devices)
-    .set({ removedAt: now })
-    .where(and(eq(schema.devices.vendor, DEMO_VENDOR), isNull(schema.devices.removedAt), inArray(schema.devices.businessId, demoBusinesses)))
-    .returning({ id: schema.devices.id })
-  return r.length
+  return db.transaction(async (tx) => {
+    const demoBusinesses = tx.select({ id: schema.businesses.id }).from(schema.businesses).where(eq(schema.businesses.demo, true))
+    const ids = await tx
+      .select({ id: schema.devices.id })
+      .from(schema.devices)
+      .where(and(eq(schema.devices.vendor, DEMO_VENDOR), isNull(schema.devices.removedAt), inArray(schema.devices.businessId, demoBusinesses)))
+    await takeOffRegister(tx, ids.map((d) => d.id), now)
+    return ids.length
+  })
 }

@@ -35,7 +35,7 @@ export const sensorConfigShape = {
   /** instances with the same group split the stream ($share/GROUP/…); empty: every instance gets everything */
   SENSOR_MQTT_SHARE_GROUP: z.string().regex(/^[\w-]*$/).default('csb'),
   /** alarms, clears and faults taken at once, unacknowledged (each device's in order; recorded in batches, see the ingest); the broker's in-flight window caps it too */
-  SENSOR_MQTT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(100),
+  SENSOR_MQTT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(500),
   /**
    * after a read of the broker's socket that held only heartbeats, it is left unread this long (ms) so the next
    * read takes many at once: on a small virtual machine each wake-up of the process costs more CPU than the

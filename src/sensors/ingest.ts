@@ -11,7 +11,7 @@ import { TtlCache } from '../chat/concurrency.js'
 export type IngestOutcome = EventOutcome | 'heartbeat' | 'bad_payload' | 'unknown_device'
 
 /** events recorded in one transaction at most, and transactions of events at once */
-const BATCH_MAX = 50
+const BATCH_MAX = 200
 const BATCHES = 2
 
 interface Pending {

@@ -8,6 +8,7 @@ import { startTestApp, seedBasics, withoutMentions, type TestApp, type Seed } fr
 import { publisher, requireBroker, testPrefix, waitFor, BROKER } from '../helpers/sensors.js'
 import { recordGroupAccounts } from '../../src/services/pushes.js'
 import { signPush } from '../../src/core/sensors.js'
+import { alarmPolicy, recordSensorEvents } from '../../src/services/sensors/alarms.js'
 import sensorAlarms from '../../schedules/sensor-alarms.js'
 import deviceOffline from '../../schedules/device-offline.js'
 import { weeklyFigures, summaryText } from '../../schedules/weekly-summary.js'
@@ -131,6 +132,25 @@ describe('device alarms in the group', () => {
     t.botSaid('dm:officer')
     await t.say(x.owner, s.group, `收到 A${a.id}`)
     expect(withoutMentions(t.botSaid(s.group).at(-1)?.text)).toContain(`已确认收到报警 A${a.id}`)
+    await runJob(sensorAlarms, 6)
+    await runJob(sensorAlarms, 15)
+    expect(t.botSaid('dm:officer').filter((e) => (e.text ?? '').includes(`A${a.id}`))).toEqual([])
+    expect(t.botSaid(s.leaders).filter((e) => (e.text ?? '').includes(`A${a.id}`))).toEqual([])
+    expect((await alarmOf(x.device.id)).hazardId).toBeNull()
+  })
+
+  it('when a device in alarm is taken off the register in the console, then its alarm escalates no more: nobody is reminded, no hazard is filed', async () => {
+    t.clock.advance(5 * 60_000)
+    const x = await business()
+    await recorded(x.device.id, await publish(x.device.vendorDeviceId, 'alarm', { reading: 33, unit: '%LEL' }))
+    await t.settle()
+    const a = await alarmOf(x.device.id)
+    expect(a.nextEscalationAt).not.toBeNull()
+    const r = await t.app.http.inject({ method: 'DELETE', url: `/api/sensors/devices/${x.device.id}` })
+    expect(r.statusCode).toBeLessThan(300)
+    expect(await alarmOf(x.device.id)).toMatchObject({ status: 'open', nextEscalationAt: null })
+    t.botSaid('dm:officer')
+    t.botSaid(s.leaders)
     await runJob(sensorAlarms, 6)
     await runJob(sensorAlarms, 15)
     expect(t.botSaid('dm:officer').filter((e) => (e.text ?? '').includes(`A${a.id}`))).toEqual([])
@@ -361,5 +381,34 @@ describe('device alarms in the group', () => {
     figures.eachRow((row) => rows.push((row.values as unknown[]).slice(1)))
     expect(rows).toContainEqual(['合计', st.devices.total - st.devices.offline - st.devices.alarm, st.devices.offline, st.devices.alarm])
     expect(rows).toContainEqual([st.months[0].month, st.months[0].alarms, st.months[0].falseAlarms, ...[st.months[0].falseRate, st.months[0].ackMedianMinutes].filter((v) => v !== null)])
+  })
+
+  it('when one call records several events of one device with a redelivery among them, then they apply in their order and the redelivery changes nothing', async () => {
+    const x = await business('leak', '罐区')
+    const y = await business()
+    const ev = (event: 'alarm' | 'clear' | 'fault', id: string, reading?: number) => ({ device: x.device, ev: { device: x.device.vendorDeviceId, event, id, reading, unit: '%LEL' } })
+    const policy = { ...alarmPolicy(t.config), fallback: undefined }
+    const r = await db().transaction((tx) =>
+      recordSensorEvents(
+        tx,
+        [ev('alarm', 'r-1', 20), { device: y.device, ev: { device: y.device.vendorDeviceId, event: 'alarm' as const, id: 'r-9', reading: 12 } }, ev('alarm', 'r-1', 20), ev('alarm', 'r-2', 35), ev('clear', 'r-3'), ev('alarm', 'r-4', 40), ev('fault', 'r-5')],
+        t.clock.now(),
+        policy,
+      ),
+    )
+    expect(r.map((o) => o.outcome)).toEqual(['opened', 'opened', 'duplicate', 'repeat', 'cleared', 'reopened', 'fault'])
+    const list = await db().select().from(schema.alarms).where(eq(schema.alarms.deviceId, x.device.id))
+    expect(list).toHaveLength(1)
+    expect(list[0]).toMatchObject({ status: 'open', readings: 3, reading: 20, lastReading: 40, closeReason: null })
+    expect(r[3].alarmId).toBe(list[0].id)
+    const events = await db().select().from(schema.sensorEvents).where(eq(schema.sensorEvents.deviceId, x.device.id)).orderBy(schema.sensorEvents.id)
+    expect(events.map((e) => [e.eventId, e.alarmId])).toEqual([
+      ['r-1', list[0].id],
+      ['r-2', list[0].id],
+      ['r-3', list[0].id],
+      ['r-4', list[0].id],
+      ['r-5', null],
+    ])
+    expect(r[1]).toMatchObject({ outcome: 'opened', groupId: expect.any(Number) })
   })
 })

@@ -76,6 +76,17 @@ const ADD_READINGS = `update alarms a set readings = a.readings + 1, last_readin
   from unnest($1::int[], $2::float8[], $3::int[], $4::timestamptz[]) as v(id, reading, reopen, next)
   where a.id = v.id`
 
+const INSERT_EVENTS = `insert into sensor_events (device_id, event_id, event, reading, unit, device_time, received_at)
+  select device, id, event, reading, unit, at, $7::timestamptz
+  from unnest($1::int[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::timestamptz[]) as v(device, id, event, reading, unit, at)
+  on conflict do nothing
+  returning id::text as id, device_id`
+
+const INSERT_ALARMS = `insert into alarms (device_id, business_id, group_id, opened_at, reading, unit, last_reading, last_event_at, next_escalation_at)
+  select device, business, chat, $6::timestamptz, reading, unit, reading, $6::timestamptz, $7::timestamptz
+  from unnest($1::int[], $2::int[], $3::int[], $4::float8[], $5::text[]) as v(device, business, chat, reading, unit)
+  returning id, device_id`
+
 const LINK_EVENTS = `update sensor_events s set alarm_id = v.alarm
   from unnest($1::bigint[], $2::int[]) as v(id, alarm) where s.id = v.id`
 
@@ -108,13 +119,17 @@ export async function recordSensorEvents(tx: Tx, items: { device: DeviceRow; ev:
 }
 
 async function recordRound(tx: Tx, items: { device: DeviceRow; ev: SensorEventIn; i: number }[], now: Date, p: AlarmPolicy, results: RecordResult[]) {
-  const inserted = await tx
-    .insert(sensorEvents)
-    .values(items.map(({ device: d, ev }) => ({ deviceId: d.id, eventId: ev.id, event: ev.event, reading: ev.reading ?? null, unit: ev.unit ?? null, deviceTime: ev.time ? new Date(ev.time) : null, receivedAt: now })))
-    .onConflictDoNothing()
-    .returning({ id: sensorEvents.id, deviceId: sensorEvents.deviceId })
-  const rowOf = new Map(inserted.map((r) => [r.deviceId, r.id]))
-  const live: { device: DeviceRow; ev: SensorEventIn; i: number; row: number }[] = []
+  const inserted = await query<{ id: string; device_id: number }>(tx, INSERT_EVENTS, [
+    items.map((x) => x.device.id),
+    items.map((x) => x.ev.id),
+    items.map((x) => x.ev.event),
+    items.map((x) => x.ev.reading ?? null),
+    items.map((x) => x.ev.unit ?? null),
+    items.map((x) => (x.ev.time ? new Date(x.ev.time) : null)),
+    now,
+  ])
+  const rowOf = new Map(inserted.map((r) => [Number(r.device_id), r.id]))
+  const live: { device: DeviceRow; ev: SensorEventIn; i: number; row: string }[] = []
   for (const x of items) {
     const row = rowOf.get(x.device.id)
     if (row === undefined) results[x.i] = { outcome: 'duplicate' }
@@ -136,7 +151,7 @@ async function recordRound(tx: Tx, items: { device: DeviceRow; ev: SensorEventIn
     .for('update')
   const latestOf = new Map<number, AlarmRow>()
   for (const a of found) if (!latestOf.has(a.deviceId)) latestOf.set(a.deviceId, a)
-  const links: { row: number; alarmId: number }[] = []
+  const links: { row: string; alarmId: number }[] = []
   const readings: { hazardId: number; device: DeviceRow; ev: SensorEventIn }[] = []
   const cleared: number[] = []
   const added: { id: number; reading: number | null; reopen: boolean; next: Date | null }[] = []
@@ -177,23 +192,16 @@ async function recordRound(tx: Tx, items: { device: DeviceRow; ev: SensorEventIn
       if (x.device.groupId === null && !groupOf.has(x.device.businessId)) groupOf.set(x.device.businessId, (await businessGroup(tx, x.device.businessId))?.id ?? null)
     }
     const chat = (d: DeviceRow) => d.groupId ?? groupOf.get(d.businessId) ?? null
-    const made = await tx
-      .insert(alarms)
-      .values(
-        fresh.map(({ device: d, ev }) => ({
-          deviceId: d.id,
-          businessId: d.businessId,
-          groupId: chat(d),
-          openedAt: now,
-          reading: ev.reading ?? null,
-          unit: ev.unit ?? null,
-          lastReading: ev.reading ?? null,
-          lastEventAt: now,
-          nextEscalationAt: escalationAt(now, 0, p),
-        })),
-      )
-      .returning({ id: alarms.id, deviceId: alarms.deviceId })
-    const madeOf = new Map(made.map((a) => [a.deviceId, a.id]))
+    const made = await query<{ id: number; device_id: number }>(tx, INSERT_ALARMS, [
+      fresh.map((x) => x.device.id),
+      fresh.map((x) => x.device.businessId),
+      fresh.map((x) => chat(x.device)),
+      fresh.map((x) => x.ev.reading ?? null),
+      fresh.map((x) => x.ev.unit ?? null),
+      now,
+      escalationAt(now, 0, p),
+    ])
+    const madeOf = new Map(made.map((a) => [Number(a.device_id), Number(a.id)]))
     for (const x of fresh) {
       const alarmId = madeOf.get(x.device.id)!
       links.push({ row: x.row, alarmId })

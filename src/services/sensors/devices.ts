@@ -219,13 +219,23 @@ export async function listDevices(tx: Tx, actor: Actor, f: { businessId?: number
   }))
 }
 
+/**
+ * Devices off the register: kept for their alarms' history (a vendor id may be registered again). An alarm still
+ * open stops escalating (nobody can answer for a device that is gone); a hazard filed from it runs its own loop.
+ */
+export async function takeOffRegister(tx: Tx, ids: number[], now: Date): Promise<void> {
+  if (!ids.length) return
+  await tx.update(devices).set({ removedAt: now }).where(inArray(devices.id, ids))
+  await tx.update(alarms).set({ nextEscalationAt: null }).where(and(inArray(alarms.deviceId, ids), eq(alarms.status, 'open')))
+}
+
 /** Takes a device off the register (kept for its alarms' history; its vendor id may be registered again). */
 export async function removeDevice(db: Db, actor: Actor & { name: string }, id: number, now: Date): Promise<void> {
   await db.transaction(async (tx) => {
     const [r] = await tx.select({ device: devices, business: businesses }).from(devices).innerJoin(businesses, eq(businesses.id, devices.businessId)).where(eq(devices.id, id))
     if (!r || r.device.removedAt) throw new AppError('not_found', `没有编号为 ${id} 的设备`)
     if (!reaches(actor, 'admin.manage', r.business)) throw new AppError('forbidden', `${r.business.name} 不在您负责的范围内`)
-    await tx.update(devices).set({ removedAt: now }).where(eq(devices.id, id))
+    await takeOffRegister(tx, [id], now)
     await recordAudit(tx, { actorKind: actor.personId ? 'person' : 'token', actorId: actor.personId, actorName: actor.name, action: 'device.remove', targetType: 'device', targetId: id, detail: { vendor: r.device.vendor, device: r.device.vendorDeviceId, businessId: r.business.id } }, now)
   })
 }
